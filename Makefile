@@ -1,0 +1,37 @@
+# k9py: two set-up commands matter (README quick start): `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-slow lint format bench clean serve
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/k9py
+
+test: $(STAMP)
+	$(BIN)/ruff check engine k9py tests benchmarks
+	$(BIN)/python -m pytest -q
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+lint: $(STAMP)
+	$(BIN)/ruff check engine k9py tests benchmarks
+	$(BIN)/ruff format --check engine k9py tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format engine k9py tests benchmarks
+	$(BIN)/ruff check --fix engine k9py tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
