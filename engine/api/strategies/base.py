@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.api import errors
+from engine.api import errors, schema
 from engine.api.resources import ResourceInfo
 
 Obj = dict[str, Any]
@@ -31,6 +31,14 @@ class Strategy:
 
     def __init__(self, info: ResourceInfo) -> None:
         self.info = info
+        self.has_status_subresource = "status" in info.subresources
+        # The OpenAPI definition for schema checks and strategic merge keys.
+        self.definition = schema.definition_name(info.group, info.version, info.kind)
+
+    def graceful_delete_period(self, obj: Obj, requested: int | None) -> int:
+        """Seconds a deletion waits (``rest.RESTGracefulDeleteStrategy``);
+        0 deletes at once. Only pods are graceful upstream."""
+        return 0
 
     def default(self, obj: Obj) -> None:
         """Fill upstream's defaults in place (runs on create and update)."""

@@ -1,0 +1,85 @@
+"""Turning a request body into an object the registry can store.
+
+As kube-apiserver's decoder does: the body must be a JSON object of the kind
+the endpoint serves; fields the schema does not know are dropped, reported as
+warnings, or rejected, according to ``fieldValidation`` (Ignore, Warn, Strict;
+upstream ``pkg/endpoints/handlers/rest.go`` and the strict decoding errors of
+``k8s.io/apimachinery/pkg/runtime/serializer/json``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from engine.api import errors, schema
+from engine.api.resources import ResourceInfo
+
+Obj = dict[str, Any]
+
+FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
+
+
+def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn",
+                   warnings: list[str] | None = None) -> Obj:
+    """A private, checked copy of ``body`` for ``info``'s kind."""
+    if field_validation not in FIELD_VALIDATION:
+        raise errors.bad_request(
+            f"fieldValidation parameter unsupported: {field_validation}. Supported values: "
+            "Ignore, Warn, Strict")
+    if not isinstance(body, dict):
+        raise errors.bad_request(
+            f"the body of the request was in an unknown format - expected a JSON object for "
+            f"{info.kind}, got {type(body).__name__}")
+    try:
+        obj = orjson.loads(orjson.dumps(body))
+    except (TypeError, orjson.JSONEncodeError) as err:
+        raise errors.bad_request(f"the object is not valid JSON: {err}") from None
+    _check_type(info, obj)
+    if not isinstance(obj.get("metadata", {}), dict):
+        raise errors.bad_request(_cannot_handle(info, "metadata must be an object"))
+    obj.setdefault("metadata", {})
+    _check_schema(info, obj, field_validation, warnings)
+    return obj
+
+
+def _cannot_handle(info: ResourceInfo, why: str) -> str:
+    return f'{info.kind} in version "{info.version}" cannot be handled as a {info.kind}: {why}'
+
+
+def _check_type(info: ResourceInfo, obj: Obj) -> None:
+    """apiVersion and kind, when sent, must name this endpoint's kind."""
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if kind is not None and kind != info.kind:
+        raise errors.bad_request(
+            f'{kind} in version "{api_version or info.version}" cannot be handled as a '
+            f"{info.kind}: the kind of the object ({kind}) does not match the kind served here "
+            f"({info.kind})")
+    if api_version is not None and api_version != info.api_version:
+        raise errors.bad_request(
+            f"the API version in the data ({api_version}) does not match the expected API "
+            f"version ({info.api_version})")
+    obj["apiVersion"], obj["kind"] = info.api_version, info.kind
+
+
+def _check_schema(info: ResourceInfo, obj: Obj, mode: str, warnings: list[str] | None) -> None:
+    definition = schema.definition_name(info.group, info.version, info.kind)
+    if definition is None:
+        return
+    try:
+        from engine.api.validation import prune_unknown_fields, validate_schema
+    except ImportError:  # the validation package is optional while it is built
+        return
+    type_errors, unknown = validate_schema(obj, definition, strict=mode == "Strict")
+    if type_errors:
+        raise errors.bad_request(_cannot_handle(info, "; ".join(type_errors)))
+    if not unknown:
+        return
+    messages = [f'unknown field "{path}"' for path in unknown]
+    if mode == "Strict":
+        raise errors.bad_request(
+            _cannot_handle(info, "strict decoding error: " + ", ".join(messages)))
+    if mode == "Warn" and warnings is not None:
+        warnings.extend(messages)
+    prune_unknown_fields(obj, definition)

@@ -1,0 +1,368 @@
+"""The API server: the only component that writes the store.
+
+Every other component (scheduler, controllers, kubelets, the TUI through its
+client, the HTTP server) goes through these verbs, which carry
+kube-apiserver's semantics: defaulting, admission, validation, optimistic
+concurrency on resourceVersion, generation, graceful deletion and finalizers,
+selectors, paging and resumable watches.
+
+Upstream: k8s.io/apiserver ``pkg/registry/generic/registry/store.go`` (the
+generic registry store: Create, Update, Get, List, Delete, Watch) and
+``pkg/endpoints/handlers`` (request decoding, patch retries).
+
+All verbs are synchronous and must run on the engine's loop thread; other
+threads use :class:`engine.client.ThreadClient`, which hands calls over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engine.api import errors, listing, meta, patch
+from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
+from engine.api.decoding import decode_request
+from engine.api.deletion import DeletionMixin
+from engine.api.resources import ResourceInfo, resolve
+from engine.api.strategies import status_strategy_for, strategy_for
+from engine.api.watchcache import Watch, WatchCache
+from engine.clock import Clock
+from engine.store import Store
+
+Obj = dict[str, Any]
+ResourceLike = str | ResourceInfo
+
+# kube-apiserver's --etcd-compaction-interval default.
+COMPACTION_INTERVAL = 300.0
+# The cacher sends bookmarks to watches about once a minute.
+BOOKMARK_INTERVAL = 60.0
+# Patches retry on a conflicting concurrent write, as the patch handler does.
+PATCH_RETRIES = 5
+
+
+class APIServer(DeletionMixin):
+    """kube-apiserver's verbs over the store."""
+
+    def __init__(self, store: Store, clock: Clock, *, identity: meta.IdentitySource | None = None,
+                 admission: Callable[[APIServer], AdmissionChain] | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.identity = identity or meta.IdentitySource()
+        self.cache = WatchCache(store)
+        if admission is None:
+            from engine.api.admission import default_chain
+
+            admission = default_chain
+        self.admission = admission(self)
+        self._timers: list[Any] = []
+        self._last_seen_revision = store.revision
+
+    # -- lifecycle -----------------------------------------------------------
+    def start(self) -> None:
+        """Start the periodic compaction and bookmark timers (on the loop)."""
+        self._schedule(COMPACTION_INTERVAL, self._compact_tick)
+        self._schedule(BOOKMARK_INTERVAL, self._bookmark_tick)
+
+    def close(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        self.cache.close()
+
+    def _schedule(self, delay: float, fn: Callable[[], None]) -> None:
+        def fire() -> None:
+            self._timers.remove(handle)
+            fn()
+            self._schedule(delay, fn)
+
+        handle = self.clock.call_later(delay, fire)
+        self._timers.append(handle)
+
+    def _compact_tick(self) -> None:
+        """Compact to the revision seen one interval ago, as the apiserver's
+        compactor does, so watches have at least one interval to resume."""
+        target = self._last_seen_revision
+        self._last_seen_revision = self.store.revision
+        if target > self.store.compact_revision:
+            self.compact(target)
+
+    def _bookmark_tick(self) -> None:
+        self.cache.send_bookmarks()
+
+    def compact(self, revision: int) -> None:
+        self.store.compact(revision)
+        self.cache.compacted(revision)
+
+    # -- helpers -------------------------------------------------------------
+    @staticmethod
+    def info(resource: ResourceLike) -> ResourceInfo:
+        return resource if isinstance(resource, ResourceInfo) else resolve(resource)
+
+    def _namespace(self, info: ResourceInfo, namespace: str | None, obj: Obj | None = None) -> str:
+        """The request's namespace; the object's must agree with it."""
+        if not info.namespaced:
+            if obj is not None:
+                obj.get("metadata", {}).pop("namespace", None)
+            return ""
+        in_obj = meta.namespace_of(obj) if obj is not None else ""
+        if namespace and in_obj and namespace != in_obj:
+            raise errors.bad_request(
+                "the namespace of the provided object does not match the namespace sent on the "
+                "request"
+            )
+        ns = namespace or in_obj or "default"
+        if obj is not None:
+            obj.setdefault("metadata", {})["namespace"] = ns
+        return ns
+
+    def _read(self, info: ResourceInfo, namespace: str, name: str) -> tuple[Obj, int]:
+        kv = self.store.get(info.key(namespace, name))
+        if kv is None:
+            raise errors.not_found(info.plural, info.group, name)
+        return meta.decode(kv.value, kv.mod_revision), kv.mod_revision
+
+    # -- read verbs ------------------------------------------------------------
+    def get(self, resource: ResourceLike, name: str, namespace: str | None = None) -> Obj:
+        info = self.info(resource)
+        return self._read(info, self._namespace(info, namespace), name)[0]
+
+    def list(self, resource: ResourceLike, namespace: str | None = None, *,
+             label_selector: str | None = None, field_selector: str | None = None,
+             limit: int = 0, continue_: str | None = None) -> Obj:
+        """A List object; ``namespace=None`` lists across all namespaces."""
+        info = self.info(resource)
+        matcher = listing.make_matcher(info, label_selector, field_selector)
+        prefix = info.key_prefix + (f"{namespace}/" if info.namespaced and namespace else "")
+        start_after = None
+        if continue_:
+            _, start_after = listing.decode_continue(continue_, prefix)
+        items: list[Obj] = []
+        revision = self.store.revision
+        while True:
+            kvs, revision, more = self.store.range(prefix, start_after=start_after,
+                                                   limit=(limit - len(items)) if limit else 0)
+            for kv in kvs:
+                obj = meta.decode(kv.value, kv.mod_revision)
+                if matcher is None or matcher(obj):
+                    items.append(obj)
+            if not (limit and more and len(items) < limit and kvs):
+                break
+            start_after = kvs[-1].key
+        token = ""
+        if limit and more and kvs:
+            token = listing.encode_continue(revision, kvs[-1].key, prefix)
+        return listing.list_envelope(info, items, revision, token)
+
+    def watch(self, resource: ResourceLike, namespace: str | None = None, *,
+              label_selector: str | None = None, field_selector: str | None = None,
+              resource_version: str | None = None, allow_bookmarks: bool = False) -> Watch:
+        """Changes to matching objects.
+
+        ``resource_version`` unset or "0": every current object as ADDED, then
+        changes (upstream's "Get State and Start at Most Recent"). A specific
+        revision: exactly the changes after it, or 410 Expired if compacted.
+        """
+        info = self.info(resource)
+        matcher = listing.make_matcher(info, label_selector, field_selector)
+        prefix = info.key_prefix + (f"{namespace}/" if info.namespaced and namespace else "")
+        if resource_version in (None, "", "0"):
+            kvs, revision, _ = self.store.range(prefix)
+            initial = [o for o in (meta.decode(kv.value, kv.mod_revision) for kv in kvs)
+                       if matcher is None or matcher(o)]
+            return self.cache.watch(info, prefix, matcher, since=revision, initial=initial,
+                                    bookmarks=allow_bookmarks)
+        since = _parse_rv(resource_version)
+        return self.cache.watch(info, prefix, matcher, since=since, initial=None,
+                                bookmarks=allow_bookmarks)
+
+    # -- create ----------------------------------------------------------------
+    def create(self, resource: ResourceLike, obj: Obj, *, namespace: str | None = None,
+               dry_run: bool = False, field_manager: str | None = None,
+               field_validation: str = "Warn", user: UserInfo | None = None,
+               warnings: list[str] | None = None) -> Obj:
+        info = self.info(resource)
+        obj = decode_request(info, obj, field_validation, warnings)
+        ns = self._namespace(info, namespace, obj)
+        strategy = strategy_for(info)
+        strategy.default(obj)
+        m = obj["metadata"]
+        if m.get("resourceVersion"):
+            raise errors.bad_request("resourceVersion should not be set on objects to be created")
+        attrs = Attributes("CREATE", info, ns, m.get("name", ""), user=user, dry_run=dry_run)
+        self.admission.admit(attrs, obj)
+        self._fill_system_fields(obj)
+        strategy.prepare_for_create(obj)
+        self._check(info, obj, strategy.validate(obj))
+        self.admission.validate(attrs, obj)
+        if field_manager:
+            obj = patch.update_managed_fields(None, obj, field_manager, "Update",
+                                              definition=strategy.definition, now=self._now())
+        if dry_run:
+            return obj
+        kv = self.store.create(info.key(ns, m["name"]), meta.encode(obj))
+        if kv is None:
+            raise errors.already_exists(info.plural, info.group, m["name"])
+        m["resourceVersion"] = str(kv.mod_revision)
+        return obj
+
+    def _fill_system_fields(self, obj: Obj) -> None:
+        """``rest.FillObjectMetaSystemFields`` plus generateName."""
+        m = obj["metadata"]
+        if not m.get("name") and m.get("generateName"):
+            m["name"] = self.identity.generate_name(m["generateName"])
+        m["uid"] = self.identity.uid()
+        m["creationTimestamp"] = self._now()
+        for field in ("deletionTimestamp", "deletionGracePeriodSeconds"):
+            m.pop(field, None)
+
+    def _now(self) -> str:
+        return self.clock.rfc3339()
+
+    @staticmethod
+    def _check(info: ResourceInfo, obj: Obj, errs: list[errors.FieldError]) -> None:
+        if errs:
+            raise errors.invalid_object(info.kind, info.group, meta.name_of(obj), errs)
+
+    # -- update ------------------------------------------------------------------
+    def update(self, resource: ResourceLike, obj: Obj, *, namespace: str | None = None,
+               subresource: str = "", dry_run: bool = False, field_manager: str | None = None,
+               field_validation: str = "Warn", user: UserInfo | None = None,
+               warnings: list[str] | None = None) -> Obj:
+        """Replace an object; ``metadata.resourceVersion``, when sent, must be current."""
+        info = self.info(resource)
+        obj = decode_request(info, obj, field_validation, warnings)
+        ns = self._namespace(info, namespace, obj)
+        name = meta.name_of(obj)
+        if not name:
+            raise errors.bad_request("name is required")
+        self._check_subresource(info, subresource)
+        kv = self.store.get(info.key(ns, name))
+        if kv is None:
+            if strategy_for(info).allow_create_on_update and not subresource:
+                return self.create(info, obj, namespace=ns, dry_run=dry_run,
+                                   field_manager=field_manager, user=user)
+            raise errors.not_found(info.plural, info.group, name)
+        old = meta.decode(kv.value, kv.mod_revision)
+        return self._update(info, obj, old, kv.mod_revision, subresource=subresource,
+                            dry_run=dry_run, field_manager=field_manager, user=user)
+
+    def _check_subresource(self, info: ResourceInfo, subresource: str) -> None:
+        if subresource and subresource not in info.subresources:
+            raise errors.not_found(f"{info.plural}/{subresource}", info.group, "")
+
+    def _update(self, info: ResourceInfo, new: Obj, old: Obj, revision: int, *,
+                subresource: str = "", dry_run: bool = False, field_manager: str | None = None,
+                user: UserInfo | None = None, operation: str = "Update") -> Obj:
+        name, ns = meta.name_of(old), meta.namespace_of(old)
+        sent_rv = new.get("metadata", {}).get("resourceVersion")
+        main = strategy_for(info)
+        if sent_rv and sent_rv != str(revision):
+            raise errors.conflict(info.plural, info.group, name)
+        if not sent_rv and not main.allow_unconditional_update:
+            raise errors.invalid_object(info.kind, info.group, name, [errors.invalid(
+                "metadata.resourceVersion", 0, "must be specified for an update")])
+        self._carry_system_fields(info, new, old)
+        strategy = status_strategy_for(info) if subresource == "status" else main
+        if subresource != "status":
+            main.default(new)
+        strategy.prepare_for_update(new, old)
+        self._check(info, new, strategy.validate_update(new, old))
+        attrs = Attributes("UPDATE", info, ns, name, subresource=subresource, old=old, user=user,
+                           dry_run=dry_run)
+        self.admission.admit(attrs, new)
+        self.admission.validate(attrs, new)
+        if field_manager:
+            new = patch.update_managed_fields(old, new, field_manager, operation,
+                                              definition=main.definition, now=self._now(),
+                                              subresource=subresource)
+        new["metadata"]["resourceVersion"] = str(revision)
+        if new == old or dry_run:
+            return new
+        if self._finalized(new):
+            return self._remove(info, new, revision)
+        kv = self.store.update(info.key(ns, name), meta.encode(new), revision)
+        if kv is None:
+            raise errors.conflict(info.plural, info.group, name)
+        new["metadata"]["resourceVersion"] = str(kv.mod_revision)
+        return new
+
+    @staticmethod
+    def _carry_system_fields(info: ResourceInfo, new: Obj, old: Obj) -> None:
+        """``rest.BeforeUpdate``: fields clients cannot change come from the old object."""
+        nm, om = new.setdefault("metadata", {}), old["metadata"]
+        if nm.get("uid") and nm["uid"] != om.get("uid"):
+            raise errors.conflict(
+                info.plural, info.group, om.get("name", ""),
+                f"Precondition failed: UID in precondition: {nm['uid']}, UID in object meta: "
+                f"{om.get('uid', '')}")
+        for field in ("uid", "creationTimestamp", "deletionTimestamp",
+                      "deletionGracePeriodSeconds"):
+            if field in om:
+                nm[field] = om[field]
+            else:
+                nm.pop(field, None)
+        if "managedFields" not in nm and "managedFields" in om:
+            nm["managedFields"] = om["managedFields"]
+
+    # -- patch -------------------------------------------------------------------
+    def patch(self, resource: ResourceLike, name: str, body: Any, patch_type: str, *,
+              namespace: str | None = None, subresource: str = "", dry_run: bool = False,
+              field_manager: str | None = None, force: bool = False,
+              field_validation: str = "Warn", user: UserInfo | None = None,
+              warnings: list[str] | None = None) -> Obj:
+        """Apply a JSON, merge, strategic-merge or apply patch, retrying on a
+        concurrent write as the patch handler does."""
+        info = self.info(resource)
+        ns = self._namespace(info, namespace)
+        self._check_subresource(info, subresource)
+        definition = strategy_for(info).definition
+        for _ in range(PATCH_RETRIES):
+            kv = self.store.get(info.key(ns, name))
+            if patch_type == patch.APPLY_PATCH:
+                return self._apply(info, ns, name, body, kv, dry_run=dry_run, force=force,
+                                   field_manager=field_manager, subresource=subresource,
+                                   field_validation=field_validation, warnings=warnings)
+            if kv is None:
+                raise errors.not_found(info.plural, info.group, name)
+            old = meta.decode(kv.value, kv.mod_revision)
+            patched = patch.apply_patch(patch_type, old, body, definition)
+            patched = decode_request(info, patched, field_validation, warnings)
+            patched.setdefault("metadata", {}).setdefault("resourceVersion",
+                                                          str(kv.mod_revision))
+            precondition = patched["metadata"]["resourceVersion"] != str(kv.mod_revision)
+            try:
+                return self._update(info, patched, old, kv.mod_revision, subresource=subresource,
+                                    dry_run=dry_run, field_manager=field_manager, user=user)
+            except errors.StatusError as err:
+                if err.reason != "Conflict" or precondition:
+                    raise
+        raise errors.conflict(info.plural, info.group, name)
+
+    def _apply(self, info: ResourceInfo, ns: str, name: str, body: Any, kv: Any, *,
+               dry_run: bool, force: bool, field_manager: str | None, subresource: str,
+               field_validation: str, warnings: list[str] | None) -> Obj:
+        """Server-side apply: merge the applied configuration by field ownership."""
+        if not field_manager:
+            raise errors.bad_request("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: "
+                                     "Required value: is required for apply patch")
+        config = decode_request(info, body, field_validation, warnings)
+        live = meta.decode(kv.value, kv.mod_revision) if kv is not None else None
+        merged = patch.server_side_apply(live, config, field_manager, force=force,
+                                         definition=strategy_for(info).definition,
+                                         now=self._now())
+        if live is None:
+            merged.get("metadata", {}).pop("resourceVersion", None)
+            return self.create(info, merged, namespace=ns, dry_run=dry_run)
+        merged["metadata"]["resourceVersion"] = str(kv.mod_revision)
+        return self._update(info, merged, live, kv.mod_revision, subresource=subresource,
+                            dry_run=dry_run)
+
+
+def _parse_rv(rv: str) -> int:
+    try:
+        value = int(rv)
+    except ValueError:
+        raise errors.bad_request(f'invalid resource version "{rv}"') from None
+    if value < 0:
+        raise errors.bad_request(f'invalid resource version "{rv}"')
+    return value

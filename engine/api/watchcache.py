@@ -1,0 +1,274 @@
+"""The API server's watch cache: one store watch, fanned out to API watches.
+
+As upstream's cacher (k8s.io/apiserver ``pkg/storage/cacher``), the API layer
+holds a single watch on the store and keeps the recent history of changes, so
+each change is decoded once however many clients watch, and a watch that
+resumes from a resourceVersion replays from memory. A resourceVersion older
+than the history kept (everything since the last compaction) gets
+``410 Expired: too old resource version``.
+
+Events of a watch whose selectors stop (or start) matching an object become
+DELETED (or ADDED), as the cacher does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from engine.api import errors, meta
+from engine.api.resources import RESOURCES, ResourceInfo
+from engine.store import Event, Store
+
+Obj = dict[str, Any]
+Matcher = Callable[[Obj], bool]
+
+
+@dataclass(slots=True)
+class WatchEvent:
+    """``metav1.WatchEvent``: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.
+
+    The object is shared by every watcher of the change: read it, copy it
+    before changing it (client-go's rule for informer caches)."""
+
+    type: str
+    object: Obj
+
+
+class Watch:
+    """One client's watch: its events, in revision order."""
+
+    def __init__(self, hub: WatchCache, info: ResourceInfo, prefix: str, matcher: Matcher | None,
+                 *, bookmarks: bool, convert: Callable[[Obj], Obj] | None) -> None:
+        self.info = info
+        self.prefix = prefix
+        self.matcher = matcher
+        self.bookmarks = bookmarks
+        self.convert = convert
+        self._hub = hub
+        self._events: deque[WatchEvent] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self.stopped = False
+
+    # -- producer side (the store's writer thread) -----------------------
+    def push(self, event: WatchEvent) -> None:
+        if self.stopped:
+            return
+        self._events.append(event)
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is None or waiter.done():
+            return
+        if threading.get_ident() == self._loop_thread:
+            waiter.set_result(None)
+        else:
+            self._loop.call_soon_threadsafe(_resolve, waiter)
+
+    # -- consumer side ----------------------------------------------------
+    def drain(self) -> list[WatchEvent]:
+        """Every event queued so far, without waiting."""
+        out = []
+        while self._events:
+            out.append(self._events.popleft())
+        return out
+
+    async def next(self) -> WatchEvent | None:
+        """The next event, or None once the watch is stopped."""
+        while not self._events:
+            if self.stopped:
+                return None
+            self._loop = asyncio.get_running_loop()
+            self._loop_thread = threading.get_ident()
+            self._waiter = self._loop.create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._events.popleft()
+
+    def __aiter__(self) -> Watch:
+        return self
+
+    async def __anext__(self) -> WatchEvent:
+        event = await self.next()
+        if event is None:
+            raise StopAsyncIteration
+        return event
+
+    def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
+        self._hub.remove(self)
+        self._wake()
+
+    @property
+    def pending(self) -> int:
+        return len(self._events)
+
+
+def _resolve(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+def _storage_prefixes() -> dict[str, list[ResourceInfo]]:
+    prefixes: dict[str, list[ResourceInfo]] = {}
+    for info in RESOURCES:
+        prefixes.setdefault(info.key_prefix, []).append(info)
+    return prefixes
+
+
+class WatchCache:
+    """The single store watch and the history every API watch resumes from."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._revs: list[int] = []
+        self._events: list[Event] = []
+        self._watches: dict[str, list[Watch]] = {}  # by resource key prefix
+        self._oldest = store.compact_revision  # events after this are all kept
+        self.revision = store.revision
+        self._store_watch = store.watch(
+            "/registry/", self._on_events, start_revision=store.compact_revision + 1
+        )
+
+    def close(self) -> None:
+        self._store_watch.cancel()
+        with self._lock:
+            watches = [w for ws in self._watches.values() for w in ws]
+        for w in watches:
+            w.stop()
+
+    # -- intake -------------------------------------------------------------
+    def _on_events(self, events: list[Event]) -> None:
+        with self._lock:
+            for event in events:
+                self._revs.append(event.kv.mod_revision)
+                self._events.append(event)
+                self.revision = event.kv.mod_revision
+                watchers = self._watches.get(_resource_prefix(event.kv.key))
+                if watchers:
+                    self._dispatch(event, watchers)
+
+    def _dispatch(self, event: Event, watchers: list[Watch]) -> None:
+        cur, prev = _decode_event(event)
+        for w in watchers:
+            if event.kv.key.startswith(w.prefix):
+                out = _filter(w, event.type, cur, prev)
+                if out is not None:
+                    w.push(out)
+
+    # -- watches ------------------------------------------------------------
+    def watch(self, info: ResourceInfo, prefix: str, matcher: Matcher | None, *,
+              since: int | None, initial: list[Obj] | None, bookmarks: bool,
+              convert: Callable[[Obj], Obj] | None = None) -> Watch:
+        """Register a watch that sees every change after revision ``since``
+        (after first seeing ``initial`` as ADDED events)."""
+        w = Watch(self, info, prefix, matcher, bookmarks=bookmarks, convert=convert)
+        with self._lock:
+            if since is not None and since < self._oldest:
+                raise errors.too_old_resource_version(since, self._oldest + 1)
+            for obj in initial or ():
+                w.push(WatchEvent("ADDED", _out(w, obj)))
+            if since is not None:
+                self._replay(w, since)
+            self._watches.setdefault(info.key_prefix, []).append(w)
+        return w
+
+    def _replay(self, w: Watch, since: int) -> None:
+        start = bisect.bisect_right(self._revs, since)
+        for event in self._events[start:]:
+            if event.kv.key.startswith(w.prefix):
+                cur, prev = _decode_event(event)
+                out = _filter(w, event.type, cur, prev)
+                if out is not None:
+                    w.push(out)
+
+    def remove(self, w: Watch) -> None:
+        with self._lock:
+            watchers = self._watches.get(w.info.key_prefix)
+            if watchers and w in watchers:
+                watchers.remove(w)
+
+    def compacted(self, revision: int) -> None:
+        """Forget history up to ``revision`` (the store compacted it)."""
+        with self._lock:
+            cut = bisect.bisect_right(self._revs, revision)
+            del self._revs[:cut]
+            del self._events[:cut]
+            self._oldest = max(self._oldest, revision)
+
+    def send_bookmarks(self) -> None:
+        """BOOKMARK events carry the current revision to watches that asked
+        for them (``allowWatchBookmarks``), so they can resume cheaply."""
+        with self._lock:
+            rv = str(self.revision)
+            for watchers in self._watches.values():
+                for w in watchers:
+                    if w.bookmarks:
+                        w.push(WatchEvent("BOOKMARK", {
+                            "kind": w.info.kind, "apiVersion": w.info.api_version,
+                            "metadata": {"resourceVersion": rv},
+                        }))
+
+    @property
+    def watch_count(self) -> int:
+        with self._lock:
+            return sum(len(ws) for ws in self._watches.values())
+
+
+_PREFIXES = _storage_prefixes()
+
+
+def _resource_prefix(key: str) -> str:
+    """``/registry/services/specs/ns/name`` -> ``/registry/services/specs/``."""
+    parts = key.split("/", 4)
+    one = f"/registry/{parts[2]}/"
+    if one in _PREFIXES:
+        return one
+    return f"/registry/{parts[2]}/{parts[3]}/" if len(parts) > 3 else one
+
+
+def _decode_event(event: Event) -> tuple[Obj, Obj | None]:
+    """The object after the change (for a deletion: the last state, stamped
+    with the deletion's revision) and the object before it."""
+    prev = meta.decode(event.prev_kv.value, event.prev_kv.mod_revision) if event.prev_kv else None
+    if event.type == "DELETE":
+        cur = meta.decode(event.prev_kv.value, event.kv.mod_revision) if event.prev_kv else {}
+    else:
+        cur = meta.decode(event.kv.value, event.kv.mod_revision)
+    return cur, prev
+
+
+def _filter(w: Watch, store_type: str, cur: Obj, prev: Obj | None) -> WatchEvent | None:
+    if store_type == "DELETE":
+        if w.matcher is None or w.matcher(cur):
+            return WatchEvent("DELETED", _out(w, cur))
+        return None
+    created = prev is None
+    if w.matcher is None:
+        return WatchEvent("ADDED" if created else "MODIFIED", _out(w, cur))
+    now = w.matcher(cur)
+    before = not created and w.matcher(prev)
+    if now and before:
+        return WatchEvent("MODIFIED", _out(w, cur))
+    if now:
+        return WatchEvent("ADDED", _out(w, cur))
+    if before:
+        return WatchEvent("DELETED", _out(w, cur))
+    return None
+
+
+def _out(w: Watch, obj: Obj) -> Obj:
+    return w.convert(obj) if w.convert else obj

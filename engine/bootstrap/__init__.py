@@ -1,0 +1,78 @@
+"""Bringing up a fresh cluster's built-in objects, idempotently, through the API.
+
+On a restart from a state directory everything is already there, and boot
+creates nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engine.api import errors
+from engine.bootstrap import control_plane as cp
+from engine.bootstrap.nodes import NodeSpec, node_object, node_status
+from engine.client import LocalClient
+from engine.clock import Clock
+
+
+def ignore_exists(fn: Callable[[], Any]) -> Any:
+    """Run a create, treating AlreadyExists as success."""
+    try:
+        return fn()
+    except errors.StatusError as err:
+        if err.reason != "AlreadyExists":
+            raise
+        return None
+
+
+def boot_cluster(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> None:
+    """System namespaces, priority classes, nodes and the control plane's pods."""
+    for name in cp.SYSTEM_NAMESPACES:
+        ignore_exists(lambda n=name: client.create("namespaces", cp.namespace(n)))
+    for name, value, description in cp.SYSTEM_PRIORITY_CLASSES:
+        ignore_exists(lambda a=(name, value, description): client.create(
+            "priorityclasses", cp.priority_class(*a)))
+    for spec in nodes:
+        register_node(client, clock, spec)
+    _system_pods(client, clock, nodes)
+
+
+def register_node(client: LocalClient, clock: Clock, spec: NodeSpec) -> dict[str, Any]:
+    """Create the Node (if new) and post a healthy status, as a kubelet does."""
+    created = ignore_exists(lambda: client.create("nodes", node_object(spec)))
+    node = created or client.get("nodes", spec.name)
+    if not node.get("status", {}).get("nodeInfo"):
+        node["status"] = node_status(spec, clock.rfc3339(), node["metadata"]["uid"])
+        node = client.update_status("nodes", node)
+    return node
+
+
+def _system_pods(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> None:
+    suffix = client.api.identity.name_suffix
+    planes = [n for n in nodes if n.control_plane]
+    workers = [n for n in nodes if not n.control_plane] or planes
+    for node in planes[:1]:
+        node_uid = client.get("nodes", node.name)["metadata"]["uid"]
+        for component, image, requests in cp.STATIC_PODS:
+            _run_pod(client, clock, node, node.internal_ip,
+                     cp.static_pod(component, image, requests, node, node_uid))
+    existing = {p["metadata"]["name"].rsplit("-", 1)[0]
+                for p in client.list("pods", "kube-system")["items"]}
+    if "kube-proxy" not in existing:
+        for node in nodes:
+            _run_pod(client, clock, node, node.internal_ip, cp.kube_proxy_pod(node, suffix()))
+    if f"coredns-{cp.COREDNS_HASH}" not in existing:
+        for i in range(cp.COREDNS_REPLICAS):
+            node = planes[0] if planes else workers[0]
+            ip = f"10.244.{node.index}.{i + 2}"
+            _run_pod(client, clock, node, ip, cp.coredns_pod(node, suffix()))
+
+
+def _run_pod(client: LocalClient, clock: Clock, node: NodeSpec, ip: str,
+             pod: dict[str, Any]) -> None:
+    created = ignore_exists(lambda: client.create("pods", pod, namespace="kube-system"))
+    if created is None:
+        return
+    uid_hex = created["metadata"]["uid"].replace("-", "")
+    created["status"] = cp.running_status(created, node, ip, clock.rfc3339(), uid_hex)
+    client.update_status("pods", created)

@@ -1,0 +1,227 @@
+"""The API server's verbs, as a client of kube-apiserver would see them."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.api import errors
+from engine.api.server import APIServer
+from tests.helpers import deployment, pod
+
+
+def test_create_fills_system_fields(api: APIServer) -> None:
+    created = api.create("pods", pod("web"), namespace="default")
+    m = created["metadata"]
+    assert m["namespace"] == "default"
+    assert len(m["uid"]) == 36
+    assert m["creationTimestamp"] == "2025-01-01T00:00:00Z"
+    assert int(m["resourceVersion"]) > 0
+    assert api.get("pods", "web", "default") == created
+
+
+def test_generate_name_appends_five_characters(api: APIServer) -> None:
+    obj = pod("")
+    obj["metadata"] = {"generateName": "web-"}
+    name = api.create("pods", obj, namespace="default")["metadata"]["name"]
+    assert name.startswith("web-") and len(name) == len("web-") + 5
+
+
+def test_create_twice_is_already_exists(api: APIServer) -> None:
+    api.create("pods", pod("web"), namespace="default")
+    with pytest.raises(errors.StatusError) as err:
+        api.create("pods", pod("web"), namespace="default")
+    assert err.value.code == 409
+    assert err.value.reason == "AlreadyExists"
+    assert str(err.value) == 'pods "web" already exists'
+
+
+def test_get_missing_names_group_resource(api: APIServer) -> None:
+    with pytest.raises(errors.StatusError) as err:
+        api.get("deployments", "nope", "default")
+    assert err.value.code == 404
+    assert str(err.value) == 'deployments.apps "nope" not found'
+    assert err.value.status()["details"] == {"name": "nope", "group": "apps",
+                                              "kind": "deployments"}
+
+
+def test_stale_update_is_a_conflict_with_upstream_message(api: APIServer) -> None:
+    first = api.create("deployments", deployment("nginx"), namespace="default")
+    fresh = dict(first, spec=dict(first["spec"], replicas=3))
+    api.update("deployments", fresh)
+    stale = dict(first, spec=dict(first["spec"], replicas=5))
+    with pytest.raises(errors.StatusError) as err:
+        api.update("deployments", stale)
+    assert err.value.code == 409
+    assert str(err.value) == (
+        'Operation cannot be fulfilled on deployments.apps "nginx": the object has been '
+        "modified; please apply your changes to the latest version and try again"
+    )
+    assert api.get("deployments", "nginx", "default")["spec"]["replicas"] == 3
+
+
+def test_generation_bumps_on_spec_changes_only(api: APIServer) -> None:
+    d = api.create("deployments", deployment("nginx"), namespace="default")
+    assert d["metadata"]["generation"] == 1
+    d["metadata"]["labels"]["tier"] = "web"
+    d = api.update("deployments", d)
+    assert d["metadata"]["generation"] == 1
+    d["spec"]["replicas"] = 4
+    d = api.update("deployments", d)
+    assert d["metadata"]["generation"] == 2
+
+
+def test_status_subresource_changes_only_status(api: APIServer) -> None:
+    d = api.create("deployments", deployment("nginx"), namespace="default")
+    d["spec"]["replicas"] = 9
+    d["status"] = {"replicas": 2, "readyReplicas": 1}
+    out = api.update("deployments", d, subresource="status")
+    assert out["spec"]["replicas"] == 2
+    assert out["status"]["readyReplicas"] == 1
+    # and the main resource ignores status
+    out["status"] = {"replicas": 100}
+    out = api.update("deployments", out)
+    assert out["status"]["replicas"] == 2
+
+
+def test_noop_update_keeps_resource_version(api: APIServer) -> None:
+    d = api.create("deployments", deployment("nginx"), namespace="default")
+    again = api.update("deployments", d)
+    assert again["metadata"]["resourceVersion"] == d["metadata"]["resourceVersion"]
+
+
+def test_namespace_must_exist(api: APIServer) -> None:
+    with pytest.raises(errors.StatusError) as err:
+        api.create("pods", pod("web"), namespace="missing")
+    assert err.value.code == 404
+    assert str(err.value) == 'namespaces "missing" not found'
+
+
+def test_terminating_namespace_refuses_new_content(api: APIServer) -> None:
+    api.create("namespaces", {"metadata": {"name": "team"}})
+    ns = api.delete("namespaces", "team")
+    assert ns["status"]["phase"] == "Terminating"
+    with pytest.raises(errors.StatusError) as err:
+        api.create("pods", pod("web"), namespace="team")
+    assert err.value.code == 403
+    assert str(err.value) == (
+        'pods "web" is forbidden: unable to create new content in namespace team because it '
+        "is being terminated"
+    )
+
+
+def test_system_namespaces_cannot_be_deleted(api: APIServer) -> None:
+    with pytest.raises(errors.StatusError) as err:
+        api.delete("namespaces", "default")
+    assert err.value.code == 403
+    assert str(err.value) == 'namespaces "default" is forbidden: this namespace may not be deleted'
+
+
+def test_namespace_mismatch_is_bad_request(api: APIServer) -> None:
+    obj = pod("web")
+    obj["metadata"]["namespace"] = "other"
+    with pytest.raises(errors.StatusError) as err:
+        api.create("pods", obj, namespace="default")
+    assert err.value.code == 400
+
+
+def test_list_with_label_and_field_selectors(api: APIServer) -> None:
+    api.create("pods", pod("a", app="web"), namespace="default")
+    api.create("pods", pod("b", app="db"), namespace="default")
+    api.create("pods", pod("c", app="web", tier="front"), namespace="default")
+    names = lambda lst: [o["metadata"]["name"] for o in lst["items"]]  # noqa: E731
+    assert names(api.list("pods", "default", label_selector="app=web")) == ["a", "c"]
+    assert names(api.list("pods", "default", label_selector="app in (db),!tier")) == ["b"]
+    assert names(api.list("pods", "default", field_selector="metadata.name!=a")) == ["b", "c"]
+    listed = api.list("pods")
+    assert listed["kind"] == "PodList" and listed["apiVersion"] == "v1"
+
+
+def test_list_pages_with_limit_and_continue(api: APIServer) -> None:
+    for i in range(7):
+        api.create("pods", pod(f"p{i}", app="web" if i % 2 == 0 else "db"), namespace="default")
+    seen, token, pages = [], None, 0
+    while True:
+        page = api.list("pods", "default", label_selector="app=web", limit=2, continue_=token)
+        seen += [o["metadata"]["name"] for o in page["items"]]
+        pages += 1
+        token = page["metadata"].get("continue")
+        if not token:
+            break
+    assert seen == ["p0", "p2", "p4", "p6"]
+    assert pages == 2
+
+
+def test_bad_continue_token_is_bad_request(api: APIServer) -> None:
+    with pytest.raises(errors.StatusError) as err:
+        api.list("pods", "default", limit=1, continue_="%%%")
+    assert err.value.code == 400
+
+
+def test_unknown_resource_type(api: APIServer) -> None:
+    with pytest.raises(errors.StatusError) as err:
+        api.list("widgets")
+    assert str(err.value) == 'the server doesn\'t have a resource type "widgets"'
+
+
+def test_finalizers_hold_deletion_until_removed(api: APIServer) -> None:
+    obj = {"metadata": {"name": "cfg", "finalizers": ["example.com/hold"]}, "data": {"a": "1"}}
+    api.create("configmaps", obj, namespace="default")
+    held = api.delete("configmaps", "cfg", namespace="default")
+    assert "deletionTimestamp" in held["metadata"]
+    assert api.get("configmaps", "cfg", "default")["metadata"]["finalizers"] == [
+        "example.com/hold"]
+    held["metadata"]["finalizers"] = []
+    api.update("configmaps", held)
+    with pytest.raises(errors.StatusError):
+        api.get("configmaps", "cfg", "default")
+
+
+@pytest.mark.parametrize(("policy", "finalizer"), [("Orphan", "orphan"),
+                                                   ("Foreground", "foregroundDeletion")])
+def test_propagation_policy_is_recorded_as_finalizer(api: APIServer, policy: str,
+                                                     finalizer: str) -> None:
+    api.create("deployments", deployment("nginx"), namespace="default")
+    out = api.delete("deployments", "nginx", namespace="default", propagation_policy=policy)
+    assert out["metadata"]["finalizers"] == [finalizer]
+    assert "deletionTimestamp" in out["metadata"]
+
+
+def test_background_delete_removes_at_once(api: APIServer) -> None:
+    api.create("deployments", deployment("nginx"), namespace="default")
+    api.delete("deployments", "nginx", namespace="default", propagation_policy="Background")
+    assert api.list("deployments", "default")["items"] == []
+
+
+def test_bad_propagation_policy(api: APIServer) -> None:
+    api.create("deployments", deployment("nginx"), namespace="default")
+    with pytest.raises(errors.StatusError) as err:
+        api.delete("deployments", "nginx", namespace="default", propagation_policy="Sideways")
+    assert err.value.code == 422
+    assert "propagationPolicy: Unsupported value: \"Sideways\"" in str(err.value)
+
+
+def test_delete_precondition_on_uid(api: APIServer) -> None:
+    api.create("pods", pod("web"), namespace="default")
+    with pytest.raises(errors.StatusError) as err:
+        api.delete("pods", "web", namespace="default", preconditions={"uid": "nope"})
+    assert err.value.code == 409
+    assert "Precondition failed: UID in precondition: nope" in str(err.value)
+
+
+def test_delete_collection_by_label(api: APIServer) -> None:
+    api.create("pods", pod("a", app="web"), namespace="default")
+    api.create("pods", pod("b", app="db"), namespace="default")
+    api.delete_collection("pods", "default", label_selector="app=web")
+    assert [p["metadata"]["name"] for p in api.list("pods", "default")["items"]] == ["b"]
+
+
+def test_dry_run_writes_nothing(api: APIServer) -> None:
+    out = api.create("pods", pod("web"), namespace="default", dry_run=True)
+    assert out["metadata"]["name"] == "web"
+    assert api.list("pods", "default")["items"] == []
+
+
+def test_cluster_scoped_objects_have_no_namespace(api: APIServer) -> None:
+    node = api.create("nodes", {"metadata": {"name": "n1", "namespace": "default"}})
+    assert "namespace" not in node["metadata"]
+    assert api.get("nodes", "n1")["metadata"]["name"] == "n1"
