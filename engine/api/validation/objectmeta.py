@@ -1,0 +1,310 @@
+"""ObjectMeta, labels, annotations and label selectors.
+
+Upstream: k8s.io/apimachinery/pkg/api/validation/objectmeta.go (``ValidateObjectMeta``,
+``ValidateObjectMetaUpdate``, ``ValidateAnnotations``, ``ValidateOwnerReferences``,
+``ValidateFinalizers``) and k8s.io/apimachinery/pkg/apis/meta/v1/validation
+(``ValidateLabels``, ``ValidateLabelSelector``, ``ValidateManagedFields``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.api import errors
+from engine.api.validation import names
+from engine.api.validation.common import (
+    FIELD_IMMUTABLE_ERROR_MSG,
+    IS_NEGATIVE_ERROR_MSG,
+    Errs,
+    GoValue,
+    as_list,
+    as_map,
+    as_str,
+    child,
+    dicts,
+    go_quote,
+    go_string_slice,
+    index,
+    is_int,
+    semantic_equal,
+    strings,
+)
+
+TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * (1 << 10)  # 256 kB
+
+FINALIZER_ORPHAN_DEPENDENTS = "orphan"
+FINALIZER_DELETE_DEPENDENTS = "foregroundDeletion"
+
+# Kinds that may not own anything (upstream ``BannedOwners``).
+_BANNED_OWNERS = {("", "v1", "Event")}
+
+
+def validate_label_name(name: str, path: str) -> Errs:
+    """Upstream ``ValidateLabelName``."""
+    return [errors.invalid(path, name, msg) for msg in names.is_qualified_name(name)]
+
+
+def validate_labels(labels: Any, path: str) -> Errs:
+    """Upstream ``ValidateLabels``: qualified-name keys, label values."""
+    errs: Errs = []
+    if not isinstance(labels, dict):
+        return errs
+    for k, v in labels.items():
+        errs.extend(validate_label_name(k, path))
+        if isinstance(v, str):
+            errs.extend(errors.invalid(path, v, msg) for msg in names.is_valid_label_value(v))
+    return errs
+
+
+def annotations_size(annotations: dict[str, Any]) -> int:
+    total = 0
+    for k, v in annotations.items():
+        total += len(k.encode()) + len(as_str(v).encode())
+    return total
+
+
+def validate_annotations(annotations: Any, path: str) -> Errs:
+    """Upstream ``ValidateAnnotations``: keys are qualified names (any case), 256 KiB total."""
+    errs: Errs = []
+    if not isinstance(annotations, dict):
+        return errs
+    for k in annotations:
+        errs.extend(errors.invalid(path, k, msg) for msg in names.is_qualified_name(k.lower()))
+    if annotations_size(annotations) > TOTAL_ANNOTATION_SIZE_LIMIT_B:
+        errs.append(errors.too_long(path, TOTAL_ANNOTATION_SIZE_LIMIT_B))
+    return errs
+
+
+def _go_owner_reference(ref: dict[str, Any]) -> str:
+    controller = ref.get("controller")
+    block = ref.get("blockOwnerDeletion")
+    return ("v1.OwnerReference{APIVersion:" + go_quote(as_str(ref.get("apiVersion")))
+            + ", Kind:" + go_quote(as_str(ref.get("kind")))
+            + ", Name:" + go_quote(as_str(ref.get("name")))
+            + ", UID:" + go_quote(as_str(ref.get("uid")))
+            + ", Controller:" + ("(*bool)(nil)" if controller is None else "(*bool)(0x1)")
+            + ", BlockOwnerDeletion:" + ("(*bool)(nil)" if block is None else "(*bool)(0x1)")
+            + "}")
+
+
+def validate_owner_reference(ref: dict[str, Any], path: str) -> Errs:
+    """Upstream ``validateOwnerReference``."""
+    errs: Errs = []
+    api_version = as_str(ref.get("apiVersion"))
+    kind = as_str(ref.get("kind"))
+    group, _, version = api_version.rpartition("/")
+    if not version:
+        errs.append(errors.invalid(child(path, "apiVersion"), api_version,
+                                   "version must not be empty"))
+    if not kind:
+        errs.append(errors.invalid(child(path, "kind"), kind, "must not be empty"))
+    if not as_str(ref.get("name")):
+        errs.append(errors.invalid(child(path, "name"), as_str(ref.get("name")),
+                                   "must not be empty"))
+    if not as_str(ref.get("uid")):
+        errs.append(errors.invalid(child(path, "uid"), as_str(ref.get("uid")),
+                                   "must not be empty"))
+    if (group, version, kind) in _BANNED_OWNERS:
+        gvk = f"{group}/{version}, Kind={kind}"
+        errs.append(errors.invalid(path, GoValue(_go_owner_reference(ref)),
+                                   f"{gvk} is disallowed from being an owner"))
+    return errs
+
+
+def validate_owner_references(refs: Any, path: str) -> Errs:
+    """Upstream ``ValidateOwnerReferences``: at most one controller."""
+    errs: Errs = []
+    first_controller = ""
+    for _, ref in dicts(refs):
+        errs.extend(validate_owner_reference(ref, path))
+        if ref.get("controller") is True:
+            current = f"{as_str(ref.get('kind'))}/{as_str(ref.get('name'))}"
+            if first_controller:
+                value = GoValue("[]v1.OwnerReference{" + ", ".join(
+                    _go_owner_reference(r) for _, r in dicts(refs)) + "}")
+                errs.append(errors.invalid(
+                    path, value,
+                    'Only one reference can have Controller set to true. Found "true" in '
+                    f"references for {first_controller} and {current}"))
+            else:
+                first_controller = current
+    return errs
+
+
+def validate_finalizer_name(name: str, path: str) -> Errs:
+    """Upstream ``ValidateFinalizerName`` (apimachinery): a qualified name."""
+    return [errors.invalid(path, name, msg) for msg in names.is_qualified_name(name)]
+
+
+def validate_finalizers(finalizers: Any, path: str) -> Errs:
+    """Upstream ``ValidateFinalizers``."""
+    errs: Errs = []
+    values = strings(finalizers)
+    for name in values:
+        errs.extend(validate_finalizer_name(name, path))
+    if FINALIZER_ORPHAN_DEPENDENTS in values and FINALIZER_DELETE_DEPENDENTS in values:
+        errs.append(errors.invalid(
+            path, go_string_slice(values),
+            f"finalizer {FINALIZER_ORPHAN_DEPENDENTS} and {FINALIZER_DELETE_DEPENDENTS} "
+            "cannot be both set"))
+    return errs
+
+
+def validate_managed_fields(fields: Any, path: str) -> Errs:
+    """Upstream ``ValidateManagedFields``."""
+    errs: Errs = []
+    for i, entry in dicts(fields):
+        p = index(path, i)
+        op = as_str(entry.get("operation"))
+        if op not in ("Apply", "Update"):
+            errs.append(errors.invalid(child(p, "operation"), op, "must be `Apply` or `Update`"))
+        fields_type = as_str(entry.get("fieldsType"))
+        if fields_type != "FieldsV1":
+            errs.append(errors.invalid(child(p, "fieldsType"), fields_type, "must be `FieldsV1`"))
+        sub = as_str(entry.get("subresource"))
+        if len(sub) > 256:
+            errs.append(errors.too_long(child(p, "subresource"), 256))
+    return errs
+
+
+def validate_object_meta(meta: Any, requires_namespace: bool, name_fn: names.NameFunc,
+                         path: str = "metadata") -> Errs:
+    """Upstream ``ValidateObjectMeta`` (``ValidateObjectMetaAccessor``)."""
+    m = as_map(meta)
+    errs: Errs = []
+    generate_name = as_str(m.get("generateName"))
+    if generate_name:
+        errs.extend(errors.invalid(child(path, "generateName"), generate_name, msg)
+                    for msg in name_fn(generate_name, True))
+    name = as_str(m.get("name"))
+    if not name:
+        errs.append(errors.required(child(path, "name"), "name or generateName is required"))
+    else:
+        errs.extend(errors.invalid(child(path, "name"), name, msg) for msg in name_fn(name, False))
+    namespace = as_str(m.get("namespace"))
+    if requires_namespace:
+        if not namespace:
+            errs.append(errors.required(child(path, "namespace"), ""))
+        else:
+            errs.extend(errors.invalid(child(path, "namespace"), namespace, msg)
+                        for msg in names.validate_namespace_name(namespace, False))
+    elif namespace:
+        errs.append(errors.forbidden(child(path, "namespace"), "not allowed on this type"))
+    generation = m.get("generation")
+    if is_int(generation) and generation < 0:
+        errs.append(errors.invalid(child(path, "generation"), generation, IS_NEGATIVE_ERROR_MSG))
+    errs.extend(validate_labels(m.get("labels"), child(path, "labels")))
+    errs.extend(validate_annotations(m.get("annotations"), child(path, "annotations")))
+    errs.extend(validate_owner_references(m.get("ownerReferences"), child(path, "ownerReferences")))
+    errs.extend(validate_finalizers(m.get("finalizers"), child(path, "finalizers")))
+    errs.extend(validate_managed_fields(m.get("managedFields"), child(path, "managedFields")))
+    return errs
+
+
+def _go_time(value: Any) -> Any:
+    """A timestamp as ``metav1.Time`` prints (``time.Time.String()``)."""
+    text = as_str(value)
+    if not text:
+        return GoValue("0001-01-01 00:00:00 +0000 UTC")
+    stamp = text.replace("T", " ").rstrip("Z")
+    return GoValue(f"{stamp} +0000 UTC")
+
+
+def _immutable(new: Any, old: Any, path: str, value: Any = None) -> Errs:
+    if semantic_equal(new, old):
+        return []
+    return [errors.invalid(path, new if value is None else value, FIELD_IMMUTABLE_ERROR_MSG)]
+
+
+def validate_no_new_finalizers(new: Any, old: Any, path: str) -> Errs:
+    """Upstream ``ValidateNoNewFinalizers``."""
+    extra = sorted(set(strings(new)) - set(strings(old)))
+    if extra:
+        return [errors.forbidden(
+            path, "no new finalizers can be added if the object is being deleted, found new "
+            f"finalizers {go_string_slice(extra)}")]
+    return []
+
+
+def validate_object_meta_update(new_meta: Any, old_meta: Any, path: str = "metadata") -> Errs:
+    """Upstream ``ValidateObjectMetaUpdate``: identity and timestamps are immutable.
+
+    (The resourceVersion check is left to the registry, which fills it before
+    validation as upstream's store does.)
+    """
+    new, old = as_map(new_meta), as_map(old_meta)
+    errs: Errs = []
+    if old.get("deletionTimestamp"):
+        errs.extend(validate_no_new_finalizers(new.get("finalizers"), old.get("finalizers"),
+                                               child(path, "finalizers")))
+    new_gen, old_gen = new.get("generation"), old.get("generation")
+    if is_int(new_gen) and is_int(old_gen) and new_gen < old_gen:
+        errs.append(errors.invalid(child(path, "generation"), new_gen, "must not be decremented"))
+    for field in ("name", "namespace", "uid"):
+        errs.extend(_immutable(as_str(new.get(field)), as_str(old.get(field)),
+                               child(path, field)))
+    for field in ("creationTimestamp", "deletionTimestamp"):
+        if not semantic_equal(new.get(field), old.get(field)):
+            value = _go_time(new.get(field))
+            if field == "deletionTimestamp" and not new.get(field):
+                value = GoValue("(*v1.Time)(nil)")
+            errs.append(errors.invalid(child(path, field), value, FIELD_IMMUTABLE_ERROR_MSG))
+    grace_new, grace_old = new.get("deletionGracePeriodSeconds"), old.get(
+        "deletionGracePeriodSeconds")
+    if not semantic_equal(grace_new, grace_old):
+        value = grace_new if grace_new is not None else GoValue("(*int64)(nil)")
+        errs.append(errors.invalid(child(path, "deletionGracePeriodSeconds"), value,
+                                   FIELD_IMMUTABLE_ERROR_MSG))
+    errs.extend(validate_labels(new.get("labels"), child(path, "labels")))
+    errs.extend(validate_annotations(new.get("annotations"), child(path, "annotations")))
+    errs.extend(validate_owner_references(new.get("ownerReferences"),
+                                          child(path, "ownerReferences")))
+    errs.extend(validate_finalizers(new.get("finalizers"), child(path, "finalizers")))
+    errs.extend(validate_managed_fields(new.get("managedFields"), child(path, "managedFields")))
+    return errs
+
+
+# -- label selectors (meta/v1/validation) ----------------------------------------------
+
+
+def validate_label_selector_requirement(req: dict[str, Any], path: str,
+                                        allow_invalid_label_value: bool = False) -> Errs:
+    """Upstream ``ValidateLabelSelectorRequirement``."""
+    errs: Errs = []
+    op = req.get("operator")
+    values = as_list(req.get("values"))
+    if op in ("In", "NotIn"):
+        if not values:
+            errs.append(errors.required(child(path, "values"),
+                                        "must be specified when `operator` is 'In' or 'NotIn'"))
+    elif op in ("Exists", "DoesNotExist"):
+        if values:
+            errs.append(errors.forbidden(
+                child(path, "values"),
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
+    else:
+        errs.append(errors.invalid(child(path, "operator"), as_str(op),
+                                   "not a valid selector operator"))
+    errs.extend(validate_label_name(as_str(req.get("key")), child(path, "key")))
+    if not allow_invalid_label_value:
+        for i, v in enumerate(strings(values)):
+            errs.extend(errors.invalid(index(child(path, "values"), i), v, msg)
+                        for msg in names.is_valid_label_value(v))
+    return errs
+
+
+def validate_label_selector(selector: Any, path: str,
+                            allow_invalid_label_value: bool = False) -> Errs:
+    """Upstream ``ValidateLabelSelector`` (nil is fine)."""
+    if not isinstance(selector, dict):
+        return []
+    errs = validate_labels(selector.get("matchLabels"), child(path, "matchLabels"))
+    for i, expr in dicts(selector.get("matchExpressions")):
+        errs.extend(validate_label_selector_requirement(
+            expr, index(child(path, "matchExpressions"), i), allow_invalid_label_value))
+    return errs
+
+
+def selector_is_empty(selector: Any) -> bool:
+    sel = as_map(selector)
+    return not sel.get("matchLabels") and not sel.get("matchExpressions")
