@@ -191,6 +191,9 @@ class APIServer(DeletionMixin):
         attrs = Attributes("CREATE", info, ns, m.get("name", ""), user=user, dry_run=dry_run)
         self.admission.admit(attrs, obj)
         self._fill_system_fields(obj)
+        if not m.get("name"):
+            raise errors.invalid_object(info.kind, info.group, "", [errors.required(
+                "metadata.name", "name or generateName is required")])
         strategy.prepare_for_create(obj)
         self._check(info, obj, strategy.validate(obj))
         self.admission.validate(attrs, obj)
