@@ -284,7 +284,7 @@ class Store:
                 wal.sync(end)
                 durable = wal.synced_revision
             if self._snap_job is not None:
-                self._write_snapshot_job()
+                self._write_snapshot_job(wait=False)
         if queued:
             self._hub.drain(durable)
 
@@ -366,10 +366,16 @@ class Store:
         kvs = list(state.kvs.values())
         self._snap_job = (state.revision, state.compact_revision, kvs)
 
-    def _write_snapshot_job(self) -> None:
-        """Write the queued snapshot, then drop files no longer needed."""
+    def _write_snapshot_job(self, *, wait: bool = True) -> None:
+        """Write the queued snapshot, then drop files no longer needed.
+
+        Writers pass ``wait=False``: if another thread is already writing a
+        snapshot they go on (a job queued meanwhile is taken by a later
+        write, or by close), instead of all stalling behind the file write."""
         assert self._dir is not None
-        with self._snap_lock:
+        if not self._snap_lock.acquire(blocking=wait):
+            return
+        try:
             with self._lock:
                 job, self._snap_job = self._snap_job, None
             if job is None:
@@ -381,6 +387,8 @@ class Store:
             if self._fsync:
                 layout.fsync_dir(self._dir)
             layout.prune(self._dir, KEEP_BASES, fsync=self._fsync)
+        finally:
+            self._snap_lock.release()
 
     def close(self) -> None:
         """Sync and close the WAL, finish a pending snapshot, end all watches.

@@ -115,16 +115,16 @@ class WatchHub:
                 for w in group:
                     if w.next_revision <= revision and not w.cancelled:
                         w.next_revision = revision + 1
-                        self.call(w, matched)
+                        try:
+                            w.callback(matched)
+                        except Exception as exc:
+                            self.failed(w, exc)
 
-    def call(self, watcher: Watcher, events: list[Event]) -> None:
-        """Run a callback; a failing watcher is cancelled, never the writer."""
-        try:
-            watcher.callback(events)
-        except Exception as exc:
-            log.exception("store: watch callback for %r failed; cancelling", watcher.prefix)
-            watcher.error = exc
-            self.remove(watcher)
+    def failed(self, watcher: Watcher, exc: Exception) -> None:
+        """A callback raised: cancel that watcher; the writer never sees it."""
+        log.error("store: watch callback for %r failed; cancelling", watcher.prefix, exc_info=exc)
+        watcher.error = exc
+        self.remove(watcher)
 
 
 def select(events: list[Event], prefix: str) -> list[Event]:
