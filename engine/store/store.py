@@ -7,7 +7,8 @@ consume a revision.
 
 Locking: ``_lock`` (a plain Lock) guards the state and is held only for the
 in-memory work and the WAL ``write`` syscall. fsync (group commit), writing
-snapshot files and running watch callbacks all happen after it is released.
+snapshot files and running watch callbacks all happen after it is released
+(see :mod:`engine.store.disk` and :mod:`engine.store.watch`).
 ``get`` of the latest value reads the dict without the lock: one dict lookup
 is atomic.
 """
@@ -19,21 +20,13 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from engine.store import layout, snapshot
 from engine.store.codec import encode_compact, encode_events
+from engine.store.disk import Disk
 from engine.store.errors import ClosedError, CompactedError, FutureRevisionError, StoreError
 from engine.store.model import Compare, Event, KeyValue, Op
 from engine.store.mvcc import MVCC, make_delete, make_put
-from engine.store.recovery import recover
 from engine.store.txn import all_hold, check_ops
-from engine.store.wal import WAL
 from engine.store.watch import Callback, Watcher, WatchHub, batches
-
-# Segments kept back to the second-newest snapshot: after a restart, history
-# (for watches) reaches back at least ``snapshot_count`` records.
-KEEP_BASES = 2
-
-_SnapJob = tuple[int, int, list[KeyValue]]
 
 
 def _check_value(value: bytes) -> None:
@@ -54,28 +47,15 @@ class Store:
         if snapshot_count < 1:
             raise ValueError("snapshot_count must be at least 1")
         self._lock = threading.Lock()
-        self._snap_lock = threading.Lock()
-        self._snap_job: _SnapJob | None = None
         self._hub = WatchHub()
         self._closed = False
-        self._snapshot_count = snapshot_count
-        self._fsync = fsync
-        self._dir: str | None = None
-        self._dir_lock = -1
-        self._wal: WAL | None = None
+        self._disk: Disk | None = None
         if state_dir is None:
             self._mvcc = MVCC()
-            return
-        self._dir = os.fspath(state_dir)
-        os.makedirs(self._dir, exist_ok=True)
-        self._dir_lock = layout.lock_directory(self._dir)
-        try:
-            self._mvcc, base, records = recover(self._dir)
-            self._wal = WAL(self._dir, base, self._mvcc.revision, fsync=fsync)
-        except BaseException:
-            layout.unlock_directory(self._dir_lock)
-            raise
-        self._wal.records = records
+        else:
+            self._disk, self._mvcc = Disk.open(
+                os.fspath(state_dir), snapshot_count=snapshot_count, fsync=fsync
+            )
 
     # -- properties ---------------------------------------------------------
 
@@ -91,7 +71,7 @@ class Store:
 
     @property
     def state_dir(self) -> str | None:
-        return self._dir
+        return None if self._disk is None else self._disk.directory
 
     # -- reads --------------------------------------------------------------
 
@@ -263,28 +243,19 @@ class Store:
         """Log, apply and queue one revision (caller holds the lock).
 
         The WAL write comes first so that a failed write changes nothing."""
-        end = 0
-        wal = self._wal
-        if wal is not None:
-            end = wal.append(encode_events(revision, events), revision)
+        disk = self._disk
+        end = 0 if disk is None else disk.log(encode_events(revision, events), revision)
         self._mvcc.apply(events, revision)
         queued = bool(self._hub.groups)
         if queued:
             self._hub.pending.append(events)
-        if wal is not None and wal.records >= self._snapshot_count:
-            self._rotate_locked()
+        if disk is not None:
+            disk.after_apply(self._mvcc)
         return end, queued
 
     def _finish(self, end: int, queued: bool) -> None:
         """After the lock: make the write durable, snapshot, notify."""
-        wal = self._wal
-        durable = None
-        if wal is not None:
-            if self._fsync:
-                wal.sync(end)
-                durable = wal.synced_revision
-            if self._snap_job is not None:
-                self._write_snapshot_job(wait=False)
+        durable = None if self._disk is None else self._disk.finish(end)
         if queued:
             self._hub.drain(durable)
 
@@ -335,60 +306,21 @@ class Store:
                 raise CompactedError(revision, state.compact_revision)
             if revision > state.revision:
                 raise FutureRevisionError(revision, state.revision)
-            end = 0
-            wal = self._wal
-            if wal is not None:
-                end = wal.append(encode_compact(revision), state.revision)
+            disk = self._disk
+            end = 0 if disk is None else disk.log(encode_compact(revision), state.revision)
             state.compact(revision)
-            if wal is not None and wal.records >= self._snapshot_count:
-                self._rotate_locked()
+            if disk is not None:
+                disk.after_apply(state)
         self._finish(end, False)
 
     def snapshot(self) -> None:
         """Write a snapshot now and start a new WAL segment (no-op in memory)."""
         with self._lock:
             self._check_open()
-            if self._wal is None:
+            if self._disk is None:
                 return
-            self._rotate_locked()
-        self._write_snapshot_job()
-
-    def _rotate_locked(self) -> None:
-        """Start a new segment at the current revision and queue its snapshot.
-
-        Only the cheap part runs under the lock (sealing the old segment and
-        copying the list of live values, which are immutable); the snapshot
-        file is encoded and written afterwards by :meth:`_write_snapshot_job`."""
-        assert self._wal is not None
-        state = self._mvcc
-        if self._wal.base != state.revision:
-            self._wal.rotate(state.revision)
-        kvs = list(state.kvs.values())
-        self._snap_job = (state.revision, state.compact_revision, kvs)
-
-    def _write_snapshot_job(self, *, wait: bool = True) -> None:
-        """Write the queued snapshot, then drop files no longer needed.
-
-        Writers pass ``wait=False``: if another thread is already writing a
-        snapshot they go on (a job queued meanwhile is taken by a later
-        write, or by close), instead of all stalling behind the file write."""
-        assert self._dir is not None
-        if not self._snap_lock.acquire(blocking=wait):
-            return
-        try:
-            with self._lock:
-                job, self._snap_job = self._snap_job, None
-            if job is None:
-                return
-            revision, compact_revision, kvs = job
-            data = snapshot.encode(revision, compact_revision, kvs)
-            path = layout.snap_path(self._dir, revision)
-            snapshot.write(path, data, fsync=self._fsync)
-            if self._fsync:
-                layout.fsync_dir(self._dir)
-            layout.prune(self._dir, KEEP_BASES, fsync=self._fsync)
-        finally:
-            self._snap_lock.release()
+            self._disk.rotate(self._mvcc)
+        self._disk.write_snapshot()
 
     def close(self) -> None:
         """Sync and close the WAL, finish a pending snapshot, end all watches.
@@ -399,14 +331,8 @@ class Store:
                 return
             self._closed = True
         self._hub.clear()
-        if self._wal is None:
-            return
-        try:
-            with self._lock:
-                self._wal.close()
-            self._write_snapshot_job()
-        finally:
-            layout.unlock_directory(self._dir_lock)
+        if self._disk is not None:
+            self._disk.close()
 
     def __enter__(self) -> Store:
         return self
