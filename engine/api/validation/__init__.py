@@ -9,6 +9,11 @@
 - reusable pieces: ``names`` (format checks), ``objectmeta``, ``quantity``.
 """
 
+from engine.api.validation.registry import (
+    validate_object,
+    validate_object_update,
+    validate_status_update,
+)
 from engine.api.validation.structural import (
     DecodeError,
     prune_unknown_fields,
@@ -20,5 +25,8 @@ __all__ = [
     "DecodeError",
     "prune_unknown_fields",
     "schema_field_errors",
+    "validate_object",
+    "validate_object_update",
     "validate_schema",
+    "validate_status_update",
 ]

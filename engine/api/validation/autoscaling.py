@@ -1,0 +1,7 @@
+"""Validation for the autoscaling API group (filled in progressively)."""
+
+from __future__ import annotations
+
+from engine.api.validation.registry import KindValidators
+
+VALIDATORS: dict[tuple[str, str], KindValidators] = {}
