@@ -19,7 +19,10 @@ Semantics follow etcd's ``server/storage/mvcc``:
   ``snapshot_count`` records (the compact revision becomes that snapshot's
   revision if it was older). A torn WAL tail is truncated on open.
 * Watch callbacks run synchronously after the write is durable, in revision
-  order, never concurrently for one watcher, outside the store lock.
+  order, never concurrently for one watcher, outside the store lock. Unlike
+  etcd, a concurrent read or watch replay can see a write in the short window
+  between its WAL append and the end of its fsync; a crash in that window
+  loses it (it was never acknowledged), and its revision may be reused.
 """
 
 from engine.store.errors import ClosedError, CompactedError, FutureRevisionError, StoreError

@@ -251,3 +251,51 @@ def test_crash_after_new_segment_before_snapshot_file(state_dir: Path) -> None:
         after, rev = _state(s), s.revision
     with Store(state_dir, snapshot_count=20) as s:
         assert _state(s) == after and s.revision == rev
+
+
+def test_group_commit_and_watchers_only_see_durable_writes(
+    state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Concurrent writers share fsyncs, and no event is delivered before its fsync."""
+    import threading
+    import time
+
+    from engine.store import wal as wal_module
+
+    synced_revision = [1]
+    calls = [0]
+    store: Store | None = None
+
+    def slow_fdatasync(fd: int) -> None:
+        assert store is not None
+        covered = store.revision  # every record appended so far is covered
+        time.sleep(0.002)
+        calls[0] += 1
+        synced_revision[0] = max(synced_revision[0], covered)
+
+    monkeypatch.setattr(wal_module, "_fdatasync", slow_fdatasync)
+    early: list[int] = []
+
+    def check(events: list) -> None:
+        if events[0].revision > synced_revision[0]:
+            early.append(events[0].revision)
+
+    store = Store(state_dir)
+    store.watch("/", check)
+
+    def writer(n: int) -> None:
+        for i in range(25):
+            store.put(f"/g/{n}/{i}", b"v")
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    writes = store.revision - 1
+    store.close()
+    assert writes == 200
+    assert calls[0] < writes / 2, f"{calls[0]} fsyncs for {writes} writes"
+    assert early == []
+    with Store(state_dir) as s:
+        assert s.count("/g/") == 200
