@@ -27,7 +27,7 @@ from engine.api.resources import ResourceInfo, resolve
 from engine.api.strategies import status_strategy_for, strategy_for
 from engine.api.watchcache import Watch, WatchCache
 from engine.clock import Clock
-from engine.store import Store
+from engine.store import CompactedError, Store
 
 Obj = dict[str, Any]
 ResourceLike = str | ResourceInfo
@@ -133,14 +133,14 @@ class APIServer(DeletionMixin):
         info = self.info(resource)
         matcher = listing.make_matcher(info, label_selector, field_selector)
         prefix = info.key_prefix + (f"{namespace}/" if info.namespaced and namespace else "")
-        start_after = None
+        start_after, at = None, 0
         if continue_:
-            _, start_after = listing.decode_continue(continue_, prefix)
+            at, start_after = listing.decode_continue(continue_, prefix)
         items: list[Obj] = []
-        revision = self.store.revision
         while True:
-            kvs, revision, more = self.store.range(prefix, start_after=start_after,
-                                                   limit=(limit - len(items)) if limit else 0)
+            kvs, revision, more = self._range_at(prefix, start_after, at,
+                                                 (limit - len(items)) if limit else 0)
+            at = revision
             for kv in kvs:
                 obj = meta.decode(kv.value, kv.mod_revision)
                 if matcher is None or matcher(obj):
@@ -152,6 +152,22 @@ class APIServer(DeletionMixin):
         if limit and more and kvs:
             token = listing.encode_continue(revision, kvs[-1].key, prefix)
         return listing.list_envelope(info, items, revision, token)
+
+    def _range_at(self, prefix: str, start_after: str | None, revision: int,
+                  limit: int) -> tuple[list[Any], int, bool]:
+        """One page of keys, read at ``revision`` so every page of a paged list
+        shows the same instant (0 = now)."""
+        try:
+            return self.store.range(prefix, start_after=start_after, limit=limit,
+                                    revision=revision or None)
+        except CompactedError:
+            raise errors.resource_expired(
+                "The provided continue parameter is too old to display a consistent list "
+                "result. You can start a new list without the continue parameter, or use the "
+                "continue token in this response to retrieve the remainder of the results. "
+                "Continuing with the provided token results in an inconsistent list - objects "
+                "that were created, modified, or deleted between the time the first chunk was "
+                "returned and now may show up in the list.") from None
 
     def watch(self, resource: ResourceLike, namespace: str | None = None, *,
               label_selector: str | None = None, field_selector: str | None = None,

@@ -225,3 +225,25 @@ def test_cluster_scoped_objects_have_no_namespace(api: APIServer) -> None:
     node = api.create("nodes", {"metadata": {"name": "n1", "namespace": "default"}})
     assert "namespace" not in node["metadata"]
     assert api.get("nodes", "n1")["metadata"]["name"] == "n1"
+
+
+def test_paged_list_shows_one_instant(api: APIServer) -> None:
+    for i in range(4):
+        api.create("pods", pod(f"p{i}"), namespace="default")
+    page = api.list("pods", "default", limit=2)
+    api.create("pods", pod("p3a"), namespace="default")  # after the first page
+    api.delete("pods", "p3", namespace="default")
+    rest = api.list("pods", "default", limit=10, continue_=page["metadata"]["continue"])
+    assert [p["metadata"]["name"] for p in rest["items"]] == ["p2", "p3"]
+    assert rest["metadata"]["resourceVersion"] == page["metadata"]["resourceVersion"]
+
+
+def test_continue_from_compacted_revision_is_410(api: APIServer) -> None:
+    for i in range(3):
+        api.create("pods", pod(f"p{i}"), namespace="default")
+    page = api.list("pods", "default", limit=1)
+    api.create("pods", pod("later"), namespace="default")
+    api.compact(api.store.revision)
+    with pytest.raises(errors.StatusError) as err:
+        api.list("pods", "default", limit=1, continue_=page["metadata"]["continue"])
+    assert err.value.code == 410 and err.value.reason == "Expired"
