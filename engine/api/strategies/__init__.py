@@ -1,7 +1,9 @@
 """Per-resource strategies (upstream ``pkg/registry/<group>/<resource>/strategy.go``).
 
 ``strategy_for`` returns the resource's own strategy where one is registered
-in :data:`STRATEGIES`, else the generic :class:`Strategy`.
+in :data:`STRATEGIES`, else the generic :class:`Strategy` (which still
+defaults, validates and tracks generation per :data:`GENERATION_RESOURCES`).
+``status_strategy_for`` returns the strategy for ``/status`` writes.
 """
 
 from __future__ import annotations
@@ -9,10 +11,48 @@ from __future__ import annotations
 import functools
 
 from engine.api.resources import ResourceInfo
-from engine.api.strategies.base import StatusStrategy, Strategy
+from engine.api.strategies.base import GENERATION_RESOURCES, StatusStrategy, Strategy
 
-# (group, plural) -> Strategy subclass; filled by the per-kind modules.
+# (group, plural) -> Strategy subclass; filled from the per-kind modules below.
 STRATEGIES: dict[tuple[str, str], type[Strategy]] = {}
+
+
+def _register() -> None:
+    from engine.api.strategies import (
+        autoscaling,
+        config,
+        discovery,
+        jobs,
+        namespaces,
+        networking,
+        nodes,
+        pods,
+        policy,
+        quota,
+        services,
+        volumes,
+        workloads,
+    )
+
+    for module in (
+        pods,
+        namespaces,
+        nodes,
+        services,
+        volumes,
+        config,
+        quota,
+        workloads,
+        jobs,
+        autoscaling,
+        networking,
+        discovery,
+        policy,
+    ):
+        STRATEGIES.update(module.STRATEGIES)
+
+
+_register()
 
 
 @functools.cache
@@ -23,4 +63,15 @@ def strategy_for(info: ResourceInfo) -> Strategy:
 
 @functools.cache
 def status_strategy_for(info: ResourceInfo) -> StatusStrategy:
-    return StatusStrategy(strategy_for(info))
+    main = strategy_for(info)
+    return main.status_class(main)
+
+
+__all__ = [
+    "GENERATION_RESOURCES",
+    "STRATEGIES",
+    "StatusStrategy",
+    "Strategy",
+    "status_strategy_for",
+    "strategy_for",
+]
