@@ -1,0 +1,214 @@
+"""Field paths and field sets, as sigs.k8s.io/structured-merge-diff/fieldpath has them.
+
+A path element is kept in its serialized FieldsV1 form, which is also its
+identity: ``f:<name>`` (a struct field or map key), ``k:{"name":"nginx"}``
+(an associative-list item by its keys), ``v:"x"`` (a set item), ``i:3`` (an
+index). A path is a tuple of them; a set is a Python ``frozenset`` of paths.
+This module converts sets to and from FieldsV1 (serialize.go), prints paths as
+conflict messages do (path.go, element.go) and adds the named parent fields
+``EnsureNamedFieldsAreMembers`` adds (set.go).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from engine.api.patch._json import canonical_json, go_float
+from engine.api.patch.schema_walk import DEDUCED, DEDUCED_NODE, LIST, MAP, TypeNode
+
+Path = tuple[str, ...]
+FieldSet = frozenset[Path]
+EMPTY: FieldSet = frozenset()
+
+
+class FieldsError(ValueError):
+    """A FieldsV1 document that cannot be read."""
+
+
+def field_pe(name: str) -> str:
+    return "f:" + name
+
+
+def value_pe(value: Any) -> str:
+    return "v:" + canonical_json(value)
+
+
+def key_pe(fields: dict[str, Any]) -> str:
+    """``k:`` with the key fields sorted by name (``value.FieldList.Sort``)."""
+    return "k:" + canonical_json(fields)
+
+
+def normalize_pe(text: str) -> str | None:
+    """``DeserializePathElement`` then re-serialize; None for unknown element types."""
+    if len(text) < 2 or text[1] != ":":
+        raise FieldsError(f"key must be 2 characters long: {text}")
+    kind, body = text[0], text[2:]
+    if kind == "f":
+        return text
+    if kind == "i":
+        try:
+            return f"i:{int(body)}"
+        except ValueError as err:
+            raise FieldsError(str(err)) from None
+    if kind in "kv":
+        try:
+            value = json.loads(body)
+        except ValueError as err:
+            raise FieldsError(f"parsing key as path element: {err}") from None
+        if kind == "k" and not isinstance(value, dict):
+            raise FieldsError(f"expected an object for a key path element: {text}")
+        return f"{kind}:{canonical_json(value)}"
+    return None
+
+
+def from_fields_v1(fields: Any) -> FieldSet:
+    """Read a ``fieldsV1`` object (``Set.FromJSON``)."""
+    if fields is None:
+        return EMPTY
+    if not isinstance(fields, dict):
+        raise FieldsError("fieldsV1 must be an object")
+    out: set[Path] = set()
+    _read(fields, (), out)
+    return frozenset(out)
+
+
+def _read(node: dict[str, Any], prefix: Path, out: set[Path]) -> None:
+    for key, child in node.items():
+        if key == ".":
+            if prefix:
+                out.add(prefix)
+            continue
+        pe = normalize_pe(key)
+        if pe is None:
+            continue  # a future element type: dropped, as upstream does
+        if not isinstance(child, dict):
+            raise FieldsError(f"expected an object for {key}")
+        path = (*prefix, pe)
+        if not child:
+            out.add(path)
+        else:
+            _read(child, path, out)
+
+
+def to_fields_v1(paths: Iterable[Path]) -> dict[str, Any]:
+    """Write a set as ``fieldsV1`` (``Set.ToJSON``): members are ``{}``, a member
+    with children carries ``".": {}``; keys in path-element order."""
+    trie: dict[str, list[Any]] = {}
+    for path in paths:
+        node = trie
+        for pe in path[:-1]:
+            node = node.setdefault(pe, [False, {}])[1]
+        if path:
+            node.setdefault(path[-1], [False, {}])[0] = True
+    return _emit(trie)
+
+
+def _emit(trie: dict[str, list[Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pe in sorted(trie, key=pe_order):
+        member, children = trie[pe]
+        body: dict[str, Any] = {".": {}} if member and children else {}
+        body.update(_emit(children))
+        out[pe] = body
+    return out
+
+
+def pe_order(pe: str) -> tuple[int, Any]:
+    """``PathElement.Compare``: fields, then keys, then values, then indices."""
+    kind = "fkvi".find(pe[0])
+    if pe[0] == "i":
+        return kind, int(pe[2:])
+    return kind, pe[2:]
+
+
+def path_string(path: Path) -> str:
+    """``Path.String()``: ``.spec.containers[name="nginx"].image``."""
+    return "".join(pe_string(pe) for pe in path)
+
+
+def pe_string(pe: str) -> str:
+    kind, body = pe[0], pe[2:]
+    if kind == "f":
+        return "." + body
+    if kind == "i":
+        return f"[{body}]"
+    value = json.loads(body)
+    if kind == "v":
+        return f"[={to_string(value)}]"
+    return "[" + ",".join(f"{k}={to_string(v)}" for k, v in value.items()) + "]"
+
+
+def to_string(value: Any) -> str:
+    """structured-merge-diff ``value.ToString``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return go_float(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ",".join(to_string(v) for v in value) + "]"
+    return "".join(f"{k}={to_string(v)}" for k, v in value.items())
+
+
+def iterate(paths: Iterable[Path]) -> list[Path]:
+    """Paths in ``Set.Iterate`` order: at each level members first, then children."""
+    trie: dict[str, list[Any]] = {}
+    for path in paths:
+        node = trie
+        for pe in path[:-1]:
+            node = node.setdefault(pe, [False, {}])[1]
+        if path:
+            node.setdefault(path[-1], [False, {}])[0] = True
+    out: list[Path] = []
+    _walk(trie, (), out)
+    return out
+
+
+def _walk(trie: dict[str, list[Any]], prefix: Path, out: list[Path]) -> None:
+    ordered = sorted(trie, key=pe_order)
+    out.extend((*prefix, pe) for pe in ordered if trie[pe][0])
+    for pe in ordered:
+        if trie[pe][1]:
+            _walk(trie[pe][1], (*prefix, pe), out)
+
+
+def with_named_parents(paths: Iterable[Path], root: TypeNode) -> FieldSet:
+    """``EnsureNamedFieldsAreMembers``: add every ancestor that is a declared struct field."""
+    out = set(paths)
+    nodes: dict[Path, TypeNode] = {(): root}
+    for path in list(out):
+        for i in range(1, len(path)):
+            prefix = path[:i]
+            node = nodes.get(prefix)
+            parent = nodes[path[: i - 1]]
+            if node is None:
+                node = nodes[prefix] = _step(parent, prefix[-1])
+            if prefix[-1][0] == "f" and parent.kind == MAP and parent.child(prefix[-1][2:]).declared:
+                out.add(prefix)
+    return frozenset(out)
+
+
+def _step(node: TypeNode, pe: str) -> TypeNode:
+    if pe[0] == "f":
+        return node.child(pe[2:]).node if node.kind in (MAP, DEDUCED) else DEDUCED_NODE
+    return node.elem if node.kind == LIST else DEDUCED_NODE
+
+
+def recursive_difference(paths: FieldSet, prefixes: Iterable[Path]) -> FieldSet:
+    """``Set.RecursiveDifference``: drop every path at or below one of ``prefixes``."""
+    prefixes = tuple(prefixes)
+    if not prefixes:
+        return paths
+    return frozenset(p for p in paths if not any(p[: len(q)] == q for q in prefixes))
+
+
+def parse_path(text: str) -> Path:
+    """A dotted field path (``.status`` or ``metadata.labels``) as a fieldpath Path."""
+    return tuple(field_pe(part) for part in text.strip(".").split(".") if part)

@@ -1,0 +1,255 @@
+"""``metadata.managedFields``: who set which field, recorded on every write.
+
+Follows k8s.io/apimachinery/pkg/util/managedfields/internal: entries decode into
+sets keyed by a manager identifier (managedfields.go ``BuildManagerIdentifier``),
+an update gives its manager the fields it added or changed and takes those from
+everyone else (structured-merge-diff merge/update.go ``Updater.Update``), the
+object's own bookkeeping fields are never owned (stripmeta.go), at most ten
+``Update`` managers are kept (capmanagers.go), and objects that have never had
+managedFields do not start tracking on update (skipnonapplied.go).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from engine.api.patch._json import go_escape
+from engine.api.patch.fieldpath import (
+    EMPTY,
+    FieldsError,
+    FieldSet,
+    Path,
+    from_fields_v1,
+    parse_path,
+    recursive_difference,
+    to_fields_v1,
+)
+from engine.api.patch.schema_walk import TypeNode, root_node
+from engine.api.patch.typed import compare, with_zero_structs
+
+APPLY, UPDATE = "Apply", "Update"
+MAX_UPDATE_MANAGERS = 10
+ANCIENT_CHANGES = "ancient-changes"
+
+# stripmeta.go: fields every object has and nobody owns.
+STRIPPED: FieldSet = frozenset(parse_path(p) for p in (
+    "apiVersion", "kind", "metadata", "metadata.name", "metadata.namespace",
+    "metadata.creationTimestamp", "metadata.selfLink", "metadata.uid", "metadata.clusterName",
+    "metadata.generation", "metadata.managedFields", "metadata.resourceVersion"))
+
+# Reset fields (the strategies' GetResetFields): a write never owns what the
+# strategy resets. The main resource resets status; /status resets spec.
+DEFAULT_RESET_FIELDS: dict[str, tuple[str, ...]] = {
+    "": ("status",), "scale": ("status",), "status": ("spec",),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One manager's ``VersionedSet`` plus its timestamp."""
+
+    fields: FieldSet
+    api_version: str
+    applied: bool
+    time: str | None = None
+
+
+Managed = dict[str, Entry]
+
+
+def manager_id(manager: str, operation: str, api_version: str, subresource: str = "") -> str:
+    """``BuildManagerIdentifier``: the entry minus fields and time, as JSON (Apply
+    entries also drop the apiVersion, so one applier owns across versions)."""
+    ident: dict[str, str] = {}
+    if manager:
+        ident["manager"] = manager
+    ident["operation"] = operation
+    if operation != APPLY and api_version:
+        ident["apiVersion"] = api_version
+    if subresource:
+        ident["subresource"] = subresource
+    return go_escape(json.dumps(ident, separators=(",", ":"), ensure_ascii=False))
+
+
+def decode(entries: Any) -> Managed:
+    """``DecodeManagedFields``; raises FieldsError with upstream's reasons."""
+    managed: Managed = {}
+    for i, entry in enumerate(entries or ()):
+        if not isinstance(entry, dict):
+            raise FieldsError(f"managed fields entry {i} is not an object")
+        operation = entry.get("operation")
+        if operation not in (APPLY, UPDATE):
+            raise FieldsError("operation must be `Apply` or `Update`")
+        if not entry.get("apiVersion"):
+            raise FieldsError("apiVersion must not be empty")
+        fields_type = entry.get("fieldsType", "")
+        if fields_type != "FieldsV1":
+            raise FieldsError(f"missing fieldsType in managed fields entry {i}" if not fields_type
+                              else f'invalid fieldsType "{fields_type}" in managed fields '
+                                   f"entry {i}")
+        ident = manager_id(entry.get("manager", ""), operation, entry["apiVersion"],
+                           entry.get("subresource", ""))
+        managed[ident] = Entry(from_fields_v1(entry.get("fieldsV1")), entry["apiVersion"],
+                               operation == APPLY, entry.get("time"))
+    return managed
+
+
+def encode(managed: Managed) -> list[dict[str, Any]] | None:
+    """``encodeManagedFields``: entries sorted by operation, time, manager, version."""
+    entries = []
+    for ident, entry in managed.items():
+        info = json.loads(ident)
+        out: dict[str, Any] = {}
+        if info.get("manager"):
+            out["manager"] = info["manager"]
+        out["operation"] = APPLY if entry.applied else info.get("operation", UPDATE)
+        out["apiVersion"] = entry.api_version
+        if entry.time:
+            out["time"] = entry.time
+        out["fieldsType"] = "FieldsV1"
+        out["fieldsV1"] = to_fields_v1(entry.fields)
+        if info.get("subresource"):
+            out["subresource"] = info["subresource"]
+        entries.append(out)
+    entries.sort(key=lambda e: (e["operation"], seconds(e.get("time")), e.get("manager", ""),
+                                e["apiVersion"], e.get("subresource", "")))
+    return entries or None
+
+
+def seconds(timestamp: str | None) -> int:
+    """Unix seconds of an RFC 3339 time; 0 when absent or unreadable."""
+    if not timestamp:
+        return 0
+    try:
+        return int(datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return 0
+
+
+def reset_paths(subresource: str, reset_fields: tuple[str, ...] | None) -> tuple[Path, ...]:
+    names = DEFAULT_RESET_FIELDS.get(subresource, ()) if reset_fields is None else reset_fields
+    return tuple(parse_path(n) for n in names)
+
+
+def without_managed_fields(obj: dict[str, Any] | None) -> dict[str, Any]:
+    """A shallow copy of ``obj`` (and its metadata) without ``managedFields``."""
+    if not obj:
+        return {}
+    out = dict(obj)
+    if isinstance(out.get("metadata"), dict) and "managedFields" in out["metadata"]:
+        out["metadata"] = {k: v for k, v in out["metadata"].items() if k != "managedFields"}
+    return out
+
+
+def with_managed_fields(obj: dict[str, Any], managed: Managed) -> dict[str, Any]:
+    """``EncodeObjectManagedFields`` onto a shallow copy of ``obj``."""
+    out = dict(obj)
+    meta = dict(out.get("metadata") or {})
+    encoded = encode(managed)
+    if encoded is None:
+        meta.pop("managedFields", None)
+    else:
+        meta["managedFields"] = encoded
+    out["metadata"] = meta
+    return out
+
+
+def update_managed_fields(old: dict[str, Any] | None, new: dict[str, Any], manager: str,
+                          operation: str, *, definition: str | None, now: str,
+                          subresource: str = "",
+                          reset_fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Record an ordinary write (create, update, patch) by ``manager``.
+
+    Returns ``new`` with ``metadata.managedFields`` set; ``new`` is not mutated and
+    shares unchanged subtrees with the result. Call it after defaulting and the
+    strategy's PrepareForCreate/Update, as upstream does, so defaults are owned
+    by the writer. ``old`` is None for a create. ``reset_fields`` (dotted paths)
+    overrides the per-subresource default of what the write may never own.
+    """
+    managed = _managed_for_update(old, new, subresource)
+    result = without_managed_fields(new)
+    if not managed and old is not None and (old.get("metadata") or {}).get("uid"):
+        return result  # skipNonApplied: an untracked object stays untracked
+    version = new.get("apiVersion") or (old or {}).get("apiVersion", "")
+    ident = manager_id(manager or "unknown", operation or UPDATE, version, subresource)
+    root = root_node(definition)
+    managed = record_update(without_managed_fields(old), result, managed, ident, version, root,
+                            reset_paths(subresource, reset_fields), now)
+    return with_managed_fields(result, managed)
+
+
+def _managed_for_update(old: dict[str, Any] | None, new: dict[str, Any],
+                        subresource: str) -> Managed:
+    """``decodeLiveOrNew``: the request's managedFields win unless unreadable or empty;
+    ``[]`` (or one empty entry) resets them; subresources always keep the live ones."""
+    live = ((old or {}).get("metadata") or {}).get("managedFields")
+    if not subresource:
+        sent = (new.get("metadata") or {}).get("managedFields")
+        if sent is not None and (sent == [] or sent == [{}]):
+            return {}
+        try:
+            managed = decode(sent)
+        except FieldsError:
+            managed = {}
+        if managed:
+            return managed
+    try:
+        return decode(live)
+    except FieldsError:
+        return {}
+
+
+def record_update(old: dict[str, Any], new: dict[str, Any], managed: Managed, ident: str,
+                  version: str, root: TypeNode, reset: tuple[Path, ...], now: str) -> Managed:
+    """``Updater.Update`` wrapped as the field manager wraps it: the writer gains what
+    it added or changed (minus stripped and reset fields) at time ``now``; every
+    other manager loses those fields and the ones removed."""
+    diff = compare(with_zero_structs(old, new, root), new, root).without(reset)
+    changed = frozenset(diff.modified | diff.added)
+    out = drop_fields(managed, changed | diff.removed)
+    gained = recursive_difference(changed, reset) - STRIPPED
+    if gained:
+        previous = out.get(ident)
+        fields = gained | (previous.fields if previous else EMPTY)
+        out[ident] = Entry(fields, version, False, now)
+    return cap_update_managers(out)
+
+
+def drop_fields(managed: Managed, fields: FieldSet, *, keep: str = "") -> Managed:
+    """Every manager but ``keep`` loses ``fields``; managers left with nothing go."""
+    out: Managed = {}
+    for ident, entry in managed.items():
+        if ident != keep and fields:
+            entry = replace(entry, fields=entry.fields - fields)
+        if entry.fields:
+            out[ident] = entry
+    return out
+
+
+def cap_update_managers(managed: Managed) -> Managed:
+    """``capUpdateManagers``: fold the oldest Update managers into ``ancient-changes``."""
+    updaters = [m for m, e in managed.items() if not e.applied]
+    if len(updaters) <= MAX_UPDATE_MANAGERS:
+        return managed
+    out = dict(managed)
+    updaters.sort(key=lambda m: (seconds(out[m].time), m))
+    first: dict[str, str] = {}
+    length = len(updaters)
+    for ident in updaters:
+        if length <= MAX_UPDATE_MANAGERS:
+            break
+        entry = out[ident]
+        bucket = manager_id(ANCIENT_CHANGES, UPDATE, entry.api_version)
+        if entry.api_version not in first:
+            first[entry.api_version] = ident
+            continue
+        if bucket not in out:
+            out[bucket] = out.pop(first[entry.api_version])
+        out[bucket] = Entry(entry.fields | out[bucket].fields, entry.api_version, entry.applied,
+                            entry.time)
+        out.pop(ident, None)
+        length -= 1
+    return out

@@ -1,0 +1,434 @@
+"""Typed walks over objects, as sigs.k8s.io/structured-merge-diff/typed does them.
+
+* :func:`to_field_set` — the fields a value sets (tofieldset.go);
+* :func:`compare` — added / modified / removed fields between two values (compare.go);
+* :func:`merge` — an applied configuration merged over a live object (merge.go);
+* :func:`remove_items` — a value without the given fields (remove.go);
+* :func:`validate` — what makes an applied configuration unusable (validate.go).
+
+Granular maps and associative lists are walked member by member; atomic ones,
+scalars, and empty-on-both-sides values are leaves. ``MISSING`` is an absent
+value, ``None`` a JSON null, as upstream distinguishes a nil Value from null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.api.patch._json import MISSING, go_v, json_equal
+from engine.api.patch.fieldpath import FieldSet, Path, field_pe, key_pe, pe_string, value_pe
+from engine.api.patch.schema_walk import DEDUCED, LEAF, LIST, MAP, SCALAR, TypeNode, for_value
+
+
+class ItemError(ValueError):
+    """A list item that cannot be named by its keys."""
+
+
+def item_pe(node: TypeNode, item: Any) -> str:
+    """``listItemToPathElement`` for an associative list."""
+    if node.keys:
+        if item is None:
+            raise ItemError("associative list with keys may not have a null element")
+        if not isinstance(item, dict):
+            raise ItemError("associative list with keys may not have non-map elements")
+        fields = {}
+        for key in node.keys:
+            if key in item:
+                fields[key] = item[key]
+            elif key in node.key_defaults:
+                fields[key] = node.key_defaults[key]
+            else:
+                raise ItemError(f'associative list with keys has an element that omits key '
+                                f'field "{key}" (and doesn\'t have default value)')
+        return key_pe(fields)
+    if isinstance(item, dict):
+        raise ItemError("associative list without keys has an element that's a map type")
+    if isinstance(item, list):
+        raise ItemError("not supported: associative list with lists as elements")
+    if item is None:
+        raise ItemError("associative list without keys has an element that's an explicit null")
+    return value_pe(item)
+
+
+def _pe_or_none(node: TypeNode, item: Any) -> str | None:
+    try:
+        return item_pe(node, item)
+    except ItemError:
+        return None
+
+
+def _pick(node: TypeNode, lhs: Any, rhs: Any) -> TypeNode:
+    """The atom both sides are walked as; differing shapes make a leaf."""
+    lv = None if lhs is MISSING else lhs
+    rv = None if rhs is MISSING else rhs
+    left, right = for_value(node, lv), for_value(node, rv)
+    if lv is not None and rv is not None and left.kind != right.kind:
+        return LEAF
+    return right if rv is not None else left
+
+
+def _is_leaf(node: TypeNode, lhs: Any, rhs: Any) -> bool:
+    """Scalars, atomic values, and containers empty on both sides (``emptyPromoteToLeaf``)."""
+    if node.kind in (SCALAR, DEDUCED) or node.atomic:
+        return True
+    kind = dict if node.kind == MAP else list
+    return not (isinstance(lhs, kind) and lhs) and not (isinstance(rhs, kind) and rhs)
+
+
+# -- field sets ------------------------------------------------------------------------
+def to_field_set(value: Any, node: TypeNode) -> FieldSet:
+    """``TypedValue.ToFieldSet``: leaves, list items, and map entries that are not fields."""
+    out: set[Path] = set()
+    _tfs(value, node, (), out)
+    return frozenset(out)
+
+
+def _tfs(value: Any, node: TypeNode, path: Path, out: set[Path]) -> None:
+    node = for_value(node, value)
+    if node.kind != MAP and node.kind != LIST or node.atomic:
+        out.add(path)
+    elif node.kind == LIST:
+        if value:
+            _tfs_items(value, node, path, out)
+    elif value:
+        for key, child in value.items():
+            info = node.child(key)
+            sub = (*path, field_pe(key))
+            _tfs(child, info.node, sub, out)
+            if child is None or child == {} or not info.declared:
+                out.add(sub)
+
+
+def _tfs_items(items: list[Any], node: TypeNode, path: Path, out: set[Path]) -> None:
+    pes = [_pe_or_none(node, item) for item in items]
+    seen: set[str] = set()
+    duplicates: set[str] = set()
+    for pe in pes:
+        if pe is not None:
+            (duplicates if pe in seen else seen).add(pe)
+    out.update((*path, pe) for pe in duplicates)
+    for item, pe in zip(items, pes, strict=True):
+        if pe is not None and pe not in duplicates:
+            sub = (*path, pe)
+            _tfs(item, node.elem, sub, out)
+            out.add(sub)
+
+
+# -- compare ---------------------------------------------------------------------------
+@dataclass
+class Comparison:
+    """``typed.Comparison``: no path is in more than one set."""
+
+    added: set[Path] = field(default_factory=set)
+    modified: set[Path] = field(default_factory=set)
+    removed: set[Path] = field(default_factory=set)
+
+    def without(self, prefixes: tuple[Path, ...]) -> Comparison:
+        """``FilterFields`` with an exclude filter (reset fields)."""
+        if not prefixes:
+            return self
+
+        def keep(paths: set[Path]) -> set[Path]:
+            return {p for p in paths if not any(p[: len(q)] == q for q in prefixes)}
+
+        return Comparison(keep(self.added), keep(self.modified), keep(self.removed))
+
+
+def compare(lhs: Any, rhs: Any, node: TypeNode) -> Comparison:
+    """``TypedValue.Compare``: what changed from ``lhs`` to ``rhs``."""
+    result = Comparison()
+    _cmp(lhs, rhs, node, (), result)
+    return result
+
+
+def _cmp(lhs: Any, rhs: Any, node: TypeNode, path: Path, out: Comparison) -> None:
+    node = _pick(node, lhs, rhs)
+    if _is_leaf(node, lhs, rhs):
+        if lhs is MISSING:
+            out.added.add(path)
+        elif rhs is MISSING:
+            out.removed.add(path)
+        elif not json_equal(lhs, rhs):
+            out.modified.add(path)
+        return
+    if node.kind == MAP:
+        left = lhs if isinstance(lhs, dict) else {}
+        right = rhs if isinstance(rhs, dict) else {}
+        for key in (*left, *(k for k in right if k not in left)):
+            _cmp(left.get(key, MISSING), right.get(key, MISSING), node.child(key).node,
+                 (*path, field_pe(key)), out)
+    else:
+        _cmp_items(lhs if isinstance(lhs, list) else [], rhs if isinstance(rhs, list) else [],
+                   node, path, out)
+    if lhs is MISSING:
+        out.added.add(path)
+    elif rhs is MISSING:
+        out.removed.add(path)
+
+
+def _group(items: list[Any], node: TypeNode, order: list[str]) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = {}
+    for item in items:
+        pe = _pe_or_none(node, item)
+        if pe is None:
+            continue
+        if pe not in groups:
+            groups[pe] = []
+            order.append(pe)
+        groups[pe].append(item)
+    return groups
+
+
+def _cmp_items(lhs: list[Any], rhs: list[Any], node: TypeNode, path: Path,
+               out: Comparison) -> None:
+    """``compareWalker.visitListItems``, duplicates included."""
+    order: list[str] = []
+    left, right = _group(lhs, node, order), _group(rhs, node, order)
+    for pe in dict.fromkeys(order):
+        ll, rl = left.get(pe, []), right.get(pe, [])
+        sub = (*path, pe)
+        if len(ll) <= 1 and len(rl) <= 1:
+            _cmp(ll[0] if ll else MISSING, rl[0] if rl else MISSING, node.elem, sub, out)
+        elif len(ll) >= 2 and len(rl) >= 2:
+            if not json_equal(ll, rl):
+                out.modified.add(sub)
+        elif len(ll) >= 2:
+            if rl:
+                _cmp(MISSING, rl[0], node.elem, sub, out)
+            out.removed.add(sub)
+        else:
+            if ll:
+                _cmp(ll[0], MISSING, node.elem, sub, out)
+            out.added.add(sub)
+
+
+# -- merge -----------------------------------------------------------------------------
+def merge(lhs: Any, rhs: Any, node: TypeNode) -> Any:
+    """``TypedValue.Merge``: ``rhs`` (the applied configuration) over ``lhs``."""
+    node = _pick(node, lhs, rhs)
+    if _is_leaf(node, lhs, rhs):
+        return rhs if rhs is not MISSING else lhs
+    if node.kind == MAP:
+        left = lhs if isinstance(lhs, dict) else {}
+        right = rhs if isinstance(rhs, dict) else {}
+        out = {}
+        for key in (*left, *(k for k in right if k not in left)):
+            value = merge(left.get(key, MISSING), right.get(key, MISSING), node.child(key).node)
+            if value is not MISSING:
+                out[key] = value
+        return out or MISSING
+    return _merge_items(lhs if isinstance(lhs, list) else [],
+                        rhs if isinstance(rhs, list) else [], node)
+
+
+def _index(items: list[Any], node: TypeNode, duplicates_to_null: bool) -> tuple[list[str], dict]:
+    pes: list[str] = []
+    seen: dict[str, Any] = {}
+    for i, item in enumerate(items):
+        pe = _pe_or_none(node, item) or f"?{i}"  # unnamed live items are kept as they are
+        if pe in seen and duplicates_to_null:
+            seen[pe] = None  # duplicated items are not merged with the new value
+        else:
+            seen.setdefault(pe, item)
+        pes.append(pe)
+    return pes, seen
+
+
+def _merge_items(lhs: list[Any], rhs: list[Any], node: TypeNode) -> Any:
+    """``mergingWalker.visitListItems``: live order, with applied items in their order."""
+    rhs_pes, right = _index(rhs, node, False)
+    lhs_pes, left = _index(lhs, node, True)
+    shared = iter([pe for pe in rhs_pes if pe in left])
+    next_shared = next(shared, None)
+    merged_rhs: set[str] = set()
+    out: list[Any] = []
+
+    def take(value: Any) -> None:
+        if value is not MISSING:
+            out.append(value)
+
+    li = ri = 0
+    while li < len(lhs_pes) or ri < len(rhs_pes):
+        if li < len(lhs_pes) and ri < len(rhs_pes):
+            pe = lhs_pes[li]
+            if pe == rhs_pes[ri]:
+                merged_rhs.add(pe)
+                take(merge(left[pe], right[pe], node.elem))
+                li, ri = li + 1, ri + 1
+                next_shared = next(shared, None)
+                continue
+            if pe in right and next_shared is not None and next_shared != pe:
+                li += 1
+                continue
+        if li < len(lhs_pes):
+            pe = lhs_pes[li]
+            if pe not in right:
+                take(merge(lhs[li], MISSING, node.elem))
+                li += 1
+                continue
+            if pe in merged_rhs:
+                li += 1
+        if ri < len(rhs_pes):
+            pe = rhs_pes[ri]
+            merged_rhs.add(pe)
+            take(merge(left.get(pe, MISSING), right[pe], node.elem))
+            ri += 1
+            if next_shared is not None and next_shared == pe:
+                next_shared = next(shared, None)
+    return out or MISSING
+
+
+# -- removal ---------------------------------------------------------------------------
+Trie = dict[str, list[Any]]
+
+
+def _trie(paths: FieldSet) -> Trie:
+    trie: Trie = {}
+    for path in paths:
+        node = trie
+        for pe in path[:-1]:
+            node = node.setdefault(pe, [False, {}])[1]
+        if path:
+            node.setdefault(path[-1], [False, {}])[0] = True
+    return trie
+
+
+def remove_items(value: dict[str, Any], paths: FieldSet, node: TypeNode) -> dict[str, Any]:
+    """``TypedValue.RemoveItems``: drop every member path (and what is under it).
+
+    Containers left empty by the removal are dropped too; upstream leaves a null
+    there, which decoding into the Go type then drops.
+    """
+    if not paths:
+        return value
+    out = _remove(value, _trie(paths), node)
+    return {} if out is MISSING else out
+
+
+def _remove(value: Any, trie: Trie, node: TypeNode) -> Any:
+    node = for_value(node, value)
+    if node.kind not in (MAP, LIST):
+        return value
+    if not value or node.atomic:
+        return MISSING
+    if node.kind == LIST:
+        items = []
+        for item in value:
+            entry = trie.get(_pe_or_none(node, item) or "")
+            if entry is not None:
+                if entry[0]:
+                    continue
+                item = _remove(item, entry[1], node.elem) if entry[1] else item
+                if item is MISSING:
+                    continue
+            items.append(item)
+        return items or MISSING
+    out = {}
+    for key, child in value.items():
+        entry = trie.get(field_pe(key))
+        if entry is not None:
+            if entry[0]:
+                continue
+            child = _remove(child, entry[1], node.child(key).node) if entry[1] else child
+            if child is MISSING:
+                continue
+        out[key] = child
+    return out or MISSING
+
+
+# -- zero values -----------------------------------------------------------------------
+def with_zero_structs(old: dict[str, Any], new: dict[str, Any], node: TypeNode) -> dict[str, Any]:
+    """``old`` as Go would hold it: value-typed structs that ``new`` fills exist, empty.
+
+    Upstream compares Go objects, in which a value-typed struct (``spec``,
+    ``spec.template``, ``status``...) exists even when empty, so filling it is
+    never "adding" it. The schema does not say which fields are pointers;
+    non-empty structs are taken to be values, which matches the common fields
+    (a new pointer struct, e.g. ``rollingUpdate``, then lacks its ``.`` entry).
+    Copy-on-write: ``old`` is returned as is when nothing is missing.
+    """
+    if node.kind != MAP or not isinstance(new, dict):
+        return old
+    out: dict[str, Any] | None = None
+    for key, child in new.items():
+        info = node.child(key)
+        sub = info.node
+        if not (info.declared and sub.kind == MAP and sub.props and not sub.atomic
+                and isinstance(child, dict) and child):
+            continue
+        current = old.get(key)
+        if current is not None and not isinstance(current, dict):
+            continue
+        filled = with_zero_structs(current or {}, child, sub)
+        if filled is not current:
+            out = dict(old) if out is None else out
+            out[key] = filled
+    return old if out is None else out
+
+
+# -- validation ------------------------------------------------------------------------
+def validate(value: Any, node: TypeNode) -> list[str]:
+    """What ``ObjectToTyped`` rejects in an applied configuration (validate.go)."""
+    errs: list[str] = []
+    _validate(value, node, "", errs)
+    return errs
+
+
+def _validate(value: Any, node: TypeNode, path: str, errs: list[str]) -> None:
+    if node.kind == DEDUCED:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                _validate(child, node, f"{path}.{key}", errs)
+        return
+    if value is None:
+        return
+    if node.kind == SCALAR:
+        problem = _scalar_problem(node.scalar, value)
+        if problem:
+            errs.append(f"{path}: {problem}")
+    elif node.kind == LIST:
+        if not isinstance(value, list):
+            errs.append(f"{path}: expected list, got {go_v(value)}")
+        else:
+            _validate_items(value, node, path, errs)
+    elif not isinstance(value, dict):
+        errs.append(f"{path}: expected map, got {go_v(value)}")
+    else:
+        for key, child in value.items():
+            info = node.child(key)
+            if not info.declared and node.extra is None:
+                errs.append(f"{path}.{key}: field not declared in schema")
+            else:
+                _validate(child, info.node, f"{path}.{key}", errs)
+
+
+def _validate_items(items: list[Any], node: TypeNode, path: str, errs: list[str]) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if node.atomic:
+            _validate(item, node.elem, f"{path}[{i}]", errs)
+            continue
+        try:
+            pe = item_pe(node, item)
+        except ItemError as err:
+            errs.append(f"{path}: element {i}: {err}")
+            continue
+        if pe in seen:
+            errs.append(f"{path}: duplicate entries for key {pe_string(pe)}")
+            continue
+        seen.add(pe)
+        _validate(item, node.elem, path + pe_string(pe), errs)
+
+
+def _scalar_problem(kind: str, value: Any) -> str:
+    """``validateScalar``."""
+    if isinstance(value, dict | list):
+        return f"expected {kind or 'any scalar'}, got {go_v(value)}"
+    if kind == "numeric" and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return f"expected numeric (int or float), got {type(value).__name__}"
+    if kind == "string" and not isinstance(value, str):
+        return f"expected string, got {go_v(value)}"
+    if kind == "boolean" and not isinstance(value, bool):
+        return f"expected boolean, got {go_v(value)}"
+    return ""
