@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.api import errors, listing, meta, patch
+from engine.api import errors, event_ttl, listing, meta, patch
 from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
 from engine.api.decoding import decode_request
 from engine.api.deletion import DeletionMixin
@@ -62,6 +62,7 @@ class APIServer(DeletionMixin):
         """Start the periodic compaction and bookmark timers (on the loop)."""
         self._schedule(COMPACTION_INTERVAL, self._compact_tick)
         self._schedule(BOOKMARK_INTERVAL, self._bookmark_tick)
+        self._schedule(event_ttl.SWEEP_INTERVAL, lambda: event_ttl.expire_events(self))
 
     def close(self) -> None:
         for timer in self._timers:

@@ -1,0 +1,186 @@
+"""The event recorder every component uses to say what it did.
+
+As client-go's ``tools/record`` (``event.go``, ``events_cache.go``): events are
+core/v1 Events named ``<object>.<hex nanoseconds>``; a repeat of the same event
+patches the existing one (``count`` + 1, new ``lastTimestamp``); after 10
+events that differ only in message within 10 minutes, further ones are
+combined into one event whose message starts ``(combined from similar
+events): ``; and a per-object token bucket (burst 25, one token per 5
+minutes) drops spam. Recording never fails the caller: events are best effort.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from engine.api import errors
+from engine.client import LocalClient
+
+log = logging.getLogger(__name__)
+
+Obj = dict[str, Any]
+
+NORMAL = "Normal"
+WARNING = "Warning"
+
+# events_cache.go defaults.
+MAX_LRU_CACHE_ENTRIES = 4096
+AGGREGATE_MAX_EVENTS = 10
+AGGREGATE_INTERVAL = 600.0
+SPAM_BURST = 25
+SPAM_QPS = 1.0 / 300.0
+COMBINED_PREFIX = "(combined from similar events): "
+
+
+@dataclass
+class _Seen:
+    """What the logger remembers of an event it wrote (events_cache.go eventLog)."""
+
+    name: str
+    namespace: str
+    count: int
+    first_timestamp: str
+
+
+@dataclass
+class _Aggregate:
+    messages: set[str]
+    last: float
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    last: float
+
+
+def object_reference(obj: Obj) -> Obj:
+    """``ref.GetReference``: the involvedObject of an event about ``obj``."""
+    m = obj.get("metadata", {})
+    ref = {"kind": obj.get("kind", ""), "namespace": m.get("namespace", ""),
+           "name": m.get("name", ""), "uid": m.get("uid", ""),
+           "apiVersion": obj.get("apiVersion", ""),
+           "resourceVersion": m.get("resourceVersion", "")}
+    return {k: v for k, v in ref.items() if v}
+
+
+class EventRecorder:
+    """Records events for one component (``source.component``) on one host."""
+
+    def __init__(self, client: LocalClient, component: str, host: str = "") -> None:
+        self.client = client
+        self.component = component
+        self.host = host
+        self._seen: OrderedDict[tuple, _Seen] = OrderedDict()
+        self._aggregates: OrderedDict[tuple, _Aggregate] = OrderedDict()
+        self._buckets: dict[tuple, _Bucket] = {}
+
+    @property
+    def clock(self):  # noqa: ANN201
+        return self.client.clock
+
+    def event(self, obj: Obj, event_type: str, reason: str, message: str,
+              *, field_path: str = "") -> Obj | None:
+        """Record that ``reason: message`` happened to ``obj``."""
+        ref = object_reference(obj)
+        if field_path:
+            ref["fieldPath"] = field_path
+        try:
+            return self._record(ref, event_type, reason, message)
+        except errors.StatusError as err:  # e.g. the namespace is gone
+            log.debug("event %s on %s dropped: %s", reason, ref.get("name"), err)
+            return None
+
+    def _record(self, ref: Obj, event_type: str, reason: str, message: str) -> Obj | None:
+        now = self.clock.monotonic()
+        source = (self.component, self.host)
+        obj_key = (source, ref.get("kind"), ref.get("namespace"), ref.get("name"),
+                   ref.get("uid"), ref.get("apiVersion"))
+        if not self._allow(obj_key, now):
+            return None
+        agg_key = (*obj_key, event_type, reason)
+        # Combined events share one key (without the message), so later ones
+        # patch the combined event instead of adding more (eventObserve(ckey)).
+        message, dedup_key = self._aggregate(agg_key, message, now)
+        seen = self._seen.get(dedup_key)
+        if seen is not None:
+            updated = self._bump(seen, message)
+            if updated is not None:
+                self._remember(dedup_key, seen)
+                return updated
+        return self._create(dedup_key, ref, event_type, reason, message)
+
+    def _allow(self, key: tuple, now: float) -> bool:
+        """The spam filter: a token bucket per source and object."""
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = _Bucket(float(SPAM_BURST), now)
+        bucket.tokens = min(SPAM_BURST, bucket.tokens + (now - bucket.last) * SPAM_QPS)
+        bucket.last = now
+        if bucket.tokens < 1:
+            return False
+        bucket.tokens -= 1
+        return True
+
+    def _aggregate(self, key: tuple, message: str, now: float) -> tuple[str, tuple]:
+        """After 10 distinct messages in 10 minutes, combine similar events."""
+        record = self._aggregates.get(key)
+        if record is None or now - record.last > AGGREGATE_INTERVAL:
+            record = _Aggregate(set(), now)
+            self._aggregates[key] = record
+            _trim(self._aggregates)
+        record.last = now
+        record.messages.add(message)
+        if len(record.messages) < AGGREGATE_MAX_EVENTS:
+            return message, (*key, message)
+        return COMBINED_PREFIX + message, (*key, "combined")
+
+    def _bump(self, seen: _Seen, message: str) -> Obj | None:
+        """Patch a repeated event: count + 1 and a new lastTimestamp."""
+        seen.count += 1
+        patch = {"count": seen.count, "lastTimestamp": self.clock.rfc3339(), "message": message}
+        try:
+            return self.client.patch("events", seen.name, patch,
+                                     "application/merge-patch+json", namespace=seen.namespace)
+        except errors.StatusError as err:
+            if err.code != 404:
+                raise
+            return None  # the event expired; write a new one
+
+    def _create(self, key: tuple, ref: Obj, event_type: str, reason: str,
+                message: str) -> Obj:
+        stamp = self.clock.rfc3339()
+        namespace = ref.get("namespace") or "default"
+        nanos = int(self.clock.now() * 1e9)
+        body = {
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"namespace": namespace},
+            "involvedObject": ref, "reason": reason, "message": message, "type": event_type,
+            "source": {"component": self.component, **({"host": self.host} if self.host else {})},
+            "firstTimestamp": stamp, "lastTimestamp": stamp, "count": 1,
+            "reportingComponent": self.component, "reportingInstance": self.host,
+        }
+        while True:
+            body["metadata"]["name"] = f"{ref.get('name', '')}.{nanos:x}"
+            try:
+                created = self.client.create("events", body, namespace=namespace)
+                break
+            except errors.StatusError as err:
+                if err.reason != "AlreadyExists":
+                    raise
+                nanos += 1  # two events in the same simulated nanosecond
+        self._remember(key, _Seen(created["metadata"]["name"], namespace, 1, stamp))
+        return created
+
+    def _remember(self, key: tuple, seen: _Seen) -> None:
+        self._seen[key] = seen
+        self._seen.move_to_end(key)
+        _trim(self._seen)
+
+
+def _trim(cache: OrderedDict) -> None:
+    while len(cache) > MAX_LRU_CACHE_ENTRIES:
+        cache.popitem(last=False)
