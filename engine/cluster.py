@@ -23,12 +23,13 @@ from engine.bootstrap import boot_cluster
 from engine.bootstrap.nodes import NodeSpec, node_names
 from engine.client import LocalClient, ThreadClient
 from engine.clock import Clock, RealClock, VirtualClock
+from engine.components import default_components
 from engine.store import Store
 
 log = logging.getLogger(__name__)
 
 # A component is started on the loop with the cluster and stopped with it.
-Component = Callable[["Cluster"], Awaitable[None]]
+Component = Callable[["Cluster"], Awaitable[None]]  # see engine/components.py
 
 
 @dataclass
@@ -45,7 +46,7 @@ class ClusterConfig:
     seed: int = 0
     fsync: bool = True
     nodes: list[NodeSpec] | None = None
-    components: list[Component] = field(default_factory=list)
+    components: list[Component] = field(default_factory=default_components)
 
     def node_specs(self) -> list[NodeSpec]:
         return self.nodes or node_names(self.name, self.control_planes, self.workers)
