@@ -25,6 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:  # `k9py serve ...`: the API server for kubectl
+        from k9py import serve_cmd
+
+        return serve_cmd.main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.nodes < 1:
         print("k9py: --nodes must be at least 1", file=sys.stderr)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from engine.api import errors, selectors
+
 Obj = dict[str, Any]
 NONE = "<none>"
 
@@ -127,18 +129,10 @@ def format_labels(labels: dict[str, str] | None) -> str:
 
 def selector_string(selector: Obj | None) -> str:
     """``metav1.LabelSelectorAsSelector(sel).String()``: requirements sorted by key."""
-    if selector is None:
-        return NONE
-    reqs: list[tuple[str, str]] = []
-    for key, value in (selector.get("matchLabels") or {}).items():
-        reqs.append((key, f"{key}={value}"))
-    for expr in selector.get("matchExpressions") or []:
-        key, op = expr.get("key", ""), expr.get("operator", "")
-        values = ",".join(sorted(expr.get("values") or []))
-        text = {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})",
-                "Exists": key, "DoesNotExist": f"!{key}"}.get(op, key)
-        reqs.append((key, text))
-    return ",".join(text for _, text in sorted(reqs, key=lambda r: r[0]))
+    try:
+        return str(selectors.label_selector_from_dict(selector))
+    except errors.StatusError:
+        return "<error>"
 
 
 def container_cells(pod_spec: Obj | None) -> tuple[str, str]:

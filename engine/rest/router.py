@@ -1,0 +1,115 @@
+"""From a resource request to a handler: lookup, verb, authorization.
+
+Upstream: k8s.io/apiserver ``pkg/endpoints/request/requestinfo.go`` (the
+verb: get/list/watch/create/update/patch/delete/deletecollection),
+``pkg/endpoints/filters/authorization.go`` (403 before any handler runs)
+and ``installer.go`` (unknown resources 404 with ``the server could not find
+the requested resource``; verbs a resource lacks are 405).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from engine.api import errors
+from engine.api.resources import RESOURCES, ResourceInfo
+from engine.rest import auth, discovery, handlers, media, paths, reviews, subresources, watch
+from engine.rest.context import Ctx
+from engine.rest.extras import EXTRA_BY_PLURAL
+from engine.rest.respond import json_body
+
+_BY_GROUP_PLURAL = {(r.group, r.plural): r for r in RESOURCES}
+_VERBS = {"get": handlers.get, "list": handlers.list_, "create": handlers.create,
+          "update": handlers.update, "patch": handlers.patch_, "delete": handlers.delete,
+          "deletecollection": handlers.delete_collection}
+
+
+def lookup(ri: paths.RequestInfo) -> ResourceInfo:
+    info = EXTRA_BY_PLURAL.get((ri.group, ri.resource)) or _BY_GROUP_PLURAL.get(
+        (ri.group, ri.resource))
+    if info is None or info.version != ri.version:
+        raise paths.not_found_path()
+    if ri.namespace and not info.namespaced:
+        raise paths.not_found_path()
+    if info.namespaced and ri.name and not ri.namespace:
+        raise paths.not_found_path()
+    return info
+
+
+def verb_for(method: str, ri: paths.RequestInfo, watching: bool) -> str:
+    if method in ("GET", "HEAD"):
+        if ri.legacy_watch or (watching and not ri.name):
+            return "watch"
+        return "get" if ri.name else "list"
+    if method == "POST":
+        return "create"
+    if method == "PUT":
+        return "update"
+    if method == "PATCH":
+        return "patch"
+    if method == "DELETE":
+        return "delete" if ri.name else "deletecollection"
+    raise method_not_allowed()
+
+
+def method_not_allowed() -> errors.StatusError:
+    return errors.StatusError(405, "MethodNotAllowed",
+                              "the server does not allow this method on the requested resource")
+
+
+def _discovery(request: web.Request, parts: list[str]) -> web.Response | None:
+    """``/api/v1``, ``/apis/<g>`` and ``/apis/<g>/<v>`` (legacy discovery)."""
+    if parts[0] == "api" and len(parts) == 2:
+        found = discovery.resource_list("", parts[1])
+    elif parts[0] == "apis" and len(parts) == 2:
+        found = discovery.api_group(parts[1])
+    elif parts[0] == "apis" and len(parts) == 3:
+        found = discovery.resource_list(parts[1], parts[2])
+    else:
+        return None
+    if found is None:
+        raise paths.not_found_path()
+    return json_body(found)
+
+
+async def dispatch(request: web.Request) -> web.StreamResponse:
+    parts = [p for p in request.path.split("/") if p]
+    if request.method == "GET":
+        found = _discovery(request, parts)
+        if found is not None:
+            return found
+    ri = paths.parse(request.path)
+    info = lookup(ri)
+    watching = request.query.get("watch", "").lower() in ("true", "1")
+    verb = verb_for(request.method, ri, watching)
+    user = request["user"]
+    if not auth.authorize(user, verb, info.group, info.plural, ri.namespace, ri.name,
+                          ri.subresource):
+        raise auth.forbidden(user, verb, info.group, info.plural, ri.namespace, ri.name,
+                             ri.subresource)
+    accept = media.parse_accept(request.headers.get("Accept"))
+    if not media.acceptable(accept):
+        raise errors.StatusError(406, "NotAcceptable",
+                                 "only the following media types are accepted: "
+                                 "application/json, application/yaml, "
+                                 "application/vnd.kubernetes.protobuf")
+    ctx = Ctx(request, request.app["k9py.server"], info, ri, user, verb, accept)
+    return await route(ctx)
+
+
+async def route(ctx: Ctx) -> web.StreamResponse:
+    info, verb = ctx.info, ctx.verb
+    if (info.group, info.plural) in EXTRA_BY_PLURAL:
+        if verb != "create":
+            raise method_not_allowed()
+        return await reviews.handle(ctx)
+    if ctx.ri.subresource:
+        return await subresources.handle(ctx)
+    if verb not in info.verbs:
+        raise method_not_allowed()
+    if info.plural == "bindings" and not info.group:
+        body_name = ctx.ri.name
+        return await subresources.bind(ctx, body_name)
+    if verb == "watch":
+        return await watch.serve(ctx)
+    return await _VERBS[verb](ctx)

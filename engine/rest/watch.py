@@ -1,0 +1,105 @@
+"""Watch over HTTP: chunked newline-delimited JSON events.
+
+Upstream: k8s.io/apiserver ``pkg/endpoints/handlers/watch.go``
+(``serveWatch``: one ``{"type":..,"object":..}`` frame per event, flushed as
+it comes; Table watches send one-row Tables, column definitions only in the
+first) and ``pkg/storage/cacher`` (a resourceVersion older than the history
+answers 200 then an ERROR event carrying the 410 Expired Status). The stream
+ends after ``timeoutSeconds`` on the engine clock (the loop's time) or when
+the client goes away; either way the engine watch is stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from engine.api import errors
+from engine.rest import media, tables
+from engine.rest.context import Ctx
+
+Obj = dict[str, Any]
+# kube-apiserver's --min-request-timeout (1800 s) is the default watch length.
+DEFAULT_TIMEOUT = 1800.0
+
+
+def _field_selector(ctx: Ctx) -> str | None:
+    """A watch on one name is a watch with ``metadata.name=<name>`` (upstream
+    ``ListResource`` with a name in the path)."""
+    selector = ctx.query.get("fieldSelector") or None
+    if ctx.ri.name:
+        by_name = f"metadata.name={ctx.ri.name}"
+        selector = f"{selector},{by_name}" if selector else by_name
+    return selector
+
+
+class _Encoder:
+    """Turns watch events into frames, as Tables when the client asked so."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.table = media.table_version(ctx.accept)
+        self.include = tables.include_object(ctx.query) if self.table else ""
+        self.first = True
+
+    def frame(self, kind: str, obj: Obj) -> bytes:
+        if self.table and kind not in ("ERROR", "BOOKMARK"):
+            obj = tables.table(self.ctx.info, [obj], self.ctx.now(), include=self.include,
+                               version=self.table, columns=self.first,
+                               list_meta={"resourceVersion": obj.get("metadata", {}).get(
+                                   "resourceVersion", "")})
+            self.first = False
+        return orjson.dumps({"type": kind, "object": obj}) + b"\n"
+
+
+def _timeout(ctx: Ctx) -> float:
+    seconds = ctx.int_param("timeoutSeconds")
+    return DEFAULT_TIMEOUT if seconds is None or seconds <= 0 else float(seconds)
+
+
+async def serve(ctx: Ctx) -> web.StreamResponse:
+    encoder = _Encoder(ctx)
+    error: errors.StatusError | None = None
+    try:
+        watch = ctx.api.watch(ctx.info, ctx.namespace,
+                              label_selector=ctx.query.get("labelSelector") or None,
+                              field_selector=_field_selector(ctx),
+                              resource_version=ctx.query.get("resourceVersion") or None,
+                              allow_bookmarks=ctx.flag("allowWatchBookmarks"))
+    except errors.StatusError as err:
+        if err.code != 410:
+            raise
+        watch, error = None, err
+    response = web.StreamResponse(headers={"Content-Type": "application/json",
+                                           "Cache-Control": "no-cache, private"})
+    response.enable_chunked_encoding()
+    await response.prepare(ctx.request)
+    if watch is None:
+        await response.write(encoder.frame("ERROR", error.status()))
+        return response
+    try:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(_timeout(ctx)):
+                await _pump(watch, encoder, response)
+    except (ConnectionResetError, asyncio.CancelledError):
+        watch.stop()
+        raise
+    finally:
+        watch.stop()
+    with contextlib.suppress(ConnectionResetError):
+        await response.write_eof()
+    return response
+
+
+async def _pump(watch: Any, encoder: _Encoder, response: web.StreamResponse) -> None:
+    while True:
+        event = await watch.next()
+        if event is None:
+            return
+        frames = [encoder.frame(event.type, event.object)]
+        frames.extend(encoder.frame(e.type, e.object) for e in watch.drain())
+        await response.write(b"".join(frames))
