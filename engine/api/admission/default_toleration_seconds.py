@@ -1,0 +1,61 @@
+"""DefaultTolerationSeconds admission (upstream
+``plugin/pkg/admission/defaulttolerationseconds/admission.go``): a pod that
+does not tolerate ``node.kubernetes.io/not-ready`` or
+``node.kubernetes.io/unreachable`` NoExecute taints gets a toleration of each
+for 300 seconds (kube-apiserver's ``--default-not-ready-toleration-seconds``
+and ``--default-unreachable-toleration-seconds``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.api.admission.base import AdmissionPlugin, Attributes
+
+Obj = dict[str, Any]
+
+NOT_READY = "node.kubernetes.io/not-ready"
+UNREACHABLE = "node.kubernetes.io/unreachable"
+DEFAULT_TOLERATION_SECONDS = 300
+
+
+def _tolerates(tolerations: list[Any], key: str) -> bool:
+    """Whether a toleration covers ``key``'s NoExecute taint (an empty key or
+    effect matches all)."""
+    return any(
+        isinstance(t, dict)
+        and t.get("key") in (key, "", None)
+        and t.get("effect") in ("NoExecute", "", None)
+        for t in tolerations
+    )
+
+
+class DefaultTolerationSeconds(AdmissionPlugin):
+    name = "DefaultTolerationSeconds"
+
+    def handles(self, attrs: Attributes) -> bool:
+        return (
+            attrs.operation in ("CREATE", "UPDATE")
+            and attrs.info.plural == "pods"
+            and not attrs.info.group
+            and not attrs.subresource
+        )
+
+    def admit(self, attrs: Attributes, obj: Obj) -> None:
+        spec = obj.get("spec")
+        if not isinstance(spec, dict):
+            return
+        tolerations = spec.get("tolerations")
+        if not isinstance(tolerations, list):
+            tolerations = []
+        added = [
+            {
+                "key": key,
+                "operator": "Exists",
+                "effect": "NoExecute",
+                "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
+            }
+            for key in (NOT_READY, UNREACHABLE)
+            if not _tolerates(tolerations, key)
+        ]
+        if added:
+            spec["tolerations"] = [*tolerations, *added]
