@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.api.validation.common import Errs, as_map
+from engine.api import errors
+from engine.api.validation.common import Errs, as_list, as_map
 from engine.api.validation.names import NameFunc
 from engine.api.validation.objectmeta import validate_object_meta, validate_object_meta_update
 from engine.api.validation.registry import CreateFn, KindValidators, UpdateFn, meta_update_only
@@ -20,14 +21,36 @@ Obj = dict[str, Any]
 SpecFn = Callable[[Obj], Errs]
 
 
+# Upstream helper.IsStandardFinalizerName.
+STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
+
+
+def kube_finalizer_errors(meta: Any) -> Errs:
+    """Upstream ``validateKubeFinalizerName`` for each of ``metadata.finalizers``."""
+    errs: Errs = []
+    for i, name in enumerate(as_list(as_map(meta).get("finalizers"))):
+        if isinstance(name, str) and "/" not in name and name not in STANDARD_FINALIZERS:
+            errs.append(errors.invalid(f"metadata.finalizers[{i}]", name, KUBE_FINALIZER_MSG))
+    return errs
+
+
+KUBE_FINALIZER_MSG = "name is neither a standard finalizer name nor is it fully qualified"
+
+
 def meta_errors(obj: Obj, namespaced: bool, name_fn: NameFunc) -> Errs:
-    """``ValidateObjectMeta(&obj.ObjectMeta, namespaced, nameFn, field.NewPath("metadata"))``."""
-    return validate_object_meta(obj.get("metadata"), namespaced, name_fn)
+    """Core's ``ValidateObjectMeta(&obj.ObjectMeta, namespaced, nameFn, "metadata")``:
+    apimachinery's checks plus the Kubernetes finalizer-name rule."""
+    meta = obj.get("metadata")
+    errs = validate_object_meta(meta, namespaced, name_fn)
+    errs.extend(kube_finalizer_errors(meta))
+    return errs
 
 
 def meta_update_errors(new: Obj, old: Obj) -> Errs:
-    """``ValidateObjectMetaUpdate(&new.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))``."""
-    return validate_object_meta_update(new.get("metadata"), old.get("metadata"))
+    """Core's ``ValidateObjectMetaUpdate(&new.ObjectMeta, &old.ObjectMeta, "metadata")``."""
+    errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
+    errs.extend(kube_finalizer_errors(new.get("metadata")))
+    return errs
 
 
 def meta_of(obj: Obj) -> Obj:

@@ -17,7 +17,7 @@ from typing import Any
 from engine.api.errors import FieldError
 from engine.api.resources import ResourceInfo
 from engine.api.validation import names
-from engine.api.validation.objectmeta import validate_object_meta, validate_object_meta_update
+from engine.api.validation.objectmeta import validate_object_meta_update
 
 Obj = dict[str, Any]
 Errs = list[FieldError]
@@ -69,14 +69,12 @@ def validators_for(group: str, kind: str) -> KindValidators | None:
 
 
 def _generic(info: ResourceInfo) -> KindValidators:
+    from engine.api.validation.kinds import meta_errors, meta_update_errors
+
     def create(obj: Obj) -> Errs:
-        return validate_object_meta(obj.get("metadata"), info.namespaced,
-                                    names.name_is_dns_subdomain)
+        return meta_errors(obj, info.namespaced, names.name_is_dns_subdomain)
 
-    def update(new: Obj, old: Obj) -> Errs:
-        return validate_object_meta_update(new.get("metadata"), old.get("metadata"))
-
-    return KindValidators(create, update)
+    return KindValidators(create, meta_update_errors)
 
 
 def _for(info: ResourceInfo) -> KindValidators:
