@@ -76,7 +76,20 @@ async def create(ctx: Ctx) -> web.Response:
                              field_manager=ctx.field_manager(),
                              field_validation=ctx.field_validation(), user=ctx.user,
                              warnings=warnings)
-    return json_body(created, status=201, warnings=warnings)
+    return json_body(_with_version(ctx, created), status=201, warnings=warnings)
+
+
+def _with_version(ctx: Ctx, obj: Obj) -> Obj:
+    """The stored object when a write's answer lacks its resourceVersion (the
+    API server's create loses it once managedFields are recorded); clients
+    need it for their next update."""
+    m = obj.get("metadata") or {}
+    if m.get("resourceVersion") or ctx.query.getall("dryRun", []):
+        return obj
+    try:
+        return ctx.api.get(ctx.info, m.get("name", ""), m.get("namespace") or None)
+    except errors.StatusError:
+        return obj
 
 
 async def update(ctx: Ctx) -> web.Response:
@@ -94,7 +107,8 @@ async def update(ctx: Ctx) -> web.Response:
                              field_manager=ctx.field_manager(),
                              field_validation=ctx.field_validation(), user=ctx.user,
                              warnings=warnings)
-    return json_body(updated, status=200 if existed else 201, warnings=warnings)
+    return json_body(_with_version(ctx, updated), status=200 if existed else 201,
+                     warnings=warnings)
 
 
 def _exists(ctx: Ctx) -> bool:
@@ -140,7 +154,8 @@ async def patch_(ctx: Ctx) -> web.Response:
                             field_manager=ctx.field_manager(required=apply), force=force,
                             field_validation=ctx.field_validation(), user=ctx.user,
                             warnings=warnings)
-    return json_body(patched, status=200 if existed else 201, warnings=warnings)
+    return json_body(_with_version(ctx, patched), status=200 if existed else 201,
+                     warnings=warnings)
 
 
 async def delete_options(ctx: Ctx) -> Obj:

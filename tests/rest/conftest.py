@@ -1,0 +1,154 @@
+"""Fixtures for the REST API tests.
+
+``served``: one ``python -m k9py serve`` subprocess for the session (the way
+users start it), with its kubeconfig. ``kubectl``: the real kubectl against
+it, with a fresh ``--cache-dir`` per test so no discovery is reused.
+``inproc``: a cluster and API server in this process, for checks that need
+the engine's hand (compaction, fault injection).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine.cluster import Cluster, ClusterConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+KUBECTL = shutil.which("kubectl")
+needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+NEEDS_CONTROLLERS = "needs the workload controllers (issue 3)"
+
+
+@dataclass
+class Served:
+    url: str
+    kubeconfig: Path
+    admin_token: str
+    readonly_token: str
+    ca_pem: bytes
+    process: subprocess.Popen
+
+    def ssl_context(self):  # noqa: ANN201
+        import ssl
+
+        return ssl.create_default_context(cadata=self.ca_pem.decode())
+
+
+def _read_ready(proc: subprocess.Popen, timeout: float) -> str:
+    """The ``ready`` line, read on a thread so a hung server fails the test."""
+    lines: list[str] = []
+
+    def read() -> None:
+        for line in proc.stdout:
+            lines.append(line)
+            if "ready" in line:
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    ready = [line for line in lines if "ready" in line]
+    if not ready:
+        proc.kill()
+        raise RuntimeError(f"k9py serve did not become ready: {''.join(lines)}")
+    return ready[0]
+
+
+def _served(tmp: Path) -> Served:
+    kubeconfig = tmp / "kubeconfig"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "k9py", "serve", "--port", "0", "--kubeconfig", str(kubeconfig)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    line = _read_ready(proc, 60)
+    url = next(word for word in line.split() if word.startswith("https://"))
+    config = yaml.safe_load(kubeconfig.read_text())
+    tokens = {u["name"]: u["user"]["token"] for u in config["users"]}
+    import base64
+
+    ca = base64.b64decode(config["clusters"][0]["cluster"]["certificate-authority-data"])
+    return Served(url, kubeconfig, tokens["k9py"], tokens["k9py-readonly"], ca, proc)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    server = _served(tmp_path_factory.mktemp("serve"))
+    yield server
+    server.process.send_signal(signal.SIGTERM)
+    try:
+        server.process.wait(20)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        raise
+
+
+Kubectl = Callable[..., subprocess.CompletedProcess]
+
+
+@pytest.fixture
+def kubectl(served: Served, tmp_path: Path) -> Kubectl:
+    """``kubectl(*args, input=None, check=True, context=None)``."""
+    if KUBECTL is None:
+        pytest.skip("kubectl is not installed")
+    cache = tmp_path / "kube-cache"
+
+    def run(*args: str, input: str | None = None, check: bool = True,
+            context: str | None = None, timeout: float = 30) -> subprocess.CompletedProcess:
+        cmd = [KUBECTL, "--kubeconfig", str(served.kubeconfig), "--cache-dir", str(cache)]
+        if context:
+            cmd += ["--context", context]
+        result = subprocess.run([*cmd, *args], input=input, capture_output=True, text=True,
+                                timeout=timeout, cwd=tmp_path)
+        if check and result.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({result.returncode}):\n"
+                                 f"{result.stdout}{result.stderr}")
+        return result
+
+    return run
+
+
+@pytest.fixture
+def ns(kubectl: Kubectl) -> str:
+    """A fresh namespace for one test."""
+    name = f"t-{uuid.uuid4().hex[:8]}"
+    kubectl("create", "namespace", name)
+    return name
+
+
+@pytest.fixture(scope="module")
+def inproc() -> Iterator[object]:
+    """A cluster served from this process (real clock)."""
+    from engine.serve import start
+
+    cluster = Cluster(ClusterConfig()).start()
+    serving = start(cluster)
+    yield serving
+    serving.stop()
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def columns(text: str) -> list[list[str]]:
+    """kubectl's table output split into cells (columns are 3+ spaces apart
+    or single-space separated words in narrow tables)."""
+    return [line.split() for line in text.strip().splitlines()]

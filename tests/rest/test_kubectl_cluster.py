@@ -1,0 +1,102 @@
+"""kubectl against ``k9py serve``: version, discovery, nodes, explain, auth.
+
+Expected lines are what kubectl prints against a real v1.32 cluster (ages
+vary, so AGE cells are matched by pattern)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.rest.conftest import needs_kubectl
+
+pytestmark = needs_kubectl
+AGE = r"\d+[smhdy]\S*"
+
+
+def test_version_reports_1_32(kubectl):
+    out = kubectl("version").stdout
+    assert "Server Version: v1.32.0" in out
+
+
+def test_get_nodes(kubectl):
+    lines = kubectl("get", "nodes").stdout.splitlines()
+    assert lines[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    assert re.fullmatch(rf"k9py-control-plane\s+Ready\s+control-plane\s+{AGE}\s+v1\.32\.0",
+                        lines[1])
+    assert re.fullmatch(rf"k9py-worker\s+Ready\s+<none>\s+{AGE}\s+v1\.32\.0", lines[2])
+
+
+def test_get_nodes_wide_has_priority_one_columns(kubectl):
+    header = kubectl("get", "nodes", "-o", "wide").stdout.splitlines()[0]
+    assert re.split(r"\s{2,}", header.strip()) == [
+        "NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE",
+        "KERNEL-VERSION", "CONTAINER-RUNTIME"]
+
+
+def test_get_pods_all_namespaces(kubectl):
+    lines = kubectl("get", "pods", "-A").stdout.splitlines()
+    assert lines[0].split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    etcd = [line for line in lines if "etcd-k9py-control-plane" in line]
+    assert re.fullmatch(rf"kube-system\s+etcd-k9py-control-plane\s+1/1\s+Running\s+0\s+{AGE}",
+                        etcd[0])
+
+
+def test_empty_namespace_message(kubectl, ns):
+    result = kubectl("get", "deployments", "-n", ns)
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"No resources found in {ns} namespace."
+
+
+def test_api_resources_from_discovery(kubectl):
+    out = kubectl("api-resources").stdout
+    assert re.search(r"^deployments\s+deploy\s+apps/v1\s+true\s+Deployment$", out, re.M)
+    assert re.search(r"^pods\s+po\s+v1\s+true\s+Pod$", out, re.M)
+    assert re.search(r"^nodes\s+no\s+v1\s+false\s+Node$", out, re.M)
+
+
+def test_short_names_and_get_all(kubectl, ns):
+    kubectl("create", "deployment", "web", "--image=nginx", "-n", ns)
+    out = kubectl("get", "all", "-n", ns).stdout
+    assert "deployment.apps/web" in out
+    assert kubectl("get", "deploy", "-n", ns).stdout.startswith("NAME")
+
+
+def test_explain_deployment_strategy(kubectl):
+    out = kubectl("explain", "deployment.spec.strategy").stdout
+    assert out.startswith("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n")
+    assert "FIELD: strategy <DeploymentStrategy>" in out
+    assert re.search(r"^  rollingUpdate\t<RollingUpdateDeployment>$", out, re.M)
+    assert re.search(r"^  type\t<string>$", out, re.M)
+
+
+def test_auth_can_i(kubectl):
+    assert kubectl("auth", "can-i", "create", "deployments").stdout.strip() == "yes"
+    readonly = kubectl("auth", "can-i", "create", "deployments", "--context", "k9py-readonly",
+                       check=False)
+    assert readonly.stdout.strip() == "no"
+    assert kubectl("auth", "can-i", "list", "pods", "--context",
+                   "k9py-readonly").stdout.strip() == "yes"
+
+
+def test_auth_whoami(kubectl):
+    out = kubectl("auth", "whoami").stdout
+    assert re.search(r"^Username\s+kubernetes-admin$", out, re.M)
+
+
+def test_readonly_user_is_forbidden_to_write(kubectl, ns):
+    result = kubectl("create", "configmap", "x", "-n", ns, "--context", "k9py-readonly",
+                     check=False)
+    assert result.returncode == 1
+    assert (f'configmaps is forbidden: User "k9py-readonly" cannot create resource '
+            f'"configmaps" in API group "" in the namespace "{ns}"') in result.stderr
+    assert kubectl("get", "configmaps", "-n", ns, "--context", "k9py-readonly").returncode == 0
+
+
+def test_wrong_token_is_unauthorized(kubectl, served, tmp_path):
+    text = served.kubeconfig.read_text().replace(served.admin_token, "wrong")
+    other = tmp_path / "bad-kubeconfig"
+    other.write_text(text)
+    result = kubectl("get", "pods", "--kubeconfig", str(other), check=False)  # last one wins
+    assert result.returncode == 1
+    assert ("error: You must be logged in to the server (the server has asked for the client "
+            "to provide credentials)") in result.stderr
