@@ -10,13 +10,14 @@ gopkg.in/evanphx/json-patch.v4 (k8s.io/apiserver/pkg/endpoints/handlers/patch.go
   ``Invalid`` whose message is only ``the server rejected our request due to an
   error in our request`` (``NewGenericServerResponse``); the specific reason is
   chained as ``__cause__`` for logs;
-* v4 quirks: ``replace`` of a missing object member adds it, array indices may be
-  negative (counted from the end) and may carry leading zeros.
+* v4 quirks: ``replace`` of a missing object member adds it, ``copy`` from a
+  missing member inserts ``null``, array indices may be negative (counted from
+  the end) and may carry leading zeros or a sign.
 
+Checked against ``kubectl patch --local --type json`` (the same library).
 Deliberate differences from v4, where v4 is plainly buggy: paths must be empty
-or start with ``/`` (v4 silently drops the first segment), ``copy`` from a missing
-member fails (v4 inserts ``null``), ``test`` compares numbers by value (v4
-compares their text, so ``1`` and ``1.0`` differ).
+or start with ``/`` (v4 silently drops the first segment), and ``test`` compares
+numbers by value (v4 compares their text, so ``1`` and ``1.0`` differ).
 """
 
 from __future__ import annotations
@@ -186,7 +187,10 @@ def _op_move(box: list[Any], op: dict[str, Any]) -> None:
 
 def _op_copy(box: list[Any], op: dict[str, Any]) -> None:
     container, key = _parent(box, _pointer(op, "from"), "copy")
-    value = json_copy(_get(container, key, "copy"))
+    if isinstance(container, dict) and key not in container:
+        value = None  # v4 copies a missing member as null
+    else:
+        value = json_copy(_get(container, key, "copy"))
     target, key = _parent(box, _pointer(op, "path"), "copy")
     _insert(target, key, value)
 

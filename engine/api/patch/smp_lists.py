@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from engine.api.patch import smp_errors as e
+from engine.api.patch._gosort import stable_sort
 from engine.api.patch._json import go_v, scalar_key
 from engine.api.patch.schema_walk import TypeNode
 
@@ -87,9 +88,7 @@ def _special_items(original: list[Any], patch: list[Any], node: TypeNode, merge_
             raise e.bad_patch_type(directive, item).at(i)
     if not replace:
         return original, plain
-    if opts.parallel:
-        plain = [merge_map({}, item, node, opts) for item in plain]
-    return plain, []
+    return ([without_nulls(v) for v in plain] if opts.parallel else plain), []
 
 
 def _merge_items(original: list[Any], patch: list[Any], node: TypeNode, merge_key: str,
@@ -105,10 +104,10 @@ def _merge_items(original: list[Any], patch: list[Any], node: TypeNode, merge_ke
             if at is not None:
                 original[at] = merge_map(original[at], item, node, opts)
             else:
-                # Upstream appends the raw item, directives and nulls included; on the
-                # server, merging it into nothing gives what decoding it would leave.
+                # Upstream appends the raw item; on the server its nulls go, as decoding
+                # would drop them.
                 index[scalar_key(item[merge_key])] = len(original)
-                original.append(merge_map({}, item, node, opts) if opts.parallel else item)
+                original.append(without_nulls(item) if opts.parallel else item)
         except e.SmpError as err:
             raise err.at(i) from None
     return original
@@ -171,7 +170,11 @@ def _positions(order: list[Any], merge_key: str) -> dict[Any, int]:
 
 
 def sort_by(items: list[Any], order: list[Any], merge_key: str, kind: str) -> list[Any]:
-    """``normalizeSliceOrder``: stable sort by position in ``order``, deletions last."""
+    """``normalizeSliceOrder``: stable sort by position in ``order``, deletions last.
+
+    Upstream's comparator calls an item missing from ``order`` "less" than any
+    other; with such items the order is whatever Go's stable sort makes of it.
+    """
     deletes: list[Any] = []
     if kind == "map":
         for item in (*items, *order):
@@ -182,8 +185,15 @@ def sort_by(items: list[Any], order: list[Any], merge_key: str, kind: str) -> li
         deletes = [v for v in items if v.get(DIRECTIVE) == DELETE]
         items = [v for v in items if v.get(DIRECTIVE) != DELETE]
     pos = _positions(order, merge_key)
-    items = sorted(items, key=lambda v: pos.get(_ident(v, merge_key), len(order)))
-    return items + deletes
+    ranks = [pos.get(_ident(v, merge_key)) for v in items]
+    if None not in ranks:
+        return sorted(items, key=lambda v: pos[_ident(v, merge_key)]) + deletes
+
+    def less(left: Any, right: Any) -> bool:
+        i, j = pos.get(_ident(left, merge_key)), pos.get(_ident(right, merge_key))
+        return i < j if i is not None and j is not None else True
+
+    return stable_sort(items, less) + deletes
 
 
 def _merge_sorted(left: list[Any], right: list[Any], server_order: list[Any],
@@ -244,18 +254,30 @@ def key_equal(left: Any, right: Any, merge_key: str) -> bool:
     return scalar_key(left[merge_key]) == scalar_key(right[merge_key])
 
 
-def remove_directives(value: Any) -> tuple[Any, bool]:
-    """``removeDirectives``: drop maps carrying ``$patch`` (used when merging patches)."""
+def remove_directives(value: Any, *, keep_replaced: bool = False) -> tuple[Any, bool]:
+    """``removeDirectives``: drop maps carrying ``$patch``. With ``keep_replaced``, a
+    ``$patch: replace`` map is kept without its marker (upstream drops it too)."""
     if isinstance(value, dict):
         if DIRECTIVE in value:
-            return None, False
+            if not (keep_replaced and value[DIRECTIVE] == REPLACE):
+                return None, False
+            value = {k: v for k, v in value.items() if k != DIRECTIVE}
         out = {}
         for k, v in value.items():
-            v, keep = remove_directives(v)
+            v, keep = remove_directives(v, keep_replaced=keep_replaced)
             if keep:
                 out[k] = v
         return out, True
     if isinstance(value, list):
-        kept = [remove_directives(v) for v in value]
+        kept = [remove_directives(v, keep_replaced=keep_replaced) for v in value]
         return [v for v, keep in kept if keep], True
     return value, True
+
+
+def without_nulls(value: Any) -> Any:
+    """``discardNullValuesFromPatch`` on a copy: null map members go, at any depth."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value

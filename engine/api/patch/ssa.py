@@ -198,12 +198,10 @@ def _apply(live: dict[str, Any], config: dict[str, Any], managed: Managed, ident
     merged = _prune(merged, managed, last, ctx.root)
     managed = _take_over(live, merged, managed, ident, force, ctx)
     changed = not json_equal(live, merged)
-    fields = managed[ident].fields - STRIPPED
-    if fields:
-        managed[ident] = replace(managed[ident], fields=fields,
-                                 time=ctx.now if changed else managed[ident].time)
-    else:
-        del managed[ident]
+    mine = managed.pop(ident, None)
+    if mine is not None and mine.fields - STRIPPED:
+        managed[ident] = replace(mine, fields=mine.fields - STRIPPED,
+                                 time=ctx.now if changed else mine.time)
     return (merged if changed else live), managed
 
 

@@ -11,13 +11,13 @@ unless tagged ``merge`` (then items merge by key, or as a set for primitives);
 The same ``merge_map`` also merges two patches (``Options.parallel`` false), which
 ``CreateThreeWayMergePatch`` uses to combine its deletions and changes.
 
-Deliberate differences from upstream, all where upstream stores or rejects what
-the Go decoder later drops: values with nothing to merge into (new keys, new
-list items, ``$patch: replace`` contents) are themselves merged into nothing, so
-nested directives are honoured and nulls dropped rather than stored verbatim;
-``$patch: replace`` on an absent map yields the map (upstream silently drops it);
-``$patch: delete`` on a map removes the key (upstream leaves ``{}``); and every
-malformed patch is a 400 naming the field (see ``smp_errors``).
+Values with nothing to merge into (new keys, new list items, replaced maps and
+lists) are taken as upstream takes them, directives and all, minus their nulls:
+decoding into Go types drops those anyway, and the directives are left for the
+decoder to report under ``fieldValidation=Strict``. Deliberate differences from
+upstream: ``$patch: replace`` on an absent map yields the map (upstream drops
+it), and every malformed patch is a 400 naming the field (see ``smp_errors``),
+including a value whose JSON type contradicts the schema.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def _map_directive(patch: dict[str, Any], node: TypeNode, opts: Options) -> dict
     directive = patch[DIRECTIVE]
     if directive == REPLACE:
         rest = {k: v for k, v in patch.items() if k != DIRECTIVE}
-        return merge_map({}, rest, node, opts) if opts.parallel else rest
+        return smp_lists.without_nulls(rest) if opts.parallel else rest
     if directive == DELETE:
         return {}
     raise e.bad_patch_type(directive, patch)
@@ -183,13 +183,12 @@ def _ordered_list(original: dict[str, Any], patch: dict[str, Any], key: str, ord
     if not found_patch:
         merged = current or []
     elif not found_original:
-        merged = _new_value(wanted, info, opts) if opts.parallel else (
-            smp_lists.remove_directives(wanted)[0])
+        merged = smp_lists.remove_directives(wanted)[0]
     elif info.strategy == MERGE:
         merged = smp_lists.merge_slice(current or [], wanted or [], elem, info.merge_key,
                                        opts, merge_map)
     else:
-        merged = _new_value(wanted, info, opts) if opts.parallel else wanted
+        merged = _raw(wanted, opts)
     if not merged or (not info.merge_key and isinstance(merged[0], dict)):
         return merged
     kind = smp_lists.element_kind(merged)
@@ -212,12 +211,8 @@ def _merge_key(original: dict[str, Any], key: str, value: Any, node: TypeNode, o
             return
         info = node.child(key)
         if isinstance(current, dict):
-            if opts.parallel and value.get(DIRECTIVE) == DELETE:
-                # Upstream leaves ``{}``, which decoding turns into "unset" for maps and
-                # an empty struct for pointers; removing the key is what both intend.
-                del original[key]
-            elif info.strategy == REPLACE:
-                original[key] = _new_value(value, info, opts) if opts.parallel else value
+            if info.strategy == REPLACE:
+                original[key] = _raw(value, opts)
             else:
                 original[key] = merge_map(current, value, info.node, opts)
         elif isinstance(current, list):
@@ -234,7 +229,12 @@ def _merge_list(current: list[Any], value: list[Any], info: FieldInfo, opts: Opt
         elem = info.node.elem if info.node.kind == LIST else DEDUCED_NODE
         return smp_lists.merge_slice(current, value, elem, info.merge_key, opts, merge_map,
                                      is_delete=is_delete)
-    return _new_value(value, info, opts) if opts.parallel else value
+    return _raw(value, opts)
+
+
+def _raw(value: Any, opts: Options) -> Any:
+    """A patch value taken as it is (``typedPatch``); on the server, without nulls."""
+    return smp_lists.without_nulls(value) if opts.parallel else value
 
 
 def _same_shape(a: Any, b: Any) -> bool:
@@ -248,13 +248,13 @@ def _same_shape(a: Any, b: Any) -> bool:
 
 def _set_new(original: dict[str, Any], key: str, value: Any, info: FieldInfo,
              opts: Options) -> None:
-    """A key absent from ``original`` (or of another type) takes the patch value."""
+    """A key absent from ``original`` (or of another type) takes the patch value,
+    without its nulls (``discardNullValuesFromPatch``) and directives."""
     if opts.parallel:
         _check_shape(info.node, value)
-        value = _new_value(value, info, opts)
-        keep = value is not MISSING
-    else:
-        value, keep = smp_lists.remove_directives(value)
+    if opts.ignore_nulls:
+        value = smp_lists.without_nulls(value)
+    value, keep = smp_lists.remove_directives(value, keep_replaced=opts.parallel)
     if keep:
         original[key] = value
     else:
@@ -269,25 +269,3 @@ def _check_shape(node: TypeNode, value: Any) -> None:
         raise e.wrong_type("array", value)
     if node.kind == SCALAR and isinstance(value, dict | list):
         raise e.wrong_type(node.name if node.scalar else "scalar", value)
-
-
-def _new_value(value: Any, info: FieldInfo, opts: Options) -> Any:
-    """A patch value merged into nothing; MISSING when the value deletes itself."""
-    if isinstance(value, dict):
-        if value.get(DIRECTIVE) == DELETE:
-            return MISSING
-        return merge_map({}, value, info.node, opts)
-    if isinstance(value, list):
-        if info.strategy == MERGE:
-            return _merge_list([], value, info, opts, False)
-        elem = FieldInfo(info.node.elem if info.node.kind == LIST else DEDUCED_NODE)
-        out = []
-        for i, item in enumerate(value):
-            try:
-                item = _new_value(item, elem, opts)
-            except e.SmpError as err:
-                raise err.at(i) from None
-            if item is not MISSING:
-                out.append(item)
-        return out
-    return value

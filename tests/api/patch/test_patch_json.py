@@ -55,6 +55,8 @@ RFC_6902 = [
      [{"op": "remove", "path": "/a/-1"}], {"a": [1, 2]}),
     ("v4: add at -1 appends", {"a": [1, 2]}, [{"op": "add", "path": "/a/-1", "value": 3}],
      {"a": [1, 2, 3]}),
+    ("v4: copy from a missing member inserts null", {"a": 1},
+     [{"op": "copy", "from": "/x", "path": "/y"}], {"a": 1, "y": None}),
     ("test null against a missing member", {"a": 1},
      [{"op": "test", "path": "/b", "value": None}], {"a": 1}),
 ]
@@ -72,7 +74,6 @@ FAILING = [
     ("path missing", {"a": 1}, [{"op": "remove"}]),
     ("add at the root", {"a": 1}, [{"op": "add", "path": "", "value": {}}]),
     ("move into own child", {"a": {"b": 1}}, [{"op": "move", "from": "/a", "path": "/a/b/c"}]),
-    ("copy from missing member", {"a": 1}, [{"op": "copy", "from": "/x", "path": "/y"}]),
     ("index is not a number", {"a": [1]}, [{"op": "replace", "path": "/a/x", "value": 2}]),
     ("true is not 1", {"a": True}, [{"op": "test", "path": "/a", "value": 1}]),
     ("path without leading slash", {"a": 1}, [{"op": "remove", "path": "a"}]),
