@@ -97,6 +97,11 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     return await route(ctx)
 
 
+def _misplaced(verb: str, name: str) -> bool:
+    """PUT and PATCH address one object, POST a collection (installer.go routes)."""
+    return (verb in ("update", "patch") and not name) or (verb == "create" and bool(name))
+
+
 async def route(ctx: Ctx) -> web.StreamResponse:
     info, verb = ctx.info, ctx.verb
     if (info.group, info.plural) in EXTRA_BY_PLURAL:
@@ -105,7 +110,7 @@ async def route(ctx: Ctx) -> web.StreamResponse:
         return await reviews.handle(ctx)
     if ctx.ri.subresource:
         return await subresources.handle(ctx)
-    if verb not in info.verbs:
+    if verb not in info.verbs or _misplaced(verb, ctx.ri.name):
         raise method_not_allowed()
     if info.plural == "bindings" and not info.group:
         body_name = ctx.ri.name

@@ -64,7 +64,13 @@ async def _evict(ctx: Ctx) -> web.Response:
 
 
 async def bind(ctx: Ctx, name: str) -> web.Response:
-    """``BindingREST.Create``: assign an unscheduled pod to a node."""
+    """``BindingREST.Create``: assign an unscheduled pod to a node.
+
+    Upstream writes ``spec.nodeName`` past the pod strategy's update checks
+    (which forbid changing it). The engine's API server has no such verb
+    yet, so this uses ``APIServer.bind`` when it exists and otherwise an
+    update of the ``binding`` subresource (refused by pod validation today).
+    """
     body = await handlers.read_object_any(ctx)
     target = body.get("target") or {}
     name = (body.get("metadata") or {}).get("name") or name
@@ -75,11 +81,17 @@ async def bind(ctx: Ctx, name: str) -> web.Response:
     if pod.get("spec", {}).get("nodeName"):
         raise errors.conflict("pods", "", name, f'pod {name} is already assigned to node '
                                                 f'"{pod["spec"]["nodeName"]}"')
+    dry_run = ctx.dry_run("CreateOptions")
+    binder = getattr(ctx.api, "bind", None)
+    if binder is not None:  # the API server's own binding verb, when it has one
+        binder(name, node, namespace=ctx.namespace, user=ctx.user, dry_run=dry_run)
+        return json_body(success(code=201), status=201)
     pod = meta.deep_copy(pod)
     pod["spec"]["nodeName"] = node
-    ctx.api.update("pods", pod, namespace=ctx.namespace, user=ctx.user,
-                   field_manager=ctx.field_manager(), dry_run=ctx.dry_run("CreateOptions"))
-    _mark_scheduled(ctx, name)
+    ctx.api.update("pods", pod, namespace=ctx.namespace, subresource="binding", user=ctx.user,
+                   field_manager=ctx.field_manager(), dry_run=dry_run)
+    if not dry_run:
+        _mark_scheduled(ctx, name)
     return json_body(success(code=201), status=201)
 
 
