@@ -99,7 +99,7 @@ def _time(buf: bytes) -> str | None:
             seconds = _signed(value)
         elif num == 2:
             nanos = value
-    if seconds == GO_ZERO_TIME and nanos == 0:
+    if seconds in (0, GO_ZERO_TIME) and nanos == 0:  # Go writes a zero Time as {}
         return None
     stamp = datetime.fromtimestamp(seconds, UTC)
     if nanos:
