@@ -203,11 +203,15 @@ def _managed_for_update(old: dict[str, Any] | None, new: dict[str, Any],
 
 
 def record_update(old: dict[str, Any], new: dict[str, Any], managed: Managed, ident: str,
-                  version: str, root: TypeNode, reset: tuple[Path, ...], now: str) -> Managed:
+                  version: str, root: TypeNode, reset: tuple[Path, ...], now: str, *,
+                  go_zero: bool = True) -> Managed:
     """``Updater.Update`` wrapped as the field manager wraps it: the writer gains what
     it added or changed (minus stripped and reset fields) at time ``now``; every
-    other manager loses those fields and the ones removed."""
-    diff = compare(with_zero_structs(old, new, root), new, root).without(reset)
+    other manager loses those fields and the ones removed. ``go_zero`` compares
+    against ``old`` as a Go object would hold it (see ``with_zero_structs``)."""
+    if go_zero:
+        old = with_zero_structs(old, new, root)
+    diff = compare(old, new, root).without(reset)
     changed = frozenset(diff.modified | diff.added)
     out = drop_fields(managed, changed | diff.removed)
     gained = recursive_difference(changed, reset) - STRIPPED

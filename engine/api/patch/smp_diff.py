@@ -127,8 +127,10 @@ def diff_lists(original: list[Any], modified: list[Any], node: TypeNode, merge_k
     added, removed = _diff_lists_of_scalars(original, modified, opts)
     added = smp_lists.sort_by(added, modified, "", kind)
     order = []
+    # diffListsOfScalars sorts ``original`` in place before this comparison, so an
+    # unsorted list always gets an order directive; kubectl's patches show it.
     if opts.set_element_order and ((not opts.ignore_deletions and removed) or (
-            not opts.ignore_changes and not json_equal(original, modified))):
+            not opts.ignore_changes and not json_equal(sorted(original, key=go_v), modified))):
         order = modified
     return added, removed, order
 
