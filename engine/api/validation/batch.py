@@ -115,8 +115,12 @@ def validate_job_spec_body(spec: Obj, path: str) -> Errs:
         errs.append(errors.required(f"{path}.backoffLimitPerIndex",
                                     "when maxFailedIndexes is specified"))
     managed_by = spec.get("managedBy")
-    if isinstance(managed_by, str) and len(managed_by) > 63:
-        errs.append(errors.too_long(f"{path}.managedBy", 63))
+    if isinstance(managed_by, str):
+        from engine.api.validation.networking import is_domain_prefixed_path
+
+        errs.extend(is_domain_prefixed_path(managed_by, f"{path}.managedBy"))
+        if len(managed_by) > 63:
+            errs.append(errors.too_long(f"{path}.managedBy", 63))
     _completion_mode(spec, path, errs)
     if isinstance(spec.get("podFailurePolicy"), dict):
         _pod_failure_policy(spec, f"{path}.podFailurePolicy", errs)
