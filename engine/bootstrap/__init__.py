@@ -1,7 +1,13 @@
 """Bringing up a fresh cluster's built-in objects, idempotently, through the API.
 
 On a restart from a state directory everything is already there, and boot
-creates nothing twice."""
+creates nothing twice.
+
+Nodes are not created here: each node's kubelet registers its own Node, as
+upstream (``engine/kubelet``). The control plane's pods are created bound to
+their nodes; the kubelets adopt and run them like any bound pod.
+:func:`register_node` remains for tests that run a cluster without kubelets.
+"""
 
 from __future__ import annotations
 
@@ -26,19 +32,20 @@ def ignore_exists(fn: Callable[[], Any]) -> Any:
 
 
 def boot_cluster(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> None:
-    """System namespaces, priority classes, nodes and the control plane's pods."""
+    """System namespaces, priority classes and the control plane's pods."""
     for name in cp.SYSTEM_NAMESPACES:
         ignore_exists(lambda n=name: client.create("namespaces", cp.namespace(n)))
     for name, value, description in cp.SYSTEM_PRIORITY_CLASSES:
         ignore_exists(lambda a=(name, value, description): client.create(
             "priorityclasses", cp.priority_class(*a)))
-    for spec in nodes:
-        register_node(client, clock, spec)
     _system_pods(client, clock, nodes)
 
 
 def register_node(client: LocalClient, clock: Clock, spec: NodeSpec) -> dict[str, Any]:
-    """Create the Node (if new) and post a healthy status, as a kubelet does."""
+    """Create the Node (if new) and post a healthy status, as a kubelet does.
+
+    For tests that run without :mod:`engine.kubelet`; a cluster's kubelets
+    register their nodes themselves."""
     created = ignore_exists(lambda: client.create("nodes", node_object(spec)))
     node = created or client.get("nodes", spec.name)
     if not node.get("status", {}).get("nodeInfo"):
@@ -52,7 +59,7 @@ def _system_pods(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> No
     planes = [n for n in nodes if n.control_plane]
     workers = [n for n in nodes if not n.control_plane] or planes
     for node in planes[:1]:
-        node_uid = client.get("nodes", node.name)["metadata"]["uid"]
+        node_uid = _node_uid(client, node.name)
         for component, image, requests in cp.STATIC_PODS:
             _run_pod(client, clock, node, node.internal_ip,
                      cp.static_pod(component, image, requests, node, node_uid))
@@ -66,6 +73,16 @@ def _system_pods(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> No
             node = planes[0] if planes else workers[0]
             ip = f"10.244.{node.index}.{i + 2}"
             _run_pod(client, clock, node, ip, cp.coredns_pod(node, suffix()))
+
+
+def _node_uid(client: LocalClient, name: str) -> str | None:
+    """The registered node's uid; None before its kubelet has registered it."""
+    try:
+        return client.get("nodes", name)["metadata"]["uid"]
+    except errors.StatusError as err:
+        if err.code != 404:
+            raise
+        return None
 
 
 def _run_pod(client: LocalClient, clock: Clock, node: NodeSpec, ip: str,

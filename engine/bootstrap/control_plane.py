@@ -55,9 +55,11 @@ def priority_class(name: str, value: int, description: str) -> Obj:
 
 
 def static_pod(component: str, image: str, requests: dict[str, str], node: NodeSpec,
-               node_uid: str) -> Obj:
-    """A kubeadm static pod as its mirror pod appears in the API."""
-    return {
+               node_uid: str | None) -> Obj:
+    """A kubeadm static pod as its mirror pod appears in the API. The Node owns
+    it; before the node is registered the kubelet adds that reference
+    (``engine/kubelet/mirror.py``)."""
+    pod = {
         "apiVersion": "v1", "kind": "Pod",
         "metadata": {
             "name": f"{component}-{node.name}",
@@ -65,8 +67,7 @@ def static_pod(component: str, image: str, requests: dict[str, str], node: NodeS
             "labels": {"component": component, "tier": "control-plane"},
             "annotations": {"kubernetes.io/config.source": "file",
                             "kubernetes.io/config.seen": "", "kubernetes.io/config.mirror": ""},
-            "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": node.name,
-                                 "uid": node_uid, "controller": True}],
+            "ownerReferences": [mirror_owner(node.name, node_uid or "")],
         },
         "spec": {
             "nodeName": node.name,
@@ -77,6 +78,15 @@ def static_pod(component: str, image: str, requests: dict[str, str], node: NodeS
             "tolerations": [{"operator": "Exists", "effect": "NoExecute"}],
         },
     }
+    if node_uid is None:
+        del pod["metadata"]["ownerReferences"]
+    return pod
+
+
+def mirror_owner(node_name: str, node_uid: str) -> Obj:
+    """The owner reference a mirror pod carries to its Node."""
+    return {"apiVersion": "v1", "kind": "Node", "name": node_name, "uid": node_uid,
+            "controller": True}
 
 
 def kube_proxy_pod(node: NodeSpec, suffix: str) -> Obj:

@@ -1,0 +1,186 @@
+"""All the simulated kubelets of a cluster, and the API to drive them.
+
+``run_kubelets(cluster)`` is the component (``engine/components.py``): it
+starts one :class:`~engine.kubelet.kubelet.Kubelet` per node spec and puts a
+:class:`KubeletManager` on ``cluster.kubelets``. Real kubelets are separate
+processes that each watch their own pods (a ``spec.nodeName`` field
+selector); here they share one pod informer indexed by node name, so a
+thousand nodes cost one watch, and each event goes straight to its node's
+kubelet.
+
+The manager is also how the rest of k9py reaches node-level things:
+stopping and starting a node's kubelet, adding and removing nodes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+from engine.api import errors
+from engine.api.admission.base import UserInfo
+from engine.bootstrap.nodes import NodeSpec
+from engine.client import LocalClient
+from engine.kubelet.kubelet import Kubelet
+from engine.kubelet.runtime import NodeRuntime
+from engine.runtime import SharedInformerFactory, tombstone_object
+
+if TYPE_CHECKING:
+    from engine.cluster import Cluster
+
+Obj = dict[str, Any]
+log = logging.getLogger(__name__)
+
+NODE_NAME_INDEX = "nodeName"
+FIELD_MANAGER = "kubelet"
+
+
+def node_name_index(pod: Obj) -> list[str]:
+    node = (pod.get("spec") or {}).get("nodeName")
+    return [node] if node else []
+
+
+class KubeletManager:
+    """The kubelets of every node, their runtimes, and the shared informers."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.clock = cluster.clock
+        self.client = cluster.local_client(FIELD_MANAGER)
+        self.factory = SharedInformerFactory(self.client)
+        self.pod_informer = self.factory.informer_for(
+            "pods", indexers={NODE_NAME_INDEX: node_name_index})
+        self.node_informer = self.factory.informer_for("nodes")
+        self.kubelets: dict[str, Kubelet] = {}
+        self.runtimes: dict[str, NodeRuntime] = {}
+        self.specs: dict[str, NodeSpec] = {}
+        self.pods_synced = False
+        self.pod_informer.add_event_handler(
+            on_add=self._pod_added, on_update=self._pod_updated, on_delete=self._pod_deleted)
+
+    # -- wiring ---------------------------------------------------------------------
+    def client_for(self, node: str) -> LocalClient:
+        """The API as ``system:node:<name>``, field manager ``kubelet``."""
+        assert self.cluster.api is not None
+        user = UserInfo(name=f"system:node:{node}", groups=("system:nodes", "system:authenticated"))
+        return LocalClient(self.cluster.api, user=user, field_manager=FIELD_MANAGER)
+
+    def stagger(self, node: str) -> float:
+        """A stable offset in (0, 10] s so a thousand nodes do not heartbeat in one tick."""
+        digest = hashlib.sha256(node.encode()).digest()
+        return 0.01 + int.from_bytes(digest[:4], "big") % 999 / 100
+
+    async def run(self) -> None:
+        for spec in self.cluster.config.node_specs():
+            self._add(spec)
+        self.factory.start()
+        await self.factory.wait_for_cache_sync()
+        self.pods_synced = True
+        for kubelet in self.kubelets.values():
+            if kubelet.running:
+                kubelet.pods.adopt(self.pods_on(kubelet.name))
+        try:
+            await asyncio.Event().wait()
+        finally:
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        for kubelet in self.kubelets.values():
+            kubelet.stop()
+        self.factory.stop()
+
+    # -- pods from the informer --------------------------------------------------------------
+    def pods_on(self, node: str) -> list[Obj]:
+        return self.pod_informer.indexer.by_index(NODE_NAME_INDEX, node)
+
+    def node_cache(self, name: str) -> Obj | None:
+        return self.node_informer.indexer.get_by_key(name)
+
+    def _pod_added(self, pod: Obj) -> None:
+        kubelet = self.kubelets.get(pod["spec"].get("nodeName") or "")
+        if kubelet is not None:
+            kubelet.pod_changed(pod)
+
+    def _pod_updated(self, old: Obj, new: Obj) -> None:
+        before, after = old["spec"].get("nodeName"), new["spec"].get("nodeName")
+        if before and before != after and before in self.kubelets:
+            self.kubelets[before].pod_removed(old)
+        self._pod_added(new)
+
+    def _pod_deleted(self, obj: Any) -> None:
+        pod = tombstone_object(obj)
+        kubelet = self.kubelets.get(pod["spec"].get("nodeName") or "")
+        if kubelet is not None:
+            kubelet.pod_removed(pod)
+
+    # -- the API on cluster.kubelets ----------------------------------------------------------
+    def nodes(self) -> list[str]:
+        return list(self.kubelets)
+
+    def is_running(self, node: str) -> bool:
+        return self._kubelet(node).running
+
+    def stop(self, node: str) -> None:
+        """Stop ``node``'s kubelet: no heartbeats, no status; containers keep running."""
+        self._kubelet(node).stop()
+
+    def start(self, node: str) -> None:
+        """Start ``node``'s kubelet again: it re-registers and resumes its pods."""
+        self._kubelet(node).start()
+
+    def add_node(self, spec: NodeSpec | None = None) -> str:
+        """Add a worker node (kind naming, next free index) and start its kubelet."""
+        if spec is None:
+            spec = self._next_worker()
+        if spec.name in self.kubelets:
+            raise ValueError(f"node {spec.name} already exists")
+        self._add(spec)
+        return spec.name
+
+    def remove_node(self, name: str) -> None:
+        """Stop the node's kubelet, discard its machine, and delete the Node object
+        (as ``kubectl delete node`` after the machine is gone)."""
+        kubelet = self._kubelet(name)
+        kubelet.stop()
+        runtime = self.runtimes.pop(name)
+        for uid in list(runtime.containers):
+            runtime.forget_pod(uid)
+        del self.kubelets[name]
+        self.specs.pop(name, None)
+        try:
+            self.client.delete("nodes", name)
+        except errors.StatusError as err:
+            if err.code != 404:
+                raise
+
+    def _add(self, spec: NodeSpec) -> Kubelet:
+        self.specs[spec.name] = spec
+        runtime = self.runtimes.setdefault(spec.name, NodeRuntime(self.clock, spec))
+        kubelet = self.kubelets[spec.name] = Kubelet(self, spec, runtime)
+        kubelet.start()
+        return kubelet
+
+    def _kubelet(self, node: str) -> Kubelet:
+        try:
+            return self.kubelets[node]
+        except KeyError:
+            raise KeyError(f"no such node: {node}") from None
+
+    def _next_worker(self) -> NodeSpec:
+        used = {s.index for s in self.specs.values()}
+        index = max(used, default=-1) + 1
+        prefix = f"{self.cluster.config.name}-worker"
+        names = set(self.specs)
+        n = 1
+        while (prefix if n == 1 else f"{prefix}{n}") in names:
+            n += 1
+        return NodeSpec(prefix if n == 1 else f"{prefix}{n}", index)
+
+
+async def run_kubelets(cluster: Cluster) -> None:
+    """The component: every node's kubelet, until the cluster stops."""
+    manager = KubeletManager(cluster)
+    cluster.kubelets = manager  # type: ignore[attr-defined]
+    await manager.run()
