@@ -1,40 +1,96 @@
-"""The ``k9py`` command.
+"""The ``k9py`` command: the TUI on an embedded cluster.
 
-Until the TUI lands, ``k9py`` boots the embedded cluster and prints its state
-the way ``kubectl get nodes`` and ``kubectl get pods -A`` would.
+``k9py`` opens the TUI; ``k9py serve ...`` runs the API server subcommand
+(``k9py.serve_cmd``); ``k9py --summary`` prints the cluster in ``kubectl get``
+layout and exits (for scripts and terminals without a TUI).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 
-from engine.cluster import Cluster, ClusterConfig
-from k9py.summary import cluster_summary
-
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="k9py", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="k9py", description="A k9s-grade terminal UI over an embedded Kubernetes "
+        "control plane. Subcommand: 'k9py serve' (the API server for kubectl).")
     parser.add_argument("--nodes", type=int, default=3,
                         help="number of nodes: one control plane plus workers (default 3)")
     parser.add_argument("--state-dir", help="keep the cluster's state in this directory")
     parser.add_argument("--speed", type=float, default=1.0,
                         help="simulated seconds per real second (default 1)")
+    parser.add_argument("--theme", help="skin name from themes/ or <config dir>/themes/")
+    parser.add_argument("--readonly", action="store_true",
+                        help="hide and refuse every action that changes the cluster")
+    parser.add_argument("--virtual", action="store_true",
+                        help="virtual clock stepped by k9py (deterministic runs, recordings)")
+    parser.add_argument("-f", "--filename", action="append", dest="manifests", default=None,
+                        metavar="PATH", help="create the objects in these manifests at start")
+    parser.add_argument("-c", "--command", help="the view to open (a ':' command, e.g. deploy)")
+    parser.add_argument("-n", "--namespace", help="the namespace to start in")
+    parser.add_argument("--summary", action="store_true",
+                        help="print nodes and pods in kubectl layout and exit")
     return parser
+
+
+def _serve(argv: list[str]) -> int:
+    if importlib.util.find_spec("k9py.serve_cmd") is None:
+        print("k9py: the 'serve' subcommand is not available in this build", file=sys.stderr)
+        return 2
+    from k9py import serve_cmd
+
+    return int(serve_cmd.main(argv) or 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["serve"]:  # `k9py serve ...`: the API server for kubectl
-        from k9py import serve_cmd
-
-        return serve_cmd.main(argv[1:])
+    if argv[:1] == ["serve"]:
+        return _serve(argv[1:])
     args = build_parser().parse_args(argv)
     if args.nodes < 1:
         print("k9py: --nodes must be at least 1", file=sys.stderr)
         return 2
-    config = ClusterConfig(workers=args.nodes - 1, state_dir=args.state_dir, speed=args.speed)
-    with Cluster(config) as cluster:
-        print(cluster_summary(cluster.client))
+    if args.speed <= 0:
+        print("k9py: --speed must be positive", file=sys.stderr)
+        return 2
+    from k9py.embedded import EmbeddedOptions, boot
+
+    opts = EmbeddedOptions(nodes=args.nodes, state_dir=args.state_dir, speed=args.speed,
+                           virtual=args.virtual, readonly=args.readonly,
+                           manifests=args.manifests)
+    if args.summary:
+        return _summary(opts)
+    return _run_tui(args, opts, boot)
+
+
+def _summary(opts: object) -> int:
+    from k9py.embedded import boot
+    from k9py.summary import cluster_summary
+
+    session = boot(opts)  # type: ignore[arg-type]
+    try:
+        print(cluster_summary(session.client))
+    finally:
+        session.close()
+    return 0
+
+
+def _run_tui(args: argparse.Namespace, opts: object, boot: object) -> int:
+    from k9py.app import K9pyApp
+    from k9py.config import load_config
+
+    config = load_config()
+    if args.namespace:
+        config.namespace = args.namespace
+    app = K9pyApp(connect=lambda: boot(opts), config=config, theme=args.theme,  # type: ignore
+                  command=args.command, readonly=args.readonly)
+    try:
+        app.run()
+    finally:
+        app.shutdown_views()
+        app.session.close()
+        config.save()
     return 0

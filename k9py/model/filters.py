@@ -1,0 +1,89 @@
+"""``/`` filters as k9s parses them: regex, ``!`` inverse, ``-f`` fuzzy, ``-l`` labels.
+
+A label selector is not a row predicate: the view re-watches with it, so the
+API server does the matching (as k9s hands it to the informer)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from k9py.render.base import FAULTS, Row
+
+Predicate = Callable[[Row], bool]
+_PLAIN = re.compile(r"^[\w\-./: ]*$")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A parsed filter; ``text`` is what the user typed."""
+
+    text: str = ""
+    mode: str = "none"  # none | regex | inverse | fuzzy | labels
+    term: str = ""
+    error: str = ""
+
+    @property
+    def plain(self) -> bool:
+        """A literal term: a longer literal only narrows the previous matches."""
+        return self.mode == "regex" and bool(_PLAIN.match(self.term))
+
+    def narrows(self, previous: Filter) -> bool:
+        return (self.plain and previous.plain and self.term.lower().startswith(
+            previous.term.lower()))
+
+    def predicate(self) -> Predicate | None:
+        if self.mode in ("none", "labels"):
+            return None
+        if self.mode == "fuzzy":
+            return fuzzy_predicate(self.term)
+        pattern = _compile(self.term)
+        if self.mode == "inverse":
+            return lambda row: pattern.search(row.text) is None
+        search = pattern.search
+        return lambda row: search(row.text) is not None
+
+
+def _compile(term: str) -> re.Pattern[str]:
+    try:
+        return re.compile(term, re.IGNORECASE)
+    except re.error:
+        return re.compile(re.escape(term), re.IGNORECASE)
+
+
+def parse_filter(text: str) -> Filter:
+    text = text.strip()
+    if not text:
+        return Filter()
+    if text.startswith("-l ") or text.startswith("-l="):
+        return Filter(text, "labels", text[3:].strip())
+    if text.startswith("-f "):
+        return Filter(text, "fuzzy", text[3:].strip())
+    if text.startswith("!"):
+        return Filter(text, "inverse", text[1:], _regex_error(text[1:]))
+    return Filter(text, "regex", text, _regex_error(text))
+
+
+def _regex_error(term: str) -> str:
+    try:
+        re.compile(term)
+    except re.error as err:
+        return f"invalid regex ({err}); matching it literally"
+    return ""
+
+
+def fuzzy_predicate(term: str) -> Predicate:
+    """The term's characters appear in order in the row's key (k9s: fuzzy on row IDs)."""
+    pattern = re.compile(".*?".join(re.escape(c) for c in term.lower()))
+    return lambda row: pattern.search(row.key.lower()) is not None
+
+
+def faults(row: Row) -> bool:
+    return row.status in FAULTS
+
+
+def both(first: Predicate | None, second: Predicate | None) -> Predicate | None:
+    if first is None or second is None:
+        return first or second
+    return lambda row: first(row) and second(row)

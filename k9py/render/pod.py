@@ -1,0 +1,168 @@
+"""Pods: kubectl's STATUS logic (``printPod``) with k9s's columns and colours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k9py.render.base import (
+    COMPLETED,
+    ERROR,
+    KILL,
+    NONE,
+    OK,
+    PENDING,
+    Column,
+    Obj,
+    RenderContext,
+    Renderer,
+    created,
+    deleting,
+    join,
+    labels_text,
+    mebibytes,
+    meta,
+    milli_cpu,
+    name_of,
+    namespace_of,
+    with_namespace,
+)
+
+_OK_STATES = frozenset({"Running", "Completed", "Succeeded"})
+_PENDING_STATES = frozenset({"Pending", "ContainerCreating", "PodInitializing",
+                             "Terminating"})
+
+
+def _sidecars(spec: Obj) -> set[str]:
+    return {c.get("name", "") for c in spec.get("initContainers") or []
+            if c.get("restartPolicy") == "Always"}
+
+
+def ready_counts(pod: Obj) -> tuple[int, int]:
+    """Ready containers over containers, counting sidecar init containers as k9s does."""
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    sidecars = _sidecars(spec)
+    total = len(spec.get("containers") or []) + len(sidecars)
+    ready = sum(1 for s in status.get("containerStatuses") or [] if s.get("ready"))
+    ready += sum(1 for s in status.get("initContainerStatuses") or []
+                 if s.get("name") in sidecars and s.get("ready"))
+    return ready, total
+
+
+def restarts(pod: Obj) -> int:
+    status = pod.get("status") or {}
+    statuses = [*(status.get("containerStatuses") or []),
+                *(status.get("initContainerStatuses") or [])]
+    return sum(s.get("restartCount", 0) or 0 for s in statuses)
+
+
+def _terminated_reason(term: Obj, prefix: str = "") -> str:
+    if term.get("reason"):
+        return prefix + term["reason"]
+    if term.get("signal"):
+        return f"{prefix}Signal:{term['signal']}"
+    return f"{prefix}ExitCode:{term.get('exitCode', 0)}"
+
+
+def _init_status(pod: Obj) -> str | None:
+    """``Init:x/n`` or the failing init container's reason, or None once initialised."""
+    spec = pod.get("spec") or {}
+    statuses = (pod.get("status") or {}).get("initContainerStatuses") or []
+    sidecars = _sidecars(spec)
+    total = len(spec.get("initContainers") or [])
+    for i, st in enumerate(statuses):
+        state = st.get("state") or {}
+        term = state.get("terminated")
+        if term and term.get("exitCode") == 0:
+            continue
+        if st.get("name") in sidecars and "running" in state and st.get("started"):
+            continue
+        if term:
+            return _terminated_reason(term, "Init:")
+        waiting = state.get("waiting") or {}
+        if waiting.get("reason") and waiting["reason"] != "PodInitializing":
+            return "Init:" + waiting["reason"]
+        return f"Init:{i}/{total}"
+    return None
+
+
+def phase_reason(pod: Obj) -> str:
+    """The STATUS column of ``kubectl get pods``."""
+    status = pod.get("status") or {}
+    reason = status.get("reason") or status.get("phase") or "Pending"
+    init = _init_status(pod)
+    if init is not None:
+        reason = init
+    else:
+        has_running = False
+        for st in reversed(status.get("containerStatuses") or []):
+            state = st.get("state") or {}
+            waiting, term = state.get("waiting"), state.get("terminated")
+            if waiting and waiting.get("reason"):
+                reason = waiting["reason"]
+            elif term:
+                reason = _terminated_reason(term)
+            elif "running" in state and st.get("ready"):
+                has_running = True
+        if reason == "Completed" and has_running:
+            reason = "Running"
+    if deleting(pod):
+        reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
+    return reason
+
+
+def pod_status_colour(reason: str) -> str:
+    if reason in ("Completed", "Succeeded"):
+        return COMPLETED
+    if reason == "Terminating":
+        return KILL
+    if reason in _OK_STATES:
+        return OK
+    if reason in _PENDING_STATES or reason.startswith("Init:") and "/" in reason:
+        return PENDING
+    return ERROR
+
+
+class PodRenderer(Renderer):
+    kind = "Pod"
+    columns = with_namespace(
+        Column("NAME"), Column("READY"), Column("STATUS"), Column("RESTARTS", num=True, right=True),
+        Column("CPU", num=True, right=True), Column("MEM", num=True, right=True),
+        Column("IP"), Column("NODE"), Column("NOMINATED NODE", wide=True),
+        Column("QOS", wide=True), Column("LABELS", wide=True, max_width=60),
+        Column("AGE", time=True),
+    )
+
+    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+        ready, total = ready_counts(obj)
+        status = obj.get("status") or {}
+        spec = obj.get("spec") or {}
+        usage = ctx.pod_metrics(namespace_of(obj), name_of(obj))
+        return (
+            namespace_of(obj), name_of(obj), f"{ready}/{total}", phase_reason(obj),
+            str(restarts(obj)),
+            milli_cpu(usage[0] if usage else None), mebibytes(usage[1] if usage else None),
+            status.get("podIP") or NONE, spec.get("nodeName") or NONE,
+            status.get("nominatedNodeName") or NONE, status.get("qosClass") or "",
+            labels_text(obj), created(obj),
+        )
+
+    def status(self, obj: Obj, cells: tuple[Any, ...]) -> str:
+        colour = pod_status_colour(cells[3])
+        if colour == OK:
+            ready, _, total = cells[2].partition("/")
+            if cells[3] == "Running" and ready != total:
+                return PENDING
+        return colour
+
+
+def container_images(pod: Obj) -> str:
+    return join(c.get("image") for c in (pod.get("spec") or {}).get("containers") or [])
+
+
+def owner(obj: Obj) -> Obj | None:
+    """The controller owner reference, if any."""
+    for ref in meta(obj).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return None
