@@ -45,9 +45,11 @@ ControllerFactory = Callable[[Any, SharedInformerFactory], Controller]
 
 def default_controllers() -> dict[str, ControllerFactory]:
     """The controllers this manager starts, by upstream's controller names."""
+    from engine.controllers.deployment import DeploymentController
     from engine.controllers.replicaset import ReplicaSetController
 
     return {
+        "deployment": DeploymentController,
         "replicaset": ReplicaSetController,
     }
 
