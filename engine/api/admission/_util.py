@@ -3,7 +3,7 @@ wording, default-class selection, and pod resource arithmetic on quantities."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from engine.api import errors
@@ -48,6 +48,24 @@ def newest_default(objects: Iterable[Obj], annotations: tuple[str, ...]) -> Obj 
     defaults.sort(key=lambda o: o["metadata"].get("name", ""))
     defaults.sort(key=lambda o: o["metadata"].get("creationTimestamp") or "", reverse=True)
     return defaults[0]
+
+
+class PerRequest:
+    """One value per request, shared by a plugin's mutating and validating
+    phases (both get the same :class:`Attributes`), so lookups run once."""
+
+    __slots__ = ("_attrs", "_key", "_value")
+
+    def __init__(self) -> None:
+        self._attrs: Attributes | None = None
+        self._key: Any = None
+        self._value: Any = None
+
+    def get(self, attrs: Attributes, key: Any, compute: Callable[[], Any]) -> Any:
+        if self._attrs is not attrs or self._key != key:
+            self._value = compute()
+            self._attrs, self._key = attrs, key
+        return self._value
 
 
 # -- quantities ------------------------------------------------------------------------

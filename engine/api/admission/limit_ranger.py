@@ -11,10 +11,11 @@ immutable), nor are objects being deleted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.api.admission._util import (
     MAX_MILLI_VALUE,
+    PerRequest,
     Resources,
     aggregate,
     forbidden,
@@ -24,6 +25,9 @@ from engine.api.admission._util import (
 )
 from engine.api.admission.base import AdmissionPlugin, Attributes
 from engine.api.validation.quantity import Quantity, canonical
+
+if TYPE_CHECKING:
+    from engine.api.server import APIServer
 
 Obj = dict[str, Any]
 
@@ -43,10 +47,16 @@ class LimitRanger(AdmissionPlugin):
             "UPDATE",
         )
 
+    def __init__(self, api: APIServer) -> None:
+        super().__init__(api)
+        self._ranges = PerRequest()
+
     def _limit_ranges(self, attrs: Attributes) -> list[Obj]:
         if attrs.old is not None and (attrs.old.get("metadata") or {}).get("deletionTimestamp"):
             return []
-        return self.api.list("limitranges", attrs.namespace)["items"]
+        return self._ranges.get(
+            attrs, attrs.namespace, lambda: self.api.list("limitranges", attrs.namespace)["items"]
+        )
 
     def admit(self, attrs: Attributes, obj: Obj) -> None:
         if attrs.info.plural != "pods":

@@ -24,10 +24,17 @@ class NamespaceLifecycle(AdmissionPlugin):
             if attrs.info.plural == "events":
                 return
             err = errors.forbidden_error(
-                attrs.info.plural, attrs.info.group, attrs.name,
+                attrs.info.plural,
+                attrs.info.group,
+                attrs.name,
                 f"unable to create new content in namespace {attrs.namespace} because it is "
-                "being terminated")
-            err.details["causes"] = [{"reason": "NamespaceTerminating",
-                                      "message": f"namespace {attrs.namespace} is being "
-                                                 "terminated", "field": "metadata.namespace"}]
+                "being terminated",
+            )
+            err.details["causes"] = [
+                {
+                    "reason": "NamespaceTerminating",
+                    "message": f"namespace {attrs.namespace} is being terminated",
+                    "field": "metadata.namespace",
+                }
+            ]
             raise err

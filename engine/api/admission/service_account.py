@@ -17,13 +17,16 @@ ServiceAccounts at all; once a namespace has any, it applies as upstream.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.api import errors
-from engine.api.admission._util import forbidden
+from engine.api.admission._util import PerRequest, forbidden
 from engine.api.admission.base import AdmissionPlugin, Attributes
 
+if TYPE_CHECKING:
+    from engine.api.server import APIServer
+
 Obj = dict[str, Any]
+_MISSING = object()
 
 DEFAULT_SERVICE_ACCOUNT = "default"
 TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -79,22 +82,30 @@ class ServiceAccount(AdmissionPlugin):
         )
 
     # -- lookups ---------------------------------------------------------------------
+    def __init__(self, api: APIServer) -> None:
+        super().__init__(api)
+        self._accounts = PerRequest()
+
     def _service_account(self, attrs: Attributes, obj: Obj, name: str) -> Obj | None:
         """The pod's service account; None when the namespace has none at all
         (see the module docstring); 403 when it is missing."""
-        try:
-            return self.api.get("serviceaccounts", name, attrs.namespace)
-        except errors.StatusError as err:
-            if err.code != 404:
-                raise
-        if not self.api.list("serviceaccounts", attrs.namespace, limit=1)["items"]:
+        account = self._accounts.get(attrs, name, lambda: self._lookup(attrs.namespace, name))
+        if account is _MISSING:
+            raise forbidden(
+                attrs,
+                obj,
+                f"error looking up service account "
+                f'{attrs.namespace}/{name}: serviceaccount "{name}" not found',
+            )
+        return account
+
+    def _lookup(self, namespace: str, name: str) -> Any:
+        """The account, None when the namespace has no accounts, else _MISSING
+        (one list: namespaces hold few service accounts)."""
+        accounts = self.api.list("serviceaccounts", namespace)["items"]
+        if not accounts:
             return None
-        raise forbidden(
-            attrs,
-            obj,
-            f"error looking up service account {attrs.namespace}/{name}: "
-            f'serviceaccount "{name}" not found',
-        )
+        return next((a for a in accounts if a["metadata"].get("name") == name), _MISSING)
 
     # -- mutating ----------------------------------------------------------------------
     def admit(self, attrs: Attributes, obj: Obj) -> None:
