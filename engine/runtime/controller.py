@@ -77,6 +77,9 @@ class Controller:
     def enqueue_after(self, obj: Any, delay: float) -> None:
         self.queue.add_after(deletion_handling_key(obj), delay)
 
+    def enqueue_rate_limited(self, obj: Any) -> None:
+        self.queue.add_rate_limited(deletion_handling_key(obj))
+
     # -- the work ----------------------------------------------------------------------
     async def reconcile(self, key: str) -> float | None:
         """Make the world match the desired state for ``key``.

@@ -305,3 +305,25 @@ def test_stop_ends_run(env: Env) -> None:
 
     assert env.run(scenario())
     assert env.api.cache.watch_count == 0
+
+
+def test_bookmarks_keep_the_resume_point_fresh_across_compactions(env: Env) -> None:
+    env.api.create("configmaps", configmap("a"))
+    informer = SharedInformer(env.client, "configmaps", watch_timeout=400)
+
+    async def scenario() -> None:
+        env.api.start()  # periodic bookmarks (60s) and compaction (300s)
+        informer.start()
+        await informer.wait_for_cache_sync()
+        for i in range(3):
+            env.api.create("namespaces", {"metadata": {"name": f"ns{i}"}})
+        await env.clock.sleep(1000)  # two compactions, two watch timeouts
+
+    env.run(scenario())
+    assert env.api.store.compact_revision > int(
+        env.api.get("configmaps", "a", "default")["metadata"]["resourceVersion"]
+    )
+    assert informer.reflector.watch_count == 3
+    assert informer.reflector.list_count == 1  # resumed from bookmarks, never relisted
+    assert informer.last_sync_resource_version == str(env.api.store.revision)
+    informer.stop()
