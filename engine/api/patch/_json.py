@@ -58,21 +58,46 @@ def json_type(value: Any) -> str:
 
 
 def json_equal(a: Any, b: Any) -> bool:
-    """``reflect.DeepEqual`` on decoded JSON: booleans never equal numbers."""
+    """``reflect.DeepEqual`` on decoded JSON: booleans never equal numbers.
+
+    Containers are compared by Python's C-level ``==`` first; only when that says
+    equal is the stricter check needed, done by comparing their serializations
+    (which tell ``true`` from ``1``), with a recursive walk as the last resort
+    (``1`` and ``1.0`` serialize differently yet are equal).
+    """
     if a is b:
         return True
     ta, tb = type(a), type(b)
+    if ta is dict or ta is list:
+        if ta is not tb or a != b:
+            return False
+        try:
+            if orjson.dumps(a, option=orjson.OPT_SORT_KEYS) == orjson.dumps(
+                    b, option=orjson.OPT_SORT_KEYS):
+                return True
+        except (TypeError, orjson.JSONEncodeError):
+            pass
+        return _deep_equal(a, b)
+    return _scalar_equal(a, b, ta, tb)
+
+
+def _scalar_equal(a: Any, b: Any, ta: type, tb: type) -> bool:
     if ta is bool or tb is bool:
         return ta is tb and a == b
     if ta in (int, float) and tb in (int, float):
         return a == b
-    if ta is not tb:
-        return False
+    return ta is tb and a == b
+
+
+def _deep_equal(a: Any, b: Any) -> bool:
+    ta, tb = type(a), type(b)
     if ta is dict:
-        return len(a) == len(b) and all(k in b and json_equal(v, b[k]) for k, v in a.items())
+        return tb is dict and len(a) == len(b) and all(
+            k in b and _deep_equal(v, b[k]) for k, v in a.items())
     if ta is list:
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
+        return tb is list and len(a) == len(b) and all(
+            _deep_equal(x, y) for x, y in zip(a, b, strict=True))
+    return _scalar_equal(a, b, ta, tb)
 
 
 def scalar_key(value: Any) -> Any:
@@ -148,10 +173,25 @@ def _normalise(value: Any) -> Any:
 
 
 def canonical_json(value: Any) -> str:
-    """Compact JSON with sorted keys, as Go marshals maps."""
-    text = json.dumps(_normalise(value), separators=(",", ":"), sort_keys=True,
-                      ensure_ascii=False)
+    """Compact JSON with sorted keys, as Go marshals maps (integral floats as integers)."""
+    if _has_float(value):
+        value = _normalise(value)
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        text = json.dumps(_normalise(value), separators=(",", ":"), sort_keys=True,
+                          ensure_ascii=False)
     return go_escape(text)
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return False
 
 
 def go_json(value: Any) -> str:

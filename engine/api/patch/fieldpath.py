@@ -11,9 +11,12 @@ conflict messages do (path.go, element.go) and adds the named parent fields
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
+
+import orjson
 
 from engine.api.patch._json import canonical_json, go_float
 from engine.api.patch.schema_walk import DEDUCED, DEDUCED_NODE, LIST, MAP, TypeNode
@@ -64,11 +67,25 @@ def normalize_pe(text: str) -> str | None:
 
 
 def from_fields_v1(fields: Any) -> FieldSet:
-    """Read a ``fieldsV1`` object (``Set.FromJSON``)."""
+    """Read a ``fieldsV1`` object (``Set.FromJSON``); cached, as every write re-reads
+    the same entries."""
     if fields is None:
         return EMPTY
     if not isinstance(fields, dict):
         raise FieldsError("fieldsV1 must be an object")
+    try:
+        raw = orjson.dumps(fields)
+    except (TypeError, orjson.JSONEncodeError):
+        return _parse(fields)
+    return _parse_cached(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(raw: bytes) -> FieldSet:
+    return _parse(orjson.loads(raw))
+
+
+def _parse(fields: dict[str, Any]) -> FieldSet:
     out: set[Path] = set()
     _read(fields, (), out)
     return frozenset(out)
@@ -94,7 +111,17 @@ def _read(node: dict[str, Any], prefix: Path, out: set[Path]) -> None:
 
 def to_fields_v1(paths: Iterable[Path]) -> dict[str, Any]:
     """Write a set as ``fieldsV1`` (``Set.ToJSON``): members are ``{}``, a member
-    with children carries ``".": {}``; keys in path-element order."""
+    with children carries ``".": {}``; keys in path-element order. Returns a fresh
+    dict each time (the encoding itself is cached)."""
+    return orjson.loads(_encode_cached(frozenset(paths)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _encode_cached(paths: FieldSet) -> bytes:
+    return orjson.dumps(_encode(paths))
+
+
+def _encode(paths: FieldSet) -> dict[str, Any]:
     trie: dict[str, list[Any]] = {}
     for path in paths:
         node = trie
@@ -181,18 +208,30 @@ def _walk(trie: dict[str, list[Any]], prefix: Path, out: list[Path]) -> None:
 
 def with_named_parents(paths: Iterable[Path], root: TypeNode) -> FieldSet:
     """``EnsureNamedFieldsAreMembers``: add every ancestor that is a declared struct field."""
-    out = set(paths)
-    nodes: dict[Path, TypeNode] = {(): root}
-    for path in list(out):
-        for i in range(1, len(path)):
-            prefix = path[:i]
-            node = nodes.get(prefix)
-            parent = nodes[path[: i - 1]]
-            if node is None:
-                node = nodes[prefix] = _step(parent, prefix[-1])
-            if prefix[-1][0] == "f" and parent.kind == MAP and parent.child(prefix[-1][2:]).declared:
-                out.add(prefix)
-    return frozenset(out)
+    return _with_named_parents(frozenset(paths), root)
+
+
+@functools.lru_cache(maxsize=2048)
+def _with_named_parents(paths: FieldSet, root: TypeNode) -> FieldSet:
+    prefixes = {p[:i] for p in paths for i in range(1, len(p))}
+    return paths | {q for q in prefixes if _is_named(root, q)}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_named(root: TypeNode, prefix: Path) -> bool:
+    pe = prefix[-1]
+    if pe[0] != "f":
+        return False
+    parent = _node_at(root, prefix[:-1])
+    return parent.kind == MAP and parent.child(pe[2:]).declared
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _node_at(root: TypeNode, prefix: Path) -> TypeNode:
+    """The schema node a path leads to (deduced below undeclared fields)."""
+    if not prefix:
+        return root
+    return _step(_node_at(root, prefix[:-1]), prefix[-1])
 
 
 def _step(node: TypeNode, pe: str) -> TypeNode:

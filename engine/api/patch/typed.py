@@ -143,6 +143,8 @@ def compare(lhs: Any, rhs: Any, node: TypeNode) -> Comparison:
 
 
 def _cmp(lhs: Any, rhs: Any, node: TypeNode, path: Path, out: Comparison) -> None:
+    if lhs is not MISSING and rhs is not MISSING and json_equal(lhs, rhs):
+        return  # nothing below an unchanged value is added, modified or removed
     node = _pick(node, lhs, rhs)
     if _is_leaf(node, lhs, rhs):
         if lhs is MISSING:
