@@ -47,7 +47,7 @@ def test_summary_prints_kubectl_layout(cluster: Cluster) -> None:
 def test_fifty_threads_lose_no_update() -> None:
     """Read-modify-write with resourceVersion preconditions from 50 threads:
     every increment lands once; the losers got 409 Conflict and retried."""
-    with Cluster(ClusterConfig(virtual=True)) as cluster:
+    with Cluster(ClusterConfig(virtual=True, components=[])) as cluster:
         client = cluster.client
         client.create("configmaps", {"metadata": {"name": "counter"}, "data": {"n": "0"}},
                       namespace="default")
@@ -78,7 +78,8 @@ def test_fifty_threads_lose_no_update() -> None:
 
 
 def test_restart_from_state_dir_keeps_objects_and_resumes_watch(tmp_path: Path) -> None:
-    config = ClusterConfig(virtual=True, state_dir=str(tmp_path), fsync=False)
+    # No controllers: the watch must show exactly this test's writes.
+    config = ClusterConfig(virtual=True, state_dir=str(tmp_path), fsync=False, components=[])
     with Cluster(config) as first:
         first.client.create("deployments", deployment("nginx"), namespace="default")
         rv = first.client.list("deployments", "default")["metadata"]["resourceVersion"]
@@ -90,8 +91,8 @@ def test_restart_from_state_dir_keeps_objects_and_resumes_watch(tmp_path: Path) 
         names = [d["metadata"]["name"]
                  for d in second.client.list("deployments", "default")["items"]]
         assert names == ["nginx", "redis"]
-        nodes = second.client.list("nodes")["items"]
-        assert len(nodes) == 3  # boot created nothing twice
+        namespaces = second.client.list("namespaces")["items"]
+        assert len(namespaces) == 4  # boot created nothing twice
         watch = second.client.watch("deployments", "default", resource_version=rv)
         second.settle()
         events = [(e.type, e.object["metadata"]["name"]) for e in watch.drain()]
