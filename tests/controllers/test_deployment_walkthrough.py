@@ -136,3 +136,9 @@ def test_seed_walkthrough(kcm: Cluster) -> None:
     ]
     assert {p["metadata"]["labels"]["pod-template-hash"] for p in pods(kcm)} == {first_hash}
     assert rollout_undo(kcm.client, "default", NAME, 3).startswith("skipped rollback")
+
+    # kubectl delete deployment: the garbage collector removes ReplicaSets and pods
+    kcm.client.delete("deployments", NAME, namespace="default")
+    kcm.advance(2)
+    assert replica_sets(kcm) == {}
+    assert pods(kcm) == []

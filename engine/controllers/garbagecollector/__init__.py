@@ -1,0 +1,5 @@
+"""The garbage collector (``pkg/controller/garbagecollector``)."""
+
+from engine.controllers.garbagecollector.collector import GarbageCollector
+
+__all__ = ["GarbageCollector"]
