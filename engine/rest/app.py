@@ -16,6 +16,7 @@ from aiohttp import web
 
 from engine.api import errors
 from engine.rest import auth, discovery, media, openapi, router, version
+from engine.rest import openapi_v2 as openapi_v2_module
 from engine.rest.bodies import MAX_BODY_BYTES
 from engine.rest.respond import json_body, status_error
 
@@ -82,6 +83,14 @@ async def openapi_document(request: web.Request) -> web.Response:
     return web.Response(body=body, content_type="application/json")
 
 
+async def openapi_v2(request: web.Request) -> web.Response:
+    """Swagger 2.0 for kubectl 1.27/1.28: protobuf when asked so, else JSON."""
+    if openapi_v2_module.PROTOBUF_TYPE in request.headers.get("Accept", ""):
+        return web.Response(body=openapi_v2_module.as_protobuf(),
+                            content_type=openapi_v2_module.PROTOBUF_REPLY_TYPE)
+    return web.Response(body=openapi_v2_module.as_json(), content_type="application/json")
+
+
 async def not_found(request: web.Request) -> web.Response:
     return web.Response(status=404, text="404 page not found\n")
 
@@ -98,7 +107,7 @@ def make_app(server: RestServer) -> web.Application:
     app.router.add_get("/apis", api_root)
     app.router.add_get("/openapi/v3", openapi_index)
     app.router.add_get("/openapi/v3/{tail:.*}", openapi_document)
-    app.router.add_get("/openapi/v2", not_found)
+    app.router.add_get("/openapi/v2", openapi_v2)
     app.router.add_route("*", "/api/{tail:.+}", router.dispatch)
     app.router.add_route("*", "/apis/{tail:.+}", router.dispatch)
     return app

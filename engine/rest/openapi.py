@@ -45,7 +45,9 @@ def _convert(node: Any) -> Any:
         return [_convert(n) for n in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _convert(v) for k, v in node.items() if k != "$ref"}
+    out = {k: _convert(v) for k, v in node.items() if k not in ("$ref", "properties")}
+    if "properties" in node:  # property names are not keywords (JSONSchemaProps has "$ref")
+        out["properties"] = {k: _convert(v) for k, v in node["properties"].items()}
     kind = out.get("type")
     if isinstance(kind, list):
         rest = [t for t in kind if t != "null"]
@@ -53,7 +55,7 @@ def _convert(node: Any) -> Any:
             out["type"] = rest[0]
         else:
             out.pop("type")
-    if "$ref" in node:
+    if isinstance(node.get("$ref"), str):
         ref = REF_PREFIX + node["$ref"].rsplit("/", 1)[-1]
         if out:
             out["allOf"] = [{"$ref": ref}]

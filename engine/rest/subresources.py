@@ -44,8 +44,9 @@ async def handle(ctx: Ctx) -> web.StreamResponse:
 async def _plain(ctx: Ctx) -> web.StreamResponse:
     """status and other subresources that read and write the object itself."""
     method = ctx.request.method
-    if method == "GET":
-        return json_body(ctx.api.get(ctx.info, ctx.ri.name, ctx.namespace))
+    if method == "GET":  # `kubectl get --subresource=status` asks for a Table
+        return handlers.negotiated(ctx, ctx.api.get(ctx.info, ctx.ri.name, ctx.namespace),
+                                   listing=False)
     if method == "PUT":
         return await handlers.update(ctx)
     if method == "PATCH":

@@ -64,7 +64,6 @@ def test_openapi_v3_index_and_document(call):
     schema = doc["components"]["schemas"]["io.k8s.api.apps.v1.DeploymentSpec"]
     assert schema["properties"]["strategy"]["allOf"] == [
         {"$ref": "#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy"}]
-    assert call("GET", "/openapi/v2").status == 404
 
 
 def test_table_list_and_include_object(call):
@@ -102,8 +101,9 @@ def test_scale_subresource(call):
     _deploy(call, "default", "scaled")
     path = "/apis/apps/v1/namespaces/default/deployments/scaled/scale"
     scale = call("GET", path).json()
-    assert (scale["kind"], scale["apiVersion"], scale["spec"], scale["status"]) == (
-        "Scale", "autoscaling/v1", {"replicas": 1}, {"replicas": 0, "selector": "app=scaled"})
+    assert (scale["kind"], scale["apiVersion"], scale["spec"]) == (
+        "Scale", "autoscaling/v1", {"replicas": 1})
+    assert scale["status"]["selector"] == "app=scaled"
     scale["spec"]["replicas"] = 3
     assert call("PUT", path, body=json.dumps(scale)).json()["spec"]["replicas"] == 3
     stale = call("PUT", path, body=json.dumps(scale))
@@ -200,3 +200,18 @@ def test_delete_reports_status_or_object(call):
     body = reply.json()
     assert (body["kind"], body["status"], body["details"]["name"]) == ("Status", "Success",
                                                                        "gone")
+
+
+def test_openapi_v2_protobuf_for_old_kubectl(call):
+    reply = call("GET", "/openapi/v2", headers={
+        "Accept": "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"})
+    assert reply.headers["content-type"] == (
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+    assert reply.body.startswith(b"\n\x032.0")  # Document.swagger = "2.0"
+    doc = call("GET", "/openapi/v2", headers={"Accept": "application/json"}).json()
+    patch = doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"]
+    assert "fieldValidation" in [p["name"] for p in patch["parameters"]]
+    assert doc["definitions"]["io.k8s.api.apps.v1.DeploymentSpec"]["properties"]["strategy"] == {
+        "$ref": "#/definitions/io.k8s.api.apps.v1.DeploymentStrategy",
+        "description": "The deployment strategy to use to replace existing pods with new ones.",
+        "x-kubernetes-patch-strategy": "retainKeys"}
