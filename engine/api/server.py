@@ -21,6 +21,7 @@ from typing import Any
 
 from engine.api import errors, event_ttl, listing, meta, patch
 from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
+from engine.api.apilister import APILister
 from engine.api.decoding import decode_request
 from engine.api.deletion import DeletionMixin
 from engine.api.resources import ResourceInfo, resolve
@@ -55,6 +56,7 @@ class APIServer(DeletionMixin):
             admission = default_chain
         self.admission = admission(self)
         self._timers: list[Any] = []
+        self._listers: dict[ResourceInfo, APILister] = {}
         self._last_seen_revision = store.revision
 
     # -- lifecycle -----------------------------------------------------------
@@ -64,7 +66,18 @@ class APIServer(DeletionMixin):
         self._schedule(BOOKMARK_INTERVAL, self._bookmark_tick)
         self._schedule(event_ttl.SWEEP_INTERVAL, lambda: event_ttl.expire_events(self))
 
+    def lister(self, resource: ResourceLike) -> APILister:
+        """A cached, always-current view of one resource for admission plugins."""
+        info = self.info(resource)
+        found = self._listers.get(info)
+        if found is None:
+            found = self._listers[info] = APILister(self, info)
+        return found
+
     def close(self) -> None:
+        for lister in self._listers.values():
+            lister.stop()
+        self._listers.clear()
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()

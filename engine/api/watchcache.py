@@ -44,8 +44,10 @@ class Watch:
     """One client's watch: its events, in revision order."""
 
     def __init__(self, hub: WatchCache, info: ResourceInfo, prefix: str, matcher: Matcher | None,
-                 *, bookmarks: bool, convert: Callable[[Obj], Obj] | None) -> None:
+                 *, bookmarks: bool, convert: Callable[[Obj], Obj] | None,
+                 sink: Callable[[WatchEvent], None] | None = None) -> None:
         self.info = info
+        self.sink = sink  # called in the writer's thread instead of queueing
         self.prefix = prefix
         self.matcher = matcher
         self.bookmarks = bookmarks
@@ -60,6 +62,9 @@ class Watch:
     # -- producer side (the store's writer thread) -----------------------
     def push(self, event: WatchEvent) -> None:
         if self.stopped:
+            return
+        if self.sink is not None:
+            self.sink(event)
             return
         self._events.append(event)
         self._wake()
@@ -172,10 +177,12 @@ class WatchCache:
     # -- watches ------------------------------------------------------------
     def watch(self, info: ResourceInfo, prefix: str, matcher: Matcher | None, *,
               since: int | None, initial: list[Obj] | None, bookmarks: bool,
-              convert: Callable[[Obj], Obj] | None = None) -> Watch:
+              convert: Callable[[Obj], Obj] | None = None,
+              sink: Callable[[WatchEvent], None] | None = None) -> Watch:
         """Register a watch that sees every change after revision ``since``
-        (after first seeing ``initial`` as ADDED events)."""
-        w = Watch(self, info, prefix, matcher, bookmarks=bookmarks, convert=convert)
+        (after first seeing ``initial`` as ADDED events); with ``sink``, events
+        go to that callback in the writer's thread instead of a queue."""
+        w = Watch(self, info, prefix, matcher, bookmarks=bookmarks, convert=convert, sink=sink)
         with self._lock:
             if since is not None and since < self._oldest:
                 raise errors.too_old_resource_version(since, self._oldest + 1)

@@ -99,3 +99,16 @@ def test_async_consumer_receives_events(api: APIServer) -> None:
         return [first.object["metadata"]["name"], rest]
 
     assert loop.run_until_complete(consume()) == ["a", None]
+
+
+def test_api_lister_is_current_right_after_each_write(api: APIServer) -> None:
+    api.create("pods", pod("a"), namespace="default")
+    lister = api.lister("pods")
+    assert [p["metadata"]["name"] for p in lister.list("default")] == ["a"]
+    api.create("pods", pod("b"), namespace="default")
+    b = api.get("pods", "b", "default")
+    b["metadata"]["labels"] = {"x": "y"}
+    api.update("pods", b)
+    assert lister.get("b", "default")["metadata"]["labels"] == {"x": "y"}
+    api.delete("pods", "a", namespace="default")
+    assert [p["metadata"]["name"] for p in lister.list()] == ["b"]
