@@ -23,8 +23,10 @@ from engine.api import errors
 from engine.api.admission.base import UserInfo
 from engine.bootstrap.nodes import NodeSpec
 from engine.client import LocalClient
+from engine.kubelet.backoff import Backoff
 from engine.kubelet.kubelet import Kubelet
 from engine.kubelet.runtime import NodeRuntime
+from engine.kubelet.status_manager import StatusManager
 from engine.runtime import SharedInformerFactory, tombstone_object
 
 if TYPE_CHECKING:
@@ -35,6 +37,9 @@ log = logging.getLogger(__name__)
 
 NODE_NAME_INDEX = "nodeName"
 FIELD_MANAGER = "kubelet"
+# What pods reference, watched as the kubelet's ConfigMap/Secret managers do.
+LOOKUP_RESOURCES = {"configmap": "configmaps", "secret": "secrets",
+                    "persistentvolumeclaim": "persistentvolumeclaims"}
 
 
 def node_name_index(pod: Obj) -> list[str]:
@@ -53,6 +58,11 @@ class KubeletManager:
         self.pod_informer = self.factory.informer_for(
             "pods", indexers={NODE_NAME_INDEX: node_name_index})
         self.node_informer = self.factory.informer_for("nodes")
+        self.object_informers = {kind: self.factory.informer_for(resource) for kind, resource in
+                                 LOOKUP_RESOURCES.items()}
+        self.statuses = StatusManager(self.clock)
+        self.crash_backoff = Backoff()
+        self.image_backoff = Backoff()
         self.kubelets: dict[str, Kubelet] = {}
         self.runtimes: dict[str, NodeRuntime] = {}
         self.specs: dict[str, NodeSpec] = {}
@@ -97,6 +107,10 @@ class KubeletManager:
 
     def node_cache(self, name: str) -> Obj | None:
         return self.node_informer.indexer.get_by_key(name)
+
+    def lookup(self, kind: str, namespace: str, name: str) -> Obj | None:
+        """A ConfigMap, Secret or PVC from the kubelets' caches."""
+        return self.object_informers[kind].indexer.get_by_key(f"{namespace}/{name}")
 
     def _pod_added(self, pod: Obj) -> None:
         kubelet = self.kubelets.get(pod["spec"].get("nodeName") or "")
