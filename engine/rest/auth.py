@@ -11,7 +11,7 @@ attributes, ``pkg/endpoints/filters/authorization.go`` for the 403 wording).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.api import errors
 from engine.api.admission.base import UserInfo
@@ -24,7 +24,7 @@ READ_VERBS = ("get", "list", "watch")
 PUBLIC_PATHS = ("/version", "/healthz", "/livez", "/readyz")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Tokens:
     """The cluster's bearer tokens. They come from the OS's secure random
     source, not the engine's seeded identity: a seeded token would be the
@@ -33,6 +33,8 @@ class Tokens:
 
     admin: str
     readonly: str
+    # Tokens issued by TokenRequest (``kubectl create token``), by value.
+    issued: dict[str, UserInfo] = field(default_factory=dict)
 
     @classmethod
     def generate(cls) -> Tokens:
@@ -47,7 +49,17 @@ class Tokens:
             return ADMIN_USER
         if secrets.compare_digest(token, self.readonly):
             return READONLY_USER
-        return None
+        return self.issued.get(token)
+
+    def issue(self, namespace: str, service_account: str) -> str:
+        """A bearer token for a service account (TokenRequest), which then
+        authenticates as ``system:serviceaccount:<ns>:<name>``."""
+        token = secrets.token_urlsafe(48)
+        self.issued[token] = UserInfo(
+            f"system:serviceaccount:{namespace}:{service_account}",
+            ("system:serviceaccounts", f"system:serviceaccounts:{namespace}",
+             "system:authenticated"))
+        return token
 
 
 def authorize(user: UserInfo, verb: str, group: str, resource: str, namespace: str,

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from aiohttp import web
@@ -54,5 +53,5 @@ class RestServer:
             self._runner = None
 
     def issue_token(self, namespace: str, service_account: str) -> str:
-        """An opaque token for a TokenRequest (not yet accepted for authentication)."""
-        return secrets.token_urlsafe(48)
+        """A token for a TokenRequest, accepted by this server from now on."""
+        return self.tokens.issue(namespace, service_account)

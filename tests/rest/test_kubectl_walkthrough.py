@@ -215,8 +215,9 @@ def test_protobuf_creates(kubectl, ns):
     assert pdb[1].split()[:4] == ["pdb", "1", "N/A", "0"]
     svc = json.loads(k("get", "service", "svc", "-o", "json"))
     assert svc["spec"]["ports"][0]["targetPort"] == 8080
-    token = k("create", "token", "robot")
-    assert len(token.strip()) > 20
+    token = k("create", "token", "robot").strip()
+    who = kubectl("auth", "whoami", "--token", token).stdout
+    assert re.search(rf"^Username\s+system:serviceaccount:{ns}:robot$", who, re.M)
 
 
 def test_get_output_formats(kubectl, ns):
