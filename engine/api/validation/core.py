@@ -1367,23 +1367,38 @@ REASON_LIMIT = 128
 NOTE_LIMIT = 1024
 
 
-def _event_fields(event: Obj, new_api: bool) -> dict[str, Any]:
-    """The internal ``core.Event`` fields from either JSON shape."""
-    if not new_api:
-        return {"namespace": _s(_m(event, "metadata"), "namespace"),
-                "involved": _m(event, "involvedObject"),
-                "eventTime": event.get("eventTime"),
-                "reportingController": _s(event, "reportingComponent"),
-                "reportingInstance": _s(event, "reportingInstance"),
-                "action": _s(event, "action"), "reason": _s(event, "reason"),
-                "message": _s(event, "message"), "type": _s(event, "type")}
-    return {"namespace": _s(_m(event, "metadata"), "namespace"),
-            "involved": _m(event, "regarding"),
-            "eventTime": event.get("eventTime"),
-            "reportingController": _s(event, "reportingController"),
-            "reportingInstance": _s(event, "reportingInstance"),
-            "action": _s(event, "action"), "reason": _s(event, "reason"),
-            "message": _s(event, "note"), "type": _s(event, "type")}
+_EVENT_KEYS = (  # internal name, events.k8s.io/v1 name, core/v1 name
+    ("involvedObject", "regarding", "involvedObject"), ("reason", "reason", "reason"),
+    ("message", "note", "message"), ("source", "deprecatedSource", "source"),
+    ("firstTimestamp", "deprecatedFirstTimestamp", "firstTimestamp"),
+    ("lastTimestamp", "deprecatedLastTimestamp", "lastTimestamp"),
+    ("count", "deprecatedCount", "count"), ("type", "type", "type"),
+    ("action", "action", "action"), ("related", "related", "related"),
+    ("reportingController", "reportingController", "reportingComponent"),
+    ("reportingInstance", "reportingInstance", "reportingInstance"),
+    ("eventTime", "eventTime", "eventTime"), ("series", "series", "series"),
+)
+
+
+def _is_new_shape(event: Obj) -> bool:
+    return "regarding" in event or "note" in event or _s(event, "apiVersion").startswith(
+        "events.k8s.io/")
+
+
+def _internal_event(event: Obj) -> dict[str, Any]:
+    """The internal ``core.Event`` fields, from either JSON shape."""
+    column = 1 if _is_new_shape(event) else 2
+    return {keys[0]: event.get(keys[column]) for keys in _EVENT_KEYS}
+
+
+def _event_fields(event: Obj) -> dict[str, Any]:
+    internal = _internal_event(event)
+    fields: dict[str, Any] = {k: as_str(internal[k]) for k in (
+        "reportingController", "reportingInstance", "action", "reason", "message", "type")}
+    fields["namespace"] = _s(_m(event, "metadata"), "namespace")
+    fields["involved"] = as_map(internal["involvedObject"])
+    fields["eventTime"] = internal["eventTime"]
+    return fields
 
 
 def _legacy_event(f: dict[str, Any], new_api: bool) -> Errs:
@@ -1448,7 +1463,7 @@ def _generic_name_check(event: Obj) -> Errs:
 def _event_create(new_api: bool):
     def validate(event: Obj) -> Errs:
         """Upstream ``ValidateEventCreate``."""
-        f = _event_fields(event, new_api)
+        f = _event_fields(event)
         errs = _legacy_event(f, new_api)
         if new_api:
             errs.extend(_strict_event(event, f))
@@ -1456,23 +1471,21 @@ def _event_create(new_api: bool):
     return validate
 
 
-_EVENT_IMMUTABLE = (("involvedObject", "regarding"), ("reason", "reason"), ("message", "note"),
-                    ("source", "deprecatedSource"), ("firstTimestamp", "deprecatedFirstTimestamp"),
-                    ("lastTimestamp", "deprecatedLastTimestamp"), ("count", "deprecatedCount"),
-                    ("type", "type"), ("action", "action"), ("related", "related"),
-                    ("reportingController", "reportingController"),
-                    ("reportingInstance", "reportingInstance"))
+_EVENT_IMMUTABLE = ("involvedObject", "reason", "message", "source", "firstTimestamp",
+                    "lastTimestamp", "count", "type", "action", "related",
+                    "reportingController", "reportingInstance")
 
 
 def _event_update(new_api: bool):
     def validate(new: Obj, old: Obj) -> Errs:
         """Upstream ``ValidateEventUpdate``."""
-        errs = _legacy_event(_event_fields(new, new_api), new_api)
+        errs = _legacy_event(_event_fields(new), new_api)
         if not new_api:
             return errs or meta_update_errors(new, old)
         errs.extend(meta_update_errors(new, old))
-        for path, key in _EVENT_IMMUTABLE:
-            errs.extend(validate_immutable_field(new.get(key), old.get(key), path))
+        internal, old_internal = _internal_event(new), _internal_event(old)
+        for path in _EVENT_IMMUTABLE:
+            errs.extend(validate_immutable_field(internal[path], old_internal[path], path))
         return errs
     return validate
 
