@@ -47,12 +47,14 @@ def default_controllers() -> dict[str, ControllerFactory]:
     """The controllers this manager starts, by upstream's controller names."""
     from engine.controllers.deployment import DeploymentController
     from engine.controllers.garbagecollector import GarbageCollector
+    from engine.controllers.namespace import NamespaceController
     from engine.controllers.replicaset import ReplicaSetController
 
     return {
         "deployment": DeploymentController,
         "replicaset": ReplicaSetController,
         "garbage-collector": GarbageCollector,
+        "namespace": NamespaceController,
     }
 
 
