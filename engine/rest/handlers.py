@@ -15,6 +15,7 @@ import yaml
 from aiohttp import web
 
 from engine.api import errors, patch
+from engine.api.strategies import strategy_for
 from engine.rest import bodies, media, tables
 from engine.rest.context import Ctx
 from engine.rest.respond import json_body, success
@@ -99,7 +100,7 @@ async def update(ctx: Ctx) -> web.Response:
         raise errors.bad_request(
             f"the name of the object ({sent}) does not match the name on the URL "
             f"({ctx.ri.name})")
-    existed = _exists(ctx)
+    existed = not strategy_for(ctx.info).allow_create_on_update or _exists(ctx)
     warnings: list[str] = []
     updated = ctx.api.update(ctx.info, obj, namespace=ctx.namespace,
                              subresource=ctx.ri.subresource,
