@@ -48,23 +48,23 @@ class Served:
 
 
 def _read_ready(proc: subprocess.Popen, timeout: float) -> str:
-    """The ``ready`` line, read on a thread so a hung server fails the test."""
+    """The ``ready`` line. A thread keeps reading the server's output after it,
+    so a chatty server never blocks on a full pipe; a hung one fails the test."""
     lines: list[str] = []
+    ready = threading.Event()
 
     def read() -> None:
         for line in proc.stdout:
-            lines.append(line)
+            if len(lines) < 1000:
+                lines.append(line)
             if "ready" in line:
-                return
+                ready.set()
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    reader.join(timeout)
-    ready = [line for line in lines if "ready" in line]
-    if not ready:
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(timeout):
         proc.kill()
         raise RuntimeError(f"k9py serve did not become ready: {''.join(lines)}")
-    return ready[0]
+    return next(line for line in lines if "ready" in line)
 
 
 def _served(tmp: Path) -> Served:
