@@ -49,10 +49,12 @@ def default_controllers() -> dict[str, ControllerFactory]:
     from engine.controllers.garbagecollector import GarbageCollector
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.replicaset import ReplicaSetController
+    from engine.controllers.replication import ReplicationManager
 
     return {
         "deployment": DeploymentController,
         "replicaset": ReplicaSetController,
+        "replicationcontroller": ReplicationManager,
         "garbage-collector": GarbageCollector,
         "namespace": NamespaceController,
     }
@@ -80,17 +82,24 @@ class ControllerManager:
         self.controllers: dict[str, Controller] = {}
         self.leading = False
         self.elector: LeaderElector | None = None
+        self._stopped = False
 
     async def run(self) -> None:
         """Contend for the lease; lead until it is lost; contend again."""
         try:
-            while True:
+            while not self._stopped:
                 self.elector = LeaderElector(self._config())
                 await self.elector.run()
                 await asyncio.sleep(0)
         finally:
             if self.elector is not None:
                 self.elector.stop()
+
+    def stop(self) -> None:
+        """Stop leading and contending (the process exits; the lease is not released)."""
+        self._stopped = True
+        if self.elector is not None:
+            self.elector.stop()
 
     def _config(self) -> LeaderElectionConfig:
         lock = LeaseLock(self.client, LEASE_NAME, self.identity, namespace=LEASE_NAMESPACE)

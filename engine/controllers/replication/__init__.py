@@ -1,0 +1,5 @@
+"""The ReplicationController manager (``pkg/controller/replication``)."""
+
+from engine.controllers.replication.controller import ReplicationManager
+
+__all__ = ["ReplicationManager"]
