@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from engine.api import errors
-from engine.api.selectors import LabelSelector, SelectorError, try_label_selector_from_dict
+from engine.api.selectors import LabelSelector
 from engine.api.validation import names, podspec
 from engine.api.validation.common import (
     IS_NEGATIVE_ERROR_MSG,
@@ -28,10 +28,16 @@ from engine.api.validation.common import (
     go_value,
     is_int,
     semantic_equal,
+    str_map,
     validate_immutable_field,
 )
 from engine.api.validation.core import replica_status_errors
-from engine.api.validation.kinds import custom, meta_errors, meta_update_errors
+from engine.api.validation.kinds import (
+    custom,
+    label_selector_as_selector,
+    meta_errors,
+    meta_update_errors,
+)
 from engine.api.validation.objectmeta import validate_annotations, validate_label_selector
 from engine.api.validation.objectmeta import validate_labels as _validate_labels
 from engine.api.validation.registry import KindValidators
@@ -137,11 +143,10 @@ def as_selector(spec: Obj, errs: Errs, detail: str) -> LabelSelector | None:
     """``metav1.LabelSelectorAsSelector(spec.selector)``: None (and an error with
     ``detail``) when it does not convert; a nil selector selects nothing."""
     selector = spec.get("selector")
-    try:
-        return try_label_selector_from_dict(selector if isinstance(selector, dict) else None)
-    except (SelectorError, ValueError, TypeError):
+    compiled = label_selector_as_selector(selector)
+    if compiled is None:
         errs.append(errors.invalid("spec.selector", go_label_selector(selector), detail))
-        return None
+    return compiled
 
 
 def template_for_replica_set(spec: Obj, kind: str, errs: Errs, full: bool = True) -> None:
@@ -155,7 +160,7 @@ def template_for_replica_set(spec: Obj, kind: str, errs: Errs, full: bool = True
         errs.append(errors.required("spec.template", ""))
         return
     labels = _m(_m(template, "metadata"), "labels")
-    if not selector.empty() and not selector.matches(labels):
+    if not selector.empty() and not selector.matches(str_map(labels)):
         errs.append(errors.invalid("spec.template.metadata.labels",
                                    _template_labels_value(template),
                                    "`selector` does not match template `labels`"))
@@ -429,7 +434,7 @@ def validate_daemon_set_spec(spec: Obj) -> Errs:
     template = _m(spec, "template")
     labels = _m(_m(template, "metadata"), "labels")
     compiled = as_selector(spec, [], "")
-    if compiled is not None and not compiled.matches(labels):
+    if compiled is not None and not compiled.matches(str_map(labels)):
         errs.append(errors.invalid("spec.template.metadata.labels",
                                    _template_labels_value(template),
                                    "`selector` does not match template `labels`"))

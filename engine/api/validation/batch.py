@@ -16,7 +16,6 @@ import re
 from typing import Any
 
 from engine.api import errors
-from engine.api.selectors import SelectorError, try_label_selector_from_dict
 from engine.api.validation import cronspec, names, podspec
 from engine.api.validation.common import (
     IS_NEGATIVE_ERROR_MSG,
@@ -29,9 +28,15 @@ from engine.api.validation.common import (
     go_value,
     is_int,
     semantic_equal,
+    str_map,
     validate_immutable_field,
 )
-from engine.api.validation.kinds import custom, meta_errors, meta_update_errors
+from engine.api.validation.kinds import (
+    custom,
+    label_selector_as_selector,
+    meta_errors,
+    meta_update_errors,
+)
 from engine.api.validation.objectmeta import validate_label_selector
 from engine.api.validation.registry import KindValidators
 
@@ -94,9 +99,8 @@ def _generated_selector(job: Obj) -> Errs:
     for key, value in zip(PREFIXED_LABELS, (uid, name), strict=True):
         _has_label(template_meta, key, value, errs)
     expected = dict(zip(PREFIXED_LABELS + LEGACY_LABELS, (uid, name, uid, name), strict=True))
-    try:
-        selector = try_label_selector_from_dict(spec["selector"])
-    except (SelectorError, ValueError, TypeError):
+    selector = label_selector_as_selector(spec["selector"])
+    if selector is None:
         return errs
     if not selector.matches(expected):
         errs.append(errors.invalid("spec.selector", go_label_selector(spec["selector"]),
@@ -273,12 +277,11 @@ def validate_job_spec(spec: Obj) -> Errs:
         errs.append(errors.required("spec.selector", ""))
     else:
         errs.extend(validate_label_selector(selector, "spec.selector"))
-    try:
-        compiled = try_label_selector_from_dict(selector if isinstance(selector, dict) else None)
-    except (SelectorError, ValueError, TypeError):
+    compiled = label_selector_as_selector(selector)
+    if compiled is None:
         return errs
     template_meta = _m(_m(spec, "template"), "metadata")
-    if not compiled.matches(_m(template_meta, "labels")):
+    if not compiled.matches(str_map(template_meta.get("labels"))):
         errs.append(errors.invalid("spec.template.metadata.labels",
                                    go_string_map(template_meta.get("labels")),
                                    "`selector` does not match template `labels`"))

@@ -27,6 +27,7 @@ from engine.api.validation.common import (
     MAX_INT32,
     Errs,
     GoValue,
+    as_int,
     as_map,
     as_str,
     go_string_map,
@@ -563,7 +564,7 @@ def _service_ports_rules(ports: list[Obj], svc_type: str, errs: Errs) -> None:
                                              "may not be used when `type` is 'ClusterIP'"))
     node_ports: set[tuple[str, Any]] = set()
     for i, port in enumerate(ports):
-        node_port = port.get("nodePort")
+        node_port = as_int(port.get("nodePort"))
         if not node_port:
             continue
         key = (_s(port, "protocol"), node_port)
@@ -572,7 +573,7 @@ def _service_ports_rules(ports: list[Obj], svc_type: str, errs: Errs) -> None:
         node_ports.add(key)
     seen: set[tuple[str, Any]] = set()
     for i, port in enumerate(ports):
-        key = (_s(port, "protocol"), port.get("port"))
+        key = (_s(port, "protocol"), as_int(port.get("port")))
         if key in seen:
             errs.append(errors.duplicate(f"spec.ports[{i}]", GoValue(
                 f'core.ServicePort{{Name:"", Protocol:"{key[0]}", AppProtocol:(*string)(nil), '

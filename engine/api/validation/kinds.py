@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.api import errors
+from engine.api.selectors import LabelSelector, SelectorError, try_label_selector_from_dict
 from engine.api.validation.common import Errs, as_list, as_map
 from engine.api.validation.names import NameFunc
 from engine.api.validation.objectmeta import validate_object_meta, validate_object_meta_update
@@ -82,3 +83,12 @@ def simple(namespaced: bool, name_fn: NameFunc, body: SpecFn | None = None,
 
 def custom(create: CreateFn, update: UpdateFn, status: UpdateFn | None = None) -> KindValidators:
     return KindValidators(create, update, status or meta_update_only)
+
+
+def label_selector_as_selector(value: Any) -> LabelSelector | None:
+    """``metav1.LabelSelectorAsSelector``: a nil selector selects nothing; None when the
+    selector does not convert (malformed shapes included)."""
+    try:
+        return try_label_selector_from_dict(value if isinstance(value, dict) else None)
+    except (SelectorError, ValueError, TypeError, AttributeError, KeyError):
+        return None

@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine.api import errors
-from engine.api.selectors import SelectorError, try_label_selector_from_dict
 from engine.api.validation import names
 from engine.api.validation.common import Errs, GoValue, as_list, as_map, go_quote, go_value
-from engine.api.validation.kinds import custom
+from engine.api.validation.kinds import custom, label_selector_as_selector
 from engine.api.validation.objectmeta import (
     validate_label_selector,
     validate_object_meta,
@@ -83,9 +82,7 @@ def validate_cluster_role(obj: Obj) -> Errs:
                                         "aggregationRule is non-nil"))
         for i, selector in enumerate(selectors):
             errs.extend(validate_label_selector(as_map(selector), f"{path}[{i}]"))
-            try:
-                try_label_selector_from_dict(as_map(selector))
-            except (SelectorError, ValueError, TypeError):
+            if label_selector_as_selector(as_map(selector)) is None:
                 errs.append(errors.invalid(f"{path}[{i}]", go_value(selector),
                                            "invalid label selector."))
     return errs
