@@ -11,15 +11,21 @@ import pytest
 
 from engine.api import errors
 from engine.cluster import Cluster, ClusterConfig
-from engine.controllers.manager import run_controller_manager
+from engine.controllers.manager import ControllerManager
 
 Obj = dict[str, Any]
+
+
+async def workload_controller_manager(cluster: Cluster) -> None:
+    """kube-controller-manager without the node lifecycle controller (nothing
+    here heartbeats the nodes, so it would taint them and evict the pods)."""
+    await ControllerManager(cluster, node_lifecycle=False).run()
 
 
 @pytest.fixture
 def kcm() -> Iterator[Cluster]:
     """A cluster whose only component is the controller manager."""
-    with Cluster(ClusterConfig(virtual=True, components=[run_controller_manager])) as c:
+    with Cluster(ClusterConfig(virtual=True, components=[workload_controller_manager])) as c:
         c.advance(1)  # leader election, informers synced
         yield c
 

@@ -12,7 +12,7 @@ from tests.controllers.conftest import get, pods, replica_set
 
 def _component(identity: str, managers: list[ControllerManager]) -> Callable[[Any], Any]:
     async def run(cluster: Any) -> None:
-        manager = ControllerManager(cluster, identity=identity)
+        manager = ControllerManager(cluster, identity=identity, node_lifecycle=False)
         managers.append(manager)
         await manager.run()
     return run
