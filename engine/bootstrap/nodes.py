@@ -32,11 +32,14 @@ class NodeSpec:
 
     @property
     def internal_ip(self) -> str:
-        return f"172.18.0.{self.index + 2}"
+        """kind's docker network, 172.18.0.0/16, from .2 on."""
+        n = self.index + 2
+        return f"172.18.{n // 256}.{n % 256}"
 
     @property
     def pod_cidr(self) -> str:
-        return f"10.244.{self.index}.0/24"
+        """kind's 10.244.0.0/16 split in /24s; past 256 nodes it continues in 10.245..."""
+        return f"10.{244 + self.index // 256}.{self.index % 256}.0/24"
 
 
 def node_names(cluster: str, control_planes: int, workers: int) -> list[NodeSpec]:

@@ -156,5 +156,6 @@ def _create(worker: PodWorker, track: Track, ref: images.ImageRef) -> None:
 def _fail(worker: PodWorker, track: Track, reason: str, message: str, retry: float) -> None:
     track.wait(reason, message)
     track.starting = False
+    worker.sandbox_reported = worker.sandbox_ready
     worker.changed()
     worker.sync_after(retry)

@@ -23,6 +23,7 @@ as with containerd (see :mod:`engine.kubelet.runtime`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -77,6 +78,7 @@ class ImageRef:
         return f"{self.repository}@{self.digest or 'sha256:' + _hex(self.normalized)}"
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(image: str) -> ImageRef:
     """Normalise ``image``; raises :class:`InvalidImageName` with containerd's wording."""
     rest, _, digest = image.partition("@")
@@ -195,6 +197,7 @@ def profile(ref: ImageRef) -> ImageProfile:
     return ImageProfile("server")
 
 
+@functools.lru_cache(maxsize=4096)
 def size_of(ref: ImageRef) -> int:
     """Deterministic image size in bytes: near the profile's typical size, varying by tag."""
     base = profile(ref).size or 20_000_000 + int(_fraction(ref.repository, "base") * 130_000_000)

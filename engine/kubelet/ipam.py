@@ -17,9 +17,8 @@ class AddressPool:
 
     def __init__(self, cidr: str) -> None:
         net = ipaddress.ip_network(cidr, strict=False)
-        hosts = list(net.hosts())
-        self._addresses = [str(ip) for ip in hosts[1:]]  # .1 is the bridge's gateway
-        self._index = {ip: i for i, ip in enumerate(self._addresses)}
+        self._base = int(net.network_address) + 2  # .1 is the bridge's gateway
+        self._count = max(net.num_addresses - 3, 0)
         self._owner: dict[str, str] = {}
         self._by_owner: dict[str, str] = {}
         self._last = -1
@@ -28,10 +27,10 @@ class AddressPool:
         """An address for ``owner`` (its existing one if it has one); None when full."""
         if owner in self._by_owner:
             return self._by_owner[owner]
-        count = len(self._addresses)
+        count = self._count
         for step in range(1, count + 1):
             i = (self._last + step) % count
-            ip = self._addresses[i]
+            ip = self._address(i)
             if ip not in self._owner:
                 self._owner[ip] = owner
                 self._by_owner[owner] = ip
@@ -41,12 +40,28 @@ class AddressPool:
 
     def reserve(self, ip: str, owner: str) -> bool:
         """Record that ``owner`` holds ``ip`` (adoption); False if not ours or taken."""
-        if ip not in self._index or self._owner.get(ip, owner) != owner:
+        index = self._index(ip)
+        if index is None or self._owner.get(ip, owner) != owner:
             return False
         self._owner[ip] = owner
         self._by_owner[owner] = ip
-        self._last = max(self._last, self._index[ip])
+        self._last = max(self._last, index)
         return True
+
+    @property
+    def gateway(self) -> str:
+        """The bridge's address (``.1``), which probes and the node come from."""
+        return str(ipaddress.IPv4Address(self._base - 1))
+
+    def _address(self, i: int) -> str:
+        return str(ipaddress.IPv4Address(self._base + i))
+
+    def _index(self, ip: str) -> int | None:
+        try:
+            i = int(ipaddress.IPv4Address(ip)) - self._base
+        except ValueError:
+            return None
+        return i if 0 <= i < self._count else None
 
     def release(self, owner: str) -> None:
         ip = self._by_owner.pop(owner, None)

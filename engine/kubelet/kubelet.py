@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from engine.api import errors
 from engine.bootstrap.nodes import NodeSpec
-from engine.events.recorder import EventRecorder
 from engine.kubelet import lease, node_status, registration
+from engine.kubelet.events import kubelet_recorder
 from engine.kubelet.pod_workers import PodWorkers
 from engine.kubelet.runtime import NodeRuntime
 
@@ -36,7 +36,7 @@ class Kubelet:
         self.clock = manager.clock
         self.runtime = runtime
         self.client = manager.client_for(spec.name)
-        self.recorder = EventRecorder(self.client, "kubelet", host=spec.name)
+        self.recorder = kubelet_recorder(self.client, spec.name)
         self.log = logging.LoggerAdapter(logging.getLogger(__name__), {"node": spec.name})
         self.running = False
         self.node: Obj | None = None

@@ -57,7 +57,9 @@ class LeaseHeartbeat:
         client = self.kubelet.client
         try:
             if self.lease is None:
-                self.lease = self._ensure()
+                self.lease, fresh = self._ensure()
+                if fresh:
+                    return True
             lease = dict(self.lease)
             lease["spec"] = {**lease.get("spec", {}), **self._spec()}
             self._own(lease)
@@ -68,18 +70,19 @@ class LeaseHeartbeat:
             self.kubelet.log.info("failed to update lease: %s", err)
             return False
 
-    def _ensure(self) -> Obj:
+    def _ensure(self) -> tuple[Obj, bool]:
+        """The Lease and whether it was just created (already renewed, then)."""
         client = self.kubelet.client
         name = self.kubelet.name
         try:
-            return client.get("leases", name, NAMESPACE)
+            return client.get("leases", name, NAMESPACE), False
         except errors.StatusError as err:
             if err.code != 404:
                 raise
         body = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                 "metadata": {"name": name, "namespace": NAMESPACE}, "spec": self._spec()}
         self._own(body)
-        return client.create("leases", body, namespace=NAMESPACE)
+        return client.create("leases", body, namespace=NAMESPACE), True
 
     def _spec(self) -> Obj:
         return {"holderIdentity": self.kubelet.name, "leaseDurationSeconds": LEASE_DURATION,

@@ -63,6 +63,7 @@ class PodWorker:
         self.phase_override = ""
         self.pod_reason = self.pod_message = ""
         self.sandbox_ready = False
+        self.sandbox_reported = False
         self.initialized = False
         self._sandbox_pending = False
         self._mount: dict[str, float] | None = None
@@ -81,6 +82,13 @@ class PodWorker:
     def pod_ip(self) -> str | None:
         sandbox = self.runtime.sandboxes.get(self.uid)
         return sandbox.ip if sandbox is not None else None
+
+    @property
+    def reported_ip(self) -> str | None:
+        """The IP once the kubelet has reported on the sandbox: upstream's pod
+        worker is busy pulling and starting while the sandbox is new, so the
+        status that shows it is the one that shows the containers started."""
+        return self.pod_ip if self.sandbox_reported else None
 
     @property
     def spec(self) -> Obj:
@@ -333,6 +341,7 @@ class PodWorker:
 
     # -- containers running -------------------------------------------------------------------
     def container_started(self, track: Track, container: Container) -> None:
+        self.sandbox_reported = True
         track.started = not track.spec.get("startupProbe")
         track.ready = track.started and not track.spec.get("readinessProbe")
         probes = self.probes.pop(track.name, None)

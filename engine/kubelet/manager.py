@@ -23,10 +23,12 @@ from engine.api import errors
 from engine.api.admission.base import UserInfo
 from engine.bootstrap.nodes import NodeSpec
 from engine.client import LocalClient
+from engine.kubelet import logs as container_logs
 from engine.kubelet.backoff import Backoff
 from engine.kubelet.kubelet import Kubelet
 from engine.kubelet.runtime import NodeRuntime
 from engine.kubelet.status_manager import StatusManager
+from engine.kubelet.usage import NODE_DAEMONS, UsageModel, cpu_string, memory_string
 from engine.runtime import SharedInformerFactory, tombstone_object
 
 if TYPE_CHECKING:
@@ -63,6 +65,7 @@ class KubeletManager:
         self.statuses = StatusManager(self.clock)
         self.crash_backoff = Backoff()
         self.image_backoff = Backoff()
+        self.usage = UsageModel()
         self.kubelets: dict[str, Kubelet] = {}
         self.runtimes: dict[str, NodeRuntime] = {}
         self.specs: dict[str, NodeSpec] = {}
@@ -169,6 +172,104 @@ class KubeletManager:
             if err.code != 404:
                 raise
 
+    # -- logs and usage -------------------------------------------------------------------
+    def logs(self, namespace: str, pod: str, container: str | None = None, *,
+             previous: bool = False, tail_lines: int | None = None,
+             since_seconds: float | None = None, since_time: float | None = None,
+             timestamps: bool = False, limit_bytes: int | None = None,
+             follow: bool = False) -> Any:
+        """``GET pods/log``: the text, or with ``follow`` an async iterator of chunks.
+
+        Errors are the API's: 404 for a missing pod, 400 BadRequest with
+        upstream's wording for an unknown or not yet started container or a
+        missing previous instance. ``since_time`` is Unix seconds."""
+        obj, instance, extra = self._log_target(namespace, pod, container, previous)
+        since = since_time
+        if since_seconds is not None:
+            since = max(since or 0.0, self.clock.now() - since_seconds)
+        if follow:
+            return container_logs.follow(instance, self.clock, tail_lines=tail_lines,
+                                         since=since, timestamps=timestamps, extra=extra)
+        return container_logs.read(instance, self.clock.now(), tail_lines=tail_lines,
+                                   since=since, timestamps=timestamps, limit_bytes=limit_bytes,
+                                   extra=extra)
+
+    def _log_target(self, namespace: str, name: str, container: str | None,
+                    previous: bool) -> tuple[Obj, Any, dict[str, Any]]:
+        pod = self.pod_informer.indexer.get_by_key(f"{namespace}/{name}")
+        if pod is None:
+            raise errors.not_found("pods", "", name)
+        cname, cid = container_logs.pick_container_id(pod, container, previous)
+        runtime = self.runtimes.get(pod["spec"].get("nodeName") or "")
+        instance = None
+        if runtime is not None:
+            instance = next((c for c in runtime.instances(pod["metadata"]["uid"], cname)
+                             if c.container_id == cid), None)
+        if instance is None:
+            raise errors.bad_request(
+                f'container "{cname}" in pod "{name}" is waiting to start: ContainerCreating')
+        spec = _container_spec(pod, cname)
+        gateway = runtime.pool.gateway if runtime is not None else "10.244.0.1"
+        probes = [{**h, **{k: p.get(k) for k in ("periodSeconds", "initialDelaySeconds")}}
+                  for p in (spec.get("readinessProbe"), spec.get("livenessProbe"),
+                            spec.get("startupProbe")) if p and (h := p.get("httpGet"))]
+        extra = {"gateway": gateway, "http_probes": probes,
+                 "load": self.usage.load_for(pod, instance)}
+        return pod, instance, extra
+
+    def set_load(self, namespace: str, selector: str | None, value: float | None) -> None:
+        """The load knob for the pods of ``namespace`` matching a label ``selector``
+        (None: all of them); ``value=None`` removes the rule."""
+        self.usage.set_load(namespace, selector, value)
+
+    def usage_of(self, namespace: str, name: str) -> dict[str, tuple[float, float]]:
+        """Per running container: (millicores, bytes) at the last scrape."""
+        pod = self.pod_informer.indexer.get_by_key(f"{namespace}/{name}")
+        if pod is None:
+            raise errors.not_found("pods", "", name)
+        runtime = self.runtimes.get(pod["spec"].get("nodeName") or "")
+        out: dict[str, tuple[float, float]] = {}
+        if runtime is None:
+            return out
+        now = self.clock.now()
+        for spec in pod["spec"].get("containers") or ():
+            instance = runtime.latest(pod["metadata"]["uid"], spec["name"])
+            if instance is not None and instance.running:
+                out[spec["name"]] = self.usage.container(pod, spec, instance, now)
+        return out
+
+    def pod_metrics(self, namespace: str, name: str) -> Obj:
+        """``metrics.k8s.io/v1beta1`` PodMetrics, as metrics-server reports them."""
+        pod = self.pod_informer.indexer.get_by_key(f"{namespace}/{name}")
+        usage = self.usage_of(namespace, name)
+        return {"kind": "PodMetrics", "apiVersion": "metrics.k8s.io/v1beta1",
+                "metadata": {"name": name, "namespace": namespace,
+                             "labels": dict((pod or {}).get("metadata", {}).get("labels") or {}),
+                             "creationTimestamp": self.clock.rfc3339()},
+                "timestamp": self._scrape_time(), "window": "15s",
+                "containers": [{"name": c, "usage": {"cpu": cpu_string(cpu),
+                                                     "memory": memory_string(mem)}}
+                               for c, (cpu, mem) in usage.items()]}
+
+    def node_metrics(self, name: str) -> Obj:
+        """``metrics.k8s.io/v1beta1`` NodeMetrics: the node's pods plus its own daemons."""
+        self._kubelet(name)
+        cpu, mem = NODE_DAEMONS
+        for pod in self.pods_on(name):
+            for c_cpu, c_mem in self.usage_of(pod["metadata"]["namespace"],
+                                              pod["metadata"]["name"]).values():
+                cpu, mem = cpu + c_cpu, mem + c_mem
+        return {"kind": "NodeMetrics", "apiVersion": "metrics.k8s.io/v1beta1",
+                "metadata": {"name": name, "creationTimestamp": self.clock.rfc3339()},
+                "timestamp": self._scrape_time(), "window": "15s",
+                "usage": {"cpu": cpu_string(cpu), "memory": memory_string(mem)}}
+
+    def _scrape_time(self) -> str:
+        from engine.kubelet.usage import SCRAPE_INTERVAL
+
+        now = self.clock.now()
+        return self.clock.rfc3339(now - now % SCRAPE_INTERVAL)
+
     def _add(self, spec: NodeSpec) -> Kubelet:
         self.specs[spec.name] = spec
         runtime = self.runtimes.setdefault(spec.name, NodeRuntime(self.clock, spec))
@@ -191,6 +292,14 @@ class KubeletManager:
         while (prefix if n == 1 else f"{prefix}{n}") in names:
             n += 1
         return NodeSpec(prefix if n == 1 else f"{prefix}{n}", index)
+
+
+def _container_spec(pod: Obj, name: str) -> Obj:
+    for key in ("containers", "initContainers"):
+        for spec in pod["spec"].get(key) or ():
+            if spec.get("name") == name:
+                return spec
+    return {}
 
 
 async def run_kubelets(cluster: Cluster) -> None:

@@ -92,7 +92,7 @@ class PodWorkers:
         ip = status.get("podIP")
         if ip and self.runtime.run_sandbox(worker.uid, bool(worker.spec.get("hostNetwork")),
                                            ip) is not None:
-            worker.sandbox_ready = True
+            worker.sandbox_ready = worker.sandbox_reported = True
         for key in ("initContainerStatuses", "containerStatuses"):
             for cs in status.get(key) or ():
                 self._restore(worker, cs)

@@ -21,6 +21,7 @@ Everything happens on timers of the engine clock; nothing polls.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,9 +101,8 @@ class NodeRuntime:
         self.pool = AddressPool(spec.pod_cidr)
         self.listener: Callable[[Container], None] | None = None
         self._puller_free_at = 0.0
-        for name in images.PRELOADED:
-            ref = images.parse(name)
-            self.images[ref.normalized] = Image(ref, images.size_of(ref))
+        for ref, size in _preloaded():
+            self.images[ref.normalized] = Image(ref, size)
 
     # -- images --------------------------------------------------------------------
     def has_image(self, ref: images.ImageRef) -> bool:
@@ -221,6 +221,11 @@ class NodeRuntime:
         container.reason = reason
         if self.listener is not None:
             self.listener(container)
+
+
+@functools.cache
+def _preloaded() -> tuple[tuple[images.ImageRef, int], ...]:
+    return tuple((ref, images.size_of(ref)) for ref in map(images.parse, images.PRELOADED))
 
 
 def _natural_end(container: Container) -> tuple[float, int] | None:

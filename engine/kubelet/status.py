@@ -38,7 +38,7 @@ def generate(worker: PodWorker) -> Obj:
     status["conditions"] = conditions(worker, old, phase, init, regular)
     node_ip = worker.kubelet.spec.internal_ip
     status["hostIP"], status["hostIPs"] = node_ip, [{"ip": node_ip}]
-    pod_ip = worker.pod_ip or old.get("podIP")
+    pod_ip = worker.reported_ip or old.get("podIP")
     if pod_ip:
         status["podIP"], status["podIPs"] = pod_ip, [{"ip": pod_ip}]
     status["startTime"] = worker.clock.rfc3339(worker.start_time)
@@ -179,7 +179,7 @@ def get_phase(spec: Obj, init: list[Obj], regular: list[Obj], terminal: bool) ->
 def conditions(worker: PodWorker, old: Obj, phase: str, init: list[Obj],
                regular: list[Obj]) -> list[Obj]:
     spec = worker.pod["spec"]
-    ready_to_start = worker.pod_ip is not None and worker.sandbox_ready
+    ready_to_start = worker.reported_ip is not None and worker.sandbox_ready
     rows = [("PodReadyToStartContainers", ready_to_start, "", ""),
             ("Initialized", *_initialized(spec, init, regular, phase))]
     containers_ready = _containers_ready(spec, init, regular, phase)
