@@ -191,18 +191,20 @@ def _options_dry_run(ctx: Ctx, options: Obj) -> bool:
 
 async def delete(ctx: Ctx) -> web.Response:
     options = await delete_options(ctx)
+    dry_run = _options_dry_run(ctx, options)
     obj = ctx.api.delete(ctx.info, ctx.ri.name, namespace=ctx.namespace,
                          grace_period_seconds=options.get("gracePeriodSeconds"),
                          propagation_policy=options.get("propagationPolicy"),
-                         preconditions=options.get("preconditions"),
-                         dry_run=_options_dry_run(ctx, options), user=ctx.user)
-    if _options_dry_run(ctx, options) or _exists(ctx):
+                         preconditions=options.get("preconditions"), dry_run=dry_run,
+                         user=ctx.user)
+    if dry_run or _exists(ctx):  # still there (grace period, finalizers): the object
         return json_body(obj)
+    # Gone at once: upstream's Status (the store's ReturnDeletedObject is off).
     meta = obj.get("metadata", {})
-    details = {"name": meta.get("name", ""), "kind": ctx.info.plural, "uid": meta.get("uid", "")}
+    details = {"name": meta.get("name", "")}
     if ctx.info.group:
-        details = {"name": details["name"], "group": ctx.info.group, "kind": ctx.info.plural,
-                   "uid": details["uid"]}
+        details["group"] = ctx.info.group
+    details.update(kind=ctx.info.plural, uid=meta.get("uid", ""))
     return json_body(success(details))
 
 

@@ -13,6 +13,7 @@ from aiohttp import web
 from engine.rest import tls
 from engine.rest.app import make_app
 from engine.rest.auth import Tokens
+from engine.rest.watch import FrameCache
 
 
 class RestServer:
@@ -26,6 +27,7 @@ class RestServer:
         self.tokens = tokens or Tokens.generate()
         self.cert = cert or tls.generate(address)
         self._runner: web.AppRunner | None = None
+        self.frames = FrameCache()  # encoded watch events, shared by all watchers
 
     @property
     def logs(self) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import OrderedDict
 from typing import Any
 
 import orjson
@@ -37,6 +38,28 @@ def _field_selector(ctx: Ctx) -> str | None:
     return selector
 
 
+class FrameCache:
+    """Encoded JSON frames of recent events. The watch cache hands every
+    watcher the same event object, so a change seen by a thousand watches
+    is serialised once (as the apiserver's cacher caches serializations)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._frames: OrderedDict[tuple[int, str], tuple[Obj, bytes]] = OrderedDict()
+        self._size = size
+
+    def frame(self, kind: str, obj: Obj) -> bytes:
+        key = (id(obj), kind)
+        hit = self._frames.get(key)
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        data = orjson.dumps({"type": kind, "object": obj}) + b"\n"
+        self._frames[key] = (obj, data)  # holding obj keeps its id unique
+        if len(self._frames) > self._size:
+            self._frames.popitem(last=False)
+        return data
+
+
+
 class _Encoder:
     """Turns watch events into frames, as Tables when the client asked so."""
 
@@ -53,7 +76,8 @@ class _Encoder:
                                list_meta={"resourceVersion": obj.get("metadata", {}).get(
                                    "resourceVersion", "")})
             self.first = False
-        return orjson.dumps({"type": kind, "object": obj}) + b"\n"
+            return orjson.dumps({"type": kind, "object": obj}) + b"\n"
+        return self.ctx.server.frames.frame(kind, obj)
 
 
 def _timeout(ctx: Ctx) -> float:
@@ -85,13 +109,11 @@ async def serve(ctx: Ctx) -> web.StreamResponse:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(_timeout(ctx)):
                 await _pump(watch, encoder, response)
-    except (ConnectionResetError, asyncio.CancelledError):
-        watch.stop()
-        raise
-    finally:
-        watch.stop()
-    with contextlib.suppress(ConnectionResetError):
         await response.write_eof()
+    except ConnectionResetError:  # the client went away while we wrote
+        pass
+    finally:  # also on cancellation (client disconnect, shutdown)
+        watch.stop()
     return response
 
 
