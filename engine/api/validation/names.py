@@ -138,7 +138,32 @@ def _blen(value: str) -> int:
 
 # -- the Is* functions -----------------------------------------------------------------
 
+_MEMO_LIMIT = 65536
 
+
+def _memo_valid(fn: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """Remember the strings ``fn`` accepts: validation sees the same names, keys and
+    values over and over, and nearly all of them are valid. Results are fresh lists."""
+    valid: set[str] = set()
+
+    def check(value: str) -> list[str]:
+        if value in valid:
+            return []
+        msgs = fn(value)
+        if not msgs and type(value) is str:
+            if len(valid) >= _MEMO_LIMIT:
+                valid.clear()
+            valid.add(value)
+        return msgs
+
+    check.__doc__ = fn.__doc__
+    check.__name__ = fn.__name__
+    check.__wrapped__ = fn  # type: ignore[attr-defined]
+    return check
+
+
+
+@_memo_valid
 def is_qualified_name(value: str) -> list[str]:
     """Upstream ``IsQualifiedName``: ``[prefix/]name`` as label keys and annotations use."""
     errs: list[str] = []
@@ -169,6 +194,7 @@ def is_qualified_name(value: str) -> list[str]:
     return errs
 
 
+@_memo_valid
 def is_valid_label_value(value: str) -> list[str]:
     """Upstream ``IsValidLabelValue``."""
     errs: list[str] = []
@@ -179,6 +205,7 @@ def is_valid_label_value(value: str) -> list[str]:
     return errs
 
 
+@_memo_valid
 def is_dns1123_label(value: str) -> list[str]:
     """Upstream ``IsDNS1123Label``."""
     errs: list[str] = []
@@ -195,6 +222,7 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
+@_memo_valid
 def is_dns1123_subdomain(value: str) -> list[str]:
     """Upstream ``IsDNS1123Subdomain``."""
     errs: list[str] = []
@@ -205,6 +233,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     return errs
 
 
+@_memo_valid
 def is_dns1035_label(value: str) -> list[str]:
     """Upstream ``IsDNS1035Label``."""
     errs: list[str] = []
@@ -240,6 +269,7 @@ def _has_chdir_prefix(value: str) -> list[str]:
     return []
 
 
+@_memo_valid
 def is_config_map_key(value: str) -> list[str]:
     """Upstream ``IsConfigMapKey`` (ConfigMap and Secret data keys)."""
     errs: list[str] = []
@@ -307,6 +337,7 @@ def is_in_range(value: int, lo: int, hi: int) -> list[str]:
     return [] if lo <= value <= hi else [inclusive_range_error(lo, hi)]
 
 
+@_memo_valid
 def is_valid_port_name(port: str) -> list[str]:
     """Upstream ``IsValidPortName`` (IANA_SVC_NAME)."""
     errs: list[str] = []

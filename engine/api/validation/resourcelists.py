@@ -153,13 +153,42 @@ def _huge_page_errors(name: str, q: Quantity, path: str) -> Errs:
     return [errors.invalid(path, str(q), f"{q} is not positive integer multiple of {name}")]
 
 
+_VALID_REQUIREMENTS: set[tuple[Any, ...]] = set()
+
+
+def _requirements_key(limits: dict[str, Any], requests: dict[str, Any], name_fn: Any
+                      ) -> tuple[Any, ...] | None:
+    """A hashable key for plain string quantities (the common case), else None."""
+    try:
+        return (name_fn, tuple(limits.items()), tuple(requests.items()))
+    except TypeError:
+        return None
+
+
 def validate_resource_requirements(res: Any, path: str, claim_names: set[str] | None = None,
                                    name_fn: Any = validate_container_resource_name) -> Errs:
-    """Upstream ``validateResourceRequirements`` (``ValidateContainerResourceRequirements``)."""
+    """Upstream ``validateResourceRequirements`` (``ValidateContainerResourceRequirements``).
+
+    Requirements already seen valid (same names and quantities, no claims) are not
+    checked again."""
     res = as_map(res)
     limits, requests = as_map(res.get("limits")), as_map(res.get("requests"))
-    if not limits and not requests and not res.get("claims"):
+    claims = res.get("claims")
+    if not limits and not requests and not claims:
         return []
+    key = None if claims else _requirements_key(limits, requests, name_fn)
+    if key is not None and key in _VALID_REQUIREMENTS:
+        return []
+    errs = _check_requirements(limits, requests, claims, path, claim_names, name_fn)
+    if not errs and key is not None:
+        if len(_VALID_REQUIREMENTS) > 16384:
+            _VALID_REQUIREMENTS.clear()
+        _VALID_REQUIREMENTS.add(key)
+    return errs
+
+
+def _check_requirements(limits: dict[str, Any], requests: dict[str, Any], claims: Any, path: str,
+                        claim_names: set[str] | None, name_fn: Any) -> Errs:
     errs: Errs = []
     lim_path, req_path = f"{path}.limits", f"{path}.requests"
     cpu_mem = huge = False
@@ -190,7 +219,7 @@ def validate_resource_requirements(res: Any, path: str, claim_names: set[str] | 
         cpu_mem = cpu_mem or name in ("cpu", "memory")
     if huge and not cpu_mem:
         errs.append(errors.forbidden(path, "HugePages require cpu or memory"))
-    errs.extend(_claim_names(res.get("claims"), claim_names or set(), f"{path}.claims"))
+    errs.extend(_claim_names(claims, claim_names or set(), f"{path}.claims"))
     return errs
 
 
