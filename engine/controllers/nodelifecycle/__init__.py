@@ -1,0 +1,52 @@
+"""kube-controller-manager's node lifecycle and taint eviction controllers.
+
+``run_node_lifecycle_controller(cluster)`` runs both, through the API like
+every controller: :mod:`.controller` watches node health (Leases and
+status), marks silent nodes ``Unknown``, taints them and marks their pods
+not ready; :mod:`.eviction` deletes pods from nodes with NoExecute taints
+they do not tolerate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from engine.api.admission.base import UserInfo
+from engine.client import LocalClient
+from engine.controllers.nodelifecycle.controller import NodeLifecycleController
+from engine.controllers.nodelifecycle.eviction import TaintEvictionController
+from engine.runtime import SharedInformerFactory
+
+if TYPE_CHECKING:
+    from engine.cluster import Cluster
+
+FIELD_MANAGER = "kube-controller-manager"
+
+
+def _client(cluster: Cluster, account: str) -> LocalClient:
+    assert cluster.api is not None
+    user = UserInfo(name=f"system:serviceaccount:kube-system:{account}",
+                    groups=("system:serviceaccounts", "system:serviceaccounts:kube-system",
+                            "system:authenticated"))
+    return LocalClient(cluster.api, user=user, field_manager=FIELD_MANAGER)
+
+
+async def run_node_lifecycle_controller(cluster: Cluster) -> None:
+    """Both controllers, until cancelled."""
+    factory = SharedInformerFactory(cluster.local_client(FIELD_MANAGER))
+    lifecycle = NodeLifecycleController(_client(cluster, "node-controller"), factory)
+    eviction = TaintEvictionController(_client(cluster, "node-controller"), factory)
+    factory.start()
+    try:
+        await asyncio.gather(lifecycle.run(), _forever(eviction))
+    finally:
+        factory.stop()
+
+
+async def _forever(_controller: TaintEvictionController) -> None:
+    """The eviction controller is driven by its informers' handlers and timers."""
+    await asyncio.Event().wait()
+
+
+__all__ = ["NodeLifecycleController", "TaintEvictionController", "run_node_lifecycle_controller"]
