@@ -1,7 +1,8 @@
 """Resources the HTTP layer answers itself, without storage: reviews that
 ask the authorizer or authenticator about the caller (upstream
 ``pkg/registry/authorization/selfsubjectaccessreview``,
-``selfsubjectrulesreview`` and ``pkg/registry/authentication/selfsubjectreview``)."""
+``selfsubjectrulesreview`` and ``pkg/registry/authentication/selfsubjectreview``)
+and the resource metrics API (metrics-server's ``metrics.k8s.io/v1beta1``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ EXTRA_RESOURCES: tuple[ResourceInfo, ...] = (
                  "selfsubjectrulesreviews", False, verbs=_CREATE),
     ResourceInfo("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
                  False, verbs=_CREATE),
+    # metrics-server's API, answered from the kubelets' usage figures.
+    ResourceInfo("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", False,
+                 verbs=("get", "list")),
+    ResourceInfo("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", True,
+                 verbs=("get", "list")),
 )
 EXTRA_BY_PLURAL = {(r.group, r.plural): r for r in EXTRA_RESOURCES}
 

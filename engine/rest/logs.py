@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.api import errors
+from engine.printers.common import parse_time
 
 Obj = dict[str, Any]
 
@@ -39,12 +40,49 @@ class LogSource(Protocol):
         ...
 
 
+class KubeletLogs:
+    """Logs from the simulated kubelets (``cluster.kubelets.logs``), which
+    answer with a text, or with ``follow`` an async iterator of chunks."""
+
+    def __init__(self, kubelets: Any) -> None:
+        self.kubelets = kubelets
+
+    async def stream(self, pod: Obj, options: LogOptions) -> AsyncIterator[str]:
+        m = pod.get("metadata", {})
+        since_time = parse_time(options.since_time) if options.since_time else None
+        result = self.kubelets.logs(
+            m.get("namespace", ""), m.get("name", ""), options.container,
+            previous=options.previous, tail_lines=options.tail_lines,
+            since_seconds=options.since_seconds, since_time=since_time,
+            timestamps=options.timestamps, limit_bytes=options.limit_bytes,
+            follow=options.follow)
+        if isinstance(result, str):
+            if result:
+                yield result
+            return
+        async for chunk in result:
+            yield chunk
+
+
+def source_for(cluster: Any) -> LogSource | None:
+    """The cluster's log provider: ``cluster.logs`` if it offers one, else
+    its kubelets, else None."""
+    provided = getattr(cluster, "logs", None)
+    if provided is not None:
+        return provided
+    kubelets = getattr(cluster, "kubelets", None)
+    if kubelets is not None and hasattr(kubelets, "logs"):
+        return KubeletLogs(kubelets)
+    return None
+
+
 class NoLogs:
     """The answer while no kubelet serves logs."""
 
-    def stream(self, pod: Obj, options: LogOptions) -> AsyncIterator[str]:
+    async def stream(self, pod: Obj, options: LogOptions) -> AsyncIterator[str]:
         name = pod.get("metadata", {}).get("name", "")
         node = pod.get("spec", {}).get("nodeName", "")
         raise errors.bad_request(
             f'container "{options.container}" in pod "{name}" has no logs: no kubelet on node '
             f'"{node}" serves container logs in this cluster yet')
+        yield ""  # an async generator, like every LogSource

@@ -51,19 +51,28 @@ def options(ctx: Ctx, pod: Obj) -> LogOptions:
         limit_bytes=ctx.int_param("limitBytes"))
 
 
+async def _chain(first: str | None, rest: Any) -> Any:
+    if first is None:
+        return
+    yield first
+    async for item in rest:
+        yield item
+
+
 async def serve(ctx: Ctx) -> web.StreamResponse:
     pod = ctx.api.get(ctx.info, ctx.ri.name, ctx.namespace)
     opts = options(ctx, pod)
     if not (pod.get("spec") or {}).get("nodeName"):
         return web.Response(body=b"", content_type="text/plain")
     source = ctx.server.logs or NoLogs()
-    lines = source.stream(pod, opts)
+    lines = source.stream(pod, opts).__aiter__()
+    first = await anext(lines, None)  # errors (container not started...) before the 200
     response = web.StreamResponse(headers={"Content-Type": "text/plain"})
     response.enable_chunked_encoding()
     await response.prepare(ctx.request)
     sent = 0
     with contextlib.suppress(ConnectionResetError):
-        async for line in lines:
+        async for line in _chain(first, lines):
             data = line.encode()
             if opts.limit_bytes is not None:
                 data = data[: max(0, opts.limit_bytes - sent)]

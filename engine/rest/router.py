@@ -13,7 +13,17 @@ from aiohttp import web
 
 from engine.api import errors
 from engine.api.resources import RESOURCES, ResourceInfo
-from engine.rest import auth, discovery, handlers, media, paths, reviews, subresources, watch
+from engine.rest import (
+    auth,
+    discovery,
+    handlers,
+    media,
+    metrics,
+    paths,
+    reviews,
+    subresources,
+    watch,
+)
 from engine.rest.context import Ctx
 from engine.rest.extras import EXTRA_BY_PLURAL
 from engine.rest.respond import json_body
@@ -105,8 +115,10 @@ def _misplaced(verb: str, name: str) -> bool:
 async def route(ctx: Ctx) -> web.StreamResponse:
     info, verb = ctx.info, ctx.verb
     if (info.group, info.plural) in EXTRA_BY_PLURAL:
-        if verb != "create":
+        if verb not in info.verbs:
             raise method_not_allowed()
+        if info.group == "metrics.k8s.io":
+            return await metrics.handle(ctx)
         return await reviews.handle(ctx)
     if ctx.ri.subresource:
         return await subresources.handle(ctx)

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from engine.rest import tls
+from engine.rest import logs, tls
 from engine.rest.app import make_app
 from engine.rest.auth import Tokens
 from engine.rest.watch import FrameCache
@@ -31,8 +31,13 @@ class RestServer:
 
     @property
     def logs(self) -> Any:
-        """The cluster's log provider, once the kubelets offer one."""
-        return getattr(self.cluster, "logs", None)
+        """The cluster's log provider (its kubelets), or None."""
+        return logs.source_for(self.cluster)
+
+    @property
+    def kubelets(self) -> Any:
+        """The simulated kubelets (usage for metrics.k8s.io), or None."""
+        return getattr(self.cluster, "kubelets", None)
 
     @property
     def url(self) -> str:
