@@ -179,16 +179,29 @@ def _allow(inproc, ns: str, name: str) -> None:
     client.update_status("poddisruptionbudgets", pdb)
 
 
-def test_logs_need_a_kubelet(call, inproc):
+def test_logs_of_unscheduled_pod_and_wrong_container(call):
     _pod(call, "default", "logless", {})
     empty = call("GET", "/api/v1/namespaces/default/pods/logless/log")
     assert (empty.status, empty.body) == (200, b"")  # not on a node yet: no logs
     _pod(call, "default", "placed", {}, node="k9py-worker")
-    reply = call("GET", "/api/v1/namespaces/default/pods/placed/log?follow=true")
-    assert reply.status == 400
-    assert "no kubelet" in reply.json()["message"]
     wrong = call("GET", "/api/v1/namespaces/default/pods/placed/log?container=nope")
     assert wrong.json()["message"] == "container nope is not valid for pod placed"
+
+
+def test_without_kubelets_logs_say_so():
+    import asyncio
+
+    from engine.api import errors
+    from engine.rest.logs import LogOptions, NoLogs
+
+    pod = {"metadata": {"name": "p"}, "spec": {"nodeName": "n1"}}
+
+    async def first() -> str:
+        return await anext(NoLogs().stream(pod, LogOptions(container="c")).__aiter__())
+
+    with pytest.raises(errors.StatusError) as err:
+        asyncio.run(first())
+    assert err.value.code == 400 and "no kubelet" in err.value.message
 
 
 def test_delete_reports_status_or_object(call):
