@@ -288,11 +288,3 @@ def test_drain_ignore_daemonsets(kubectl):
 def test_logs_follow(kubectl, ns):
     kubectl("run", "echo", "--image=busybox", "-n", ns, "--", "sh", "-c", "echo hello")
     assert kubectl("logs", "-f", "echo", "-n", ns).stdout == "hello\n"
-
-
-@pytest.mark.skip(reason=NEEDS_CONTROLLERS)
-def test_top_nodes_and_pods(kubectl):
-    assert kubectl("top", "nodes").stdout.split()[:5] == [
-        "NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"]
-    assert kubectl("top", "pods", "-A").stdout.split()[:4] == [
-        "NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)"]
