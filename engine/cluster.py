@@ -90,7 +90,8 @@ class Cluster:
         self.store = Store(cfg.state_dir, fsync=cfg.fsync)
         self.api = APIServer(self.store, self.clock, identity=meta.IdentitySource(cfg.seed))
         self.api.start()
-        self.client = ThreadClient(self.api, self.loop)
+        settle = self.clock.settle if isinstance(self.clock, VirtualClock) else None
+        self.client = ThreadClient(self.api, self.loop, settle=settle)
         boot_cluster(self.local_client("k9py-bootstrap"), self.clock, cfg.node_specs())
         for component in cfg.components:
             self._tasks.append(self.loop.create_task(self._supervise(component)))
