@@ -58,14 +58,14 @@ def merge_slice(original: list[Any], patch: list[Any], node: TypeNode, merge_key
     else:
         if not merge_key:
             raise e.SmpError(f"cannot merge lists without merge key for {node.name}")
-        original, patch = _special_items(original, patch, node, merge_key, opts, merge_map)
+        original, patch = _special_items(original, patch, merge_key, opts)
         merged = _merge_items(list(original), patch, node, merge_key, opts, merge_map)
     patch_items, server_only = partition(merged, patch, merge_key)
     return normalize_order(patch_items, server_only, patch, original, merge_key, kind)
 
 
-def _special_items(original: list[Any], patch: list[Any], node: TypeNode, merge_key: str,
-                   opts: Options, merge_map: MapMerger) -> tuple[list[Any], list[Any]]:
+def _special_items(original: list[Any], patch: list[Any], merge_key: str,
+                   opts: Options) -> tuple[list[Any], list[Any]]:
     """``mergeSliceWithSpecialElements``: apply ``$patch`` items, return the rest."""
     plain: list[Any] = []
     replace = False

@@ -46,14 +46,9 @@ from engine.api.patch.managed_fields import (
     with_managed_fields,
     without_managed_fields,
 )
-from engine.api.patch.schema_walk import TypeNode, root_node
-from engine.api.patch.typed import (
-    compare,
-    merge,
-    remove_items,
-    to_field_set,
-    validate,
-)
+from engine.api.patch.schema_walk import LIST, MAP, TypeNode, for_value, root_node
+from engine.api.patch.typed import compare, merge, remove_items, to_field_set
+from engine.api.patch.typed_validate import validate
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 BEFORE_FIRST_APPLY = "before-first-apply"
@@ -77,7 +72,7 @@ def server_side_apply(live: dict[str, Any] | None, config: Any, manager: str, *,
     mutated. Reset fields (status on the main resource) are merged but never
     owned; the caller's strategy resets them, and defaults the result, as
     upstream does after apply. Nulls in ``config`` own their field and leave it
-    unset.
+    unset; empty lists and maps are dropped as Go's ``omitempty`` would.
     """
     root = root_node(definition)
     _check_request(live, config, manager, definition, root)
@@ -92,7 +87,7 @@ def server_side_apply(live: dict[str, Any] | None, config: Any, manager: str, *,
         new, managed = _apply_kubectl_aware(live_obj, config, managed, manager, force, ctx)
     except Conflicts as err:
         raise conflict_error(err.items) from None
-    new = _strip_nulls(json_copy(new))
+    new = _as_go_would_encode(json_copy(new), root) if definition else _strip_nulls(json_copy(new))
     if manager == "kubectl":
         _update_last_applied(new, config)
     return with_managed_fields(new, managed)
@@ -280,6 +275,31 @@ def _update_last_applied(obj: dict[str, Any], config: dict[str, Any]) -> None:
     if sum(len(k) + len(v) for k, v in annotations.items() if isinstance(v, str)) > (
             MAX_ANNOTATIONS_BYTES):
         del annotations[LAST_APPLIED]
+
+
+def _as_go_would_encode(value: Any, node: TypeNode) -> Any:
+    """The object after upstream's round trip through its Go type (``TypedToObject``
+    then ``toVersioned``): nulls, empty lists and empty Go maps (``omitempty``)
+    disappear; empty structs stay. Without it a field applied as ``[]`` would
+    differ from the same field pruned away, and re-applies would never settle."""
+    node = for_value(node, value)
+    if isinstance(value, dict):
+        out = {}
+        for key, child in value.items():
+            sub = node.child(key).node if node.kind == MAP else node
+            child = _as_go_would_encode(child, sub)
+            if child is None or child == [] or (child == {} and _is_go_map(sub)):
+                continue
+            out[key] = child
+        return out
+    if isinstance(value, list):
+        elem = node.elem if node.kind == LIST else node
+        return [_as_go_would_encode(v, elem) for v in value]
+    return value
+
+
+def _is_go_map(node: TypeNode) -> bool:
+    return node.kind == MAP and node.extra is not None and not node.props
 
 
 def _strip_nulls(value: Any) -> Any:

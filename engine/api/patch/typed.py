@@ -4,7 +4,7 @@
 * :func:`compare` — added / modified / removed fields between two values (compare.go);
 * :func:`merge` — an applied configuration merged over a live object (merge.go);
 * :func:`remove_items` — a value without the given fields (remove.go);
-* :func:`validate` — what makes an applied configuration unusable (validate.go).
+* :func:`with_zero_structs` — an old object as Go would hold it, for comparisons.
 
 Granular maps and associative lists are walked member by member; atomic ones,
 scalars, and empty-on-both-sides values are leaves. ``MISSING`` is an absent
@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.api.patch._json import MISSING, go_v, json_equal
-from engine.api.patch.fieldpath import FieldSet, Path, field_pe, key_pe, pe_string, value_pe
+from engine.api.patch._json import MISSING, json_equal
+from engine.api.patch.fieldpath import FieldSet, Path, field_pe, key_pe, value_pe
 from engine.api.patch.schema_walk import DEDUCED, LEAF, LIST, MAP, SCALAR, TypeNode, for_value
 
 
@@ -299,8 +299,9 @@ def _trie(paths: FieldSet) -> Trie:
 def remove_items(value: dict[str, Any], paths: FieldSet, node: TypeNode) -> dict[str, Any]:
     """``TypedValue.RemoveItems``: drop every member path (and what is under it).
 
-    Containers left empty by the removal are dropped too; upstream leaves a null
-    there, which decoding into the Go type then drops.
+    Upstream leaves a null where a container became empty, which the round trip
+    through the Go type turns into an omitted pointer, map or list (or a zero
+    value struct, which for a dict is the same as absent); here it is dropped.
     """
     if not paths:
         return value
@@ -367,70 +368,3 @@ def with_zero_structs(old: dict[str, Any], new: dict[str, Any], node: TypeNode) 
             out = dict(old) if out is None else out
             out[key] = filled
     return old if out is None else out
-
-
-# -- validation ------------------------------------------------------------------------
-def validate(value: Any, node: TypeNode) -> list[str]:
-    """What ``ObjectToTyped`` rejects in an applied configuration (validate.go)."""
-    errs: list[str] = []
-    _validate(value, node, "", errs)
-    return errs
-
-
-def _validate(value: Any, node: TypeNode, path: str, errs: list[str]) -> None:
-    if node.kind == DEDUCED:
-        if isinstance(value, dict):
-            for key, child in value.items():
-                _validate(child, node, f"{path}.{key}", errs)
-        return
-    if value is None:
-        return
-    if node.kind == SCALAR:
-        problem = _scalar_problem(node.scalar, value)
-        if problem:
-            errs.append(f"{path}: {problem}")
-    elif node.kind == LIST:
-        if not isinstance(value, list):
-            errs.append(f"{path}: expected list, got {go_v(value)}")
-        else:
-            _validate_items(value, node, path, errs)
-    elif not isinstance(value, dict):
-        errs.append(f"{path}: expected map, got {go_v(value)}")
-    else:
-        for key, child in value.items():
-            info = node.child(key)
-            if not info.declared and node.extra is None:
-                errs.append(f"{path}.{key}: field not declared in schema")
-            else:
-                _validate(child, info.node, f"{path}.{key}", errs)
-
-
-def _validate_items(items: list[Any], node: TypeNode, path: str, errs: list[str]) -> None:
-    seen: set[str] = set()
-    for i, item in enumerate(items):
-        if node.atomic:
-            _validate(item, node.elem, f"{path}[{i}]", errs)
-            continue
-        try:
-            pe = item_pe(node, item)
-        except ItemError as err:
-            errs.append(f"{path}: element {i}: {err}")
-            continue
-        if pe in seen:
-            errs.append(f"{path}: duplicate entries for key {pe_string(pe)}")
-            continue
-        seen.add(pe)
-        _validate(item, node.elem, path + pe_string(pe), errs)
-
-
-def _scalar_problem(kind: str, value: Any) -> str:
-    """``validateScalar``."""
-    if isinstance(value, dict | list):
-        return f"expected {kind or 'any scalar'}, got {go_v(value)}"
-    if kind == "numeric" and (isinstance(value, bool) or not isinstance(value, int | float)):
-        return f"expected numeric (int or float), got {type(value).__name__}"
-    if kind == "string" and not isinstance(value, str):
-        return f"expected string, got {go_v(value)}"
-    if kind == "boolean" and not isinstance(value, bool):
-        return f"expected boolean, got {go_v(value)}"
-    return ""

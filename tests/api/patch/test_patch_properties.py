@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine.api import patch as P
@@ -166,3 +166,81 @@ def test_update_managed_fields(a: dict, b: dict) -> None:
     old, new = merged(base_deployment(), a), merged(base_deployment(), b)
     check(lambda: P.update_managed_fields(old, new, "m", "Update", definition=DEPLOY,
                                           now="2025-01-01T00:00:00Z"), old, new)
+
+
+def has_directive(value: Any) -> bool:
+    """Manifests and live objects never carry patch directives."""
+    if isinstance(value, dict):
+        return any(k.startswith("$") or has_directive(v) for k, v in value.items())
+    return isinstance(value, list) and any(has_directive(v) for v in value)
+
+
+def has_duplicates(value: Any) -> bool:
+    """Duplicate keys in merged lists never converge, upstream included."""
+    if isinstance(value, dict):
+        return any(has_duplicates(v) for v in value.values())
+    if not isinstance(value, list):
+        return False
+    keys = [json.dumps(v.get("name", v.get("containerPort")) if isinstance(v, dict) else v)
+            for v in value]
+    return len(set(keys)) != len(keys) or any(has_duplicates(v) for v in value)
+
+
+def only_order_directives(patch: Any) -> bool:
+    """True when a patch changes nothing but element order (kubectl re-sends those)."""
+    if not isinstance(patch, dict):
+        return False
+    return all(k.startswith("$setElementOrder/") or only_order_directives(v)
+               for k, v in patch.items())
+
+
+@SETTINGS
+@given(deployment, deployment, deployment)
+def test_kubectl_apply_converges(a: dict, b: dict, c: dict) -> None:
+    """Applying the three-way patch, then computing it again, leaves nothing to do."""
+    original, modified, current = (merged(base_deployment(), x) for x in (a, b, c))
+    assume(not any(has_directive(x) or has_duplicates(x) for x in (original, modified, current)))
+    try:
+        patch = P.create_three_way_merge_patch(original, modified, current, DEPLOY)
+        patched = P.apply_strategic_merge_patch(current, patch, DEPLOY)
+    except StatusError:
+        return
+    again = P.create_three_way_merge_patch(modified, modified, patched, DEPLOY)
+    assert again == {} or only_order_directives(again)
+
+
+@SETTINGS
+@given(deployment, deployment, st.sampled_from(["alice", "bob"]))
+def test_server_side_reapply_is_a_noop(first: dict, second: dict, manager: str) -> None:
+    """Re-applying the same configuration changes neither the object nor its owners."""
+    try:
+        live = P.server_side_apply(None, merged(base_deployment(), first), "alice",
+                                   force=False, definition=DEPLOY, now="2025-01-01T00:00:00Z")
+        config = merged(base_deployment(), second)
+        once = P.server_side_apply(live, config, manager, force=True, definition=DEPLOY,
+                                   now="2025-01-01T00:01:00Z")
+    except StatusError:
+        return
+    twice = P.server_side_apply(once, config, manager, force=False, definition=DEPLOY,
+                                now="2025-01-01T00:02:00Z")
+    # Upstream compares before its Go round trip, so a field applied as ``[]`` that
+    # encodes as absent still refreshes the applier's timestamp; and an empty struct
+    # equals an absent one once decoded. Nothing else may move.
+    assert go_equivalent(twice) == go_equivalent(once)
+
+
+def go_equivalent(obj: dict[str, Any]) -> Any:
+    """The object without managedFields times and without empty maps."""
+    out = copy.deepcopy(obj)
+    for entry in out["metadata"].get("managedFields", []):
+        entry.pop("time", None)
+    return without_empty_maps(out)
+
+
+def without_empty_maps(value: Any) -> Any:
+    if isinstance(value, dict):
+        kept = {k: without_empty_maps(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v != {}}
+    if isinstance(value, list):
+        return [without_empty_maps(v) for v in value]
+    return value
