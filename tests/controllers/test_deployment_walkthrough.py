@@ -65,6 +65,7 @@ def test_seed_walkthrough(kcm: Cluster) -> None:
     created = kcm.client.create("deployments", nginx_deployment())
     first_hash = compute_hash(created["spec"]["template"], None)
     assert set(first_hash) <= set(ALPHANUMS)
+    assert first_hash == "647677fc66"  # as a v1.32 cluster names it
     first = f"{NAME}-{first_hash}"
     kcm.advance(1)
     assert columns(kcm) == ("0/2", 2, 0)
@@ -92,6 +93,7 @@ def test_seed_walkthrough(kcm: Cluster) -> None:
     kcm.advance(1)
     second_hash = compute_hash(get(kcm, "deployments", NAME)["spec"]["template"], None)
     second = f"{NAME}-{second_hash}"
+    assert second == "nginx-deployment-8d94c585f"
     assert second != first
     assert columns(kcm) == ("2/2", 1, 2)
     settle_ready(kcm)

@@ -27,9 +27,10 @@ def test_background_deletes_replica_sets_then_pods(kcm: Cluster) -> None:
 
 def test_foreground_waits_for_dependents(kcm: Cluster) -> None:
     rs = chain(kcm)
-    kcm.client.delete("deployments", "web", namespace="default", propagation_policy="Foreground")
-    d = get(kcm, "deployments", "web")
-    assert d is not None and d["metadata"]["finalizers"] == ["foregroundDeletion"]
+    d = kcm.client.delete("deployments", "web", namespace="default",
+                          propagation_policy="Foreground")
+    assert d["metadata"]["finalizers"] == ["foregroundDeletion"]
+    assert "deletionTimestamp" in d["metadata"]
     kcm.advance(1)
     assert get(kcm, "deployments", "web") is None
     assert get(kcm, "replicasets", rs) is None
