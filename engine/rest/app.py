@@ -18,6 +18,7 @@ from engine.api import errors
 from engine.rest import auth, discovery, media, openapi, router, version
 from engine.rest import openapi_v2 as openapi_v2_module
 from engine.rest.bodies import MAX_BODY_BYTES
+from engine.rest.context import STREAMING
 from engine.rest.respond import json_body, status_error
 
 if TYPE_CHECKING:
@@ -31,11 +32,14 @@ SERVER_KEY = "k9py.server"
 async def error_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
         return await handler(request)
-    except errors.StatusError as err:
-        return status_error(err)
     except web.HTTPException:
         raise
     except Exception as err:  # noqa: BLE001 - any bug becomes a 500, the server lives on
+        if request.get(STREAMING):  # mid-stream: all we can do is end the stream
+            log.warning("stream %s ended by %r", request.path, err)
+            raise
+        if isinstance(err, errors.StatusError):
+            return status_error(err)
         log.exception("request %s %s failed", request.method, request.path)
         return status_error(errors.internal_error(err))
 

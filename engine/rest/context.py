@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from engine.rest.app import RestServer
 
 TRUE = ("true", "1")
+# Set on a request once its streamed reply has started: errors after that
+# can only end the stream, not become a Status reply.
+STREAMING = "k9py.streaming"
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from engine.api import errors
-from engine.rest.context import Ctx
+from engine.rest.context import STREAMING, Ctx
 from engine.rest.logs import LogOptions, NoLogs
 
 Obj = dict[str, Any]
@@ -70,6 +70,7 @@ async def serve(ctx: Ctx) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/plain"})
     response.enable_chunked_encoding()
     await response.prepare(ctx.request)
+    ctx.request[STREAMING] = True
     sent = 0
     with contextlib.suppress(ConnectionResetError):
         async for line in _chain(first, lines):

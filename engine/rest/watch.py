@@ -21,11 +21,14 @@ from aiohttp import web
 
 from engine.api import errors
 from engine.rest import media, tables
-from engine.rest.context import Ctx
+from engine.rest.context import STREAMING, Ctx
 
 Obj = dict[str, Any]
 # kube-apiserver's --min-request-timeout (1800 s) is the default watch length.
 DEFAULT_TIMEOUT = 1800.0
+# A watcher this far behind is closed, as the cacher drops unresponsive
+# watchers; the client lists and watches again.
+MAX_PENDING = 10_000
 
 
 def _field_selector(ctx: Ctx) -> str | None:
@@ -102,6 +105,7 @@ async def serve(ctx: Ctx) -> web.StreamResponse:
                                            "Cache-Control": "no-cache, private"})
     response.enable_chunked_encoding()
     await response.prepare(ctx.request)
+    ctx.request[STREAMING] = True
     if watch is None:
         await response.write(encoder.frame("ERROR", error.status()))
         return response
@@ -125,3 +129,5 @@ async def _pump(watch: Any, encoder: _Encoder, response: web.StreamResponse) -> 
         frames = [encoder.frame(event.type, event.object)]
         frames.extend(encoder.frame(e.type, e.object) for e in watch.drain())
         await response.write(b"".join(frames))
+        if watch.pending > MAX_PENDING:
+            return
