@@ -75,6 +75,7 @@ class K9pyApp(App):
         self._theme_sources: dict[str, Any] = {}
         self._hints_key: Any = None
         self.internal_errors: list[Exception] = []
+        self._hints_dirty = True
 
     # -- properties ------------------------------------------------------------------------
     @property
@@ -103,6 +104,7 @@ class K9pyApp(App):
     def on_mount(self) -> None:
         self._load_themes()
         self.set_keymap(self.config.keys)
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self.set_interval(PUMP_INTERVAL, self._pump)
         self.set_interval(self.config.refresh_rate, self._tick)
         self._watch_theme_files()
@@ -186,8 +188,13 @@ class K9pyApp(App):
             self.top.display = False
         self.stack.append(view)
         self.query_one("#content").mount(view)
-        self.call_after_refresh(view.focus_main)
+        self.call_after_refresh(self._focus_view, view)
         self._update_chrome()
+
+    def _focus_view(self, view: View) -> None:
+        """Focus a new view, unless the user already moved on (typing at the prompt)."""
+        if view is self.top and not self.query_one(Prompt).display:
+            view.focus_main()
 
     def pop_view(self) -> None:
         if len(self.stack) <= 1:
@@ -217,8 +224,7 @@ class K9pyApp(App):
 
     def _update_chrome(self) -> None:
         self.query_one(Crumbs).set_crumbs([v.crumb for v in self.stack])
-        self._hints_key = None
-        self._update_hints()
+        self._hints_dirty = True
 
     # -- the ticker ----------------------------------------------------------------------------
     def _pump(self) -> None:
@@ -230,7 +236,8 @@ class K9pyApp(App):
                 log.exception("view update failed")
                 self.flash(f"view update failed: {error_text(err)}", "error")
         self._pump_nodes()
-        self._update_hints()
+        if self._hints_dirty:
+            self._update_hints()
 
     def _tick(self) -> None:
         if self.top is not None:
@@ -259,20 +266,33 @@ class K9pyApp(App):
                           nodes=nodes, readonly=self.readonly)
         self.query_one(Header).set_info(info)
 
-    def _update_hints(self) -> None:
-        top = self.top
-        if top is None:
-            return
+    def _bindings_changed(self, _screen: Any = None) -> None:
+        self._hints_dirty = True
+
+    def binding_hints(self, everything: bool = False) -> list[tuple[str, str]]:
+        """The focused view's keys, its own first (what the header and help show)."""
         try:
             bindings = self.screen.active_bindings
         except Exception:
-            return
-        keys = []
-        for active in bindings.values():
+            return []
+        ranked, seen = [], set()
+        for order, active in enumerate(bindings.values()):
             b = active.binding
-            if not b.show or not active.enabled or active.node is self:
+            if not active.enabled or active.node is self or not (b.show or everything):
                 continue
-            keys.append((self.get_key_display(b), b.description))
+            rank = hint_rank(active.node, b)
+            if rank is None or (b.action, b.description) in seen:
+                continue
+            seen.add((b.action, b.description))
+            ranked.append((rank, order, self.get_key_display(b), b.description))
+        return [(key, desc) for _r, _o, key, desc in sorted(ranked)]
+
+    def _update_hints(self) -> None:
+        self._hints_dirty = False
+        top = self.top
+        if top is None:
+            return
+        keys = self.binding_hints()
         numbered = []
         if getattr(top, "kind", None) is not None and top.check_action("namespace", (0,)):
             numbered = [("0", "all")] + [(str(i + 1), ns) for i, ns in
@@ -353,7 +373,7 @@ class K9pyApp(App):
         if special == "quit":
             self.exit()
         elif special == "help":
-            self.push_view(HelpView(self.screen.active_bindings))
+            self.push_view(HelpView(self.binding_hints(everything=True)))
         elif special == "aliases":
             self.push_view(AliasesView(self.catalog))
         elif special == "pulses":
@@ -439,7 +459,7 @@ class K9pyApp(App):
 
         if self.top is not None and self.top.crumb == "help":
             return
-        self.push_view(HelpView(self.screen.active_bindings))
+        self.push_view(HelpView(self.binding_hints(everything=True)))
 
     def action_aliases(self) -> None:
         from k9py.views.help import AliasesView
@@ -529,6 +549,18 @@ class K9pyApp(App):
         self._return_code = 1
         self.exit(return_code=1, message=f"k9py stopped on an internal error: "
                   f"{error_text(error)} (details in {path})")
+
+
+def hint_rank(node: Any, binding: Binding) -> int | None:
+    """The header lists a view's own keys first (the most specific class first),
+    then the common ones, then the table's; Textual's own scrolling keys not at all."""
+    for depth, cls in enumerate(type(node).__mro__):
+        if any(isinstance(b, Binding) and b.action == binding.action
+               for b in cls.__dict__.get("BINDINGS", ())):
+            if not cls.__module__.startswith("k9py"):
+                return None
+            return depth + (100 if not isinstance(node, View) else 0)
+    return 1000
 
 
 def write_crash_log(error: BaseException) -> str:

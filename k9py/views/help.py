@@ -33,24 +33,29 @@ class HelpView(View):
 
     crumb = "help"
 
-    def __init__(self, bindings: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(self, bindings: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.bindings = bindings
-        self.scroller = VerticalScroll(Static(self._render(), id="help-body"))
+        self.scroller = VerticalScroll(Static(self._help_table(), id="help-body"))
 
-    def _render(self) -> Table:
-        table = Table.grid(padding=(0, 3))
+    def _help_table(self) -> Table:
+        """k9s's layout: RESOURCE, GENERAL and NAVIGATION side by side."""
+        outer = Table.grid(padding=(0, 4))
+        sections = (("RESOURCE", self.bindings), ("GENERAL", GENERAL),
+                    ("NAVIGATION", NAVIGATION))
+        for _ in sections:
+            outer.add_column(vertical="top")
+        outer.add_row(*(self._section(title, rows) for title, rows in sections))
+        return outer
+
+    @staticmethod
+    def _section(title: str, rows: list[tuple[str, str]]) -> Table:
+        table = Table.grid(padding=(0, 1))
         table.add_column()
         table.add_column()
-        resource = [(self.app.get_key_display(a.binding), a.binding.description)
-                    for a in self.bindings.values()
-                    if a.enabled and a.binding.description and a.node is not self.app]
-        for title, rows in (("RESOURCE", resource), ("GENERAL", GENERAL),
-                            ("NAVIGATION", NAVIGATION)):
-            table.add_row(Text(title, style="bold underline"), "")
-            for key, desc in rows:
-                table.add_row(Text(f"<{key}>", style="bold"), desc)
-            table.add_row("", "")
+        table.add_row(Text(title, style="bold underline"), "")
+        for key, desc in rows:
+            table.add_row(Text(f"<{key}>", style="bold"), desc)
         return table
 
     def compose(self):  # noqa: ANN201

@@ -93,11 +93,11 @@ class NodeView(ResourceView):
                       field_selector=f"spec.nodeName={name}", context=f"node={name}")
         self.k9.push_view(view_for(scope))
 
-    def _nodes(self) -> list[str]:
+    def _selected_nodes(self) -> list[str]:
         return [self.object_name(r)[0] for r in self.selected_rows()]
 
     def action_cordon(self, on: bool) -> None:
-        for node in self._nodes():
+        for node in self._selected_nodes():
             self.k9.cluster_call(ops.cordon, self.k9.client, node, on,
                                  ok=f"node/{node} {'cordoned' if on else 'uncordoned'}")
         self.table.action_clear_marks()
@@ -105,7 +105,7 @@ class NodeView(ResourceView):
     def action_drain(self) -> None:
         from k9py.dialogs.nodes import DrainDialog
 
-        nodes = self._nodes()
+        nodes = self._selected_nodes()
         if not nodes:
             return
         node, client = nodes[0], self.k9.client

@@ -162,7 +162,7 @@ class ResourceView(View):
         if where:
             title += f"([b]{escape(where)}[/b])"
         count = len(self.model)
-        title += f"[{count}]" if self.model.synced else "[Synchronizing…]"
+        title += f"\\[{count}]" if self.model.synced else "\\[Synchronizing…]"
         if self.filter.text:
             title += f" </{escape(self.filter.text)}>"
         if self.faults_only:

@@ -44,6 +44,7 @@ class Prompt(Input):
         super().__init__(**kwargs)
         self.mode = "command"
         self._candidates: list[str] = []
+        self.can_focus = False  # hidden: never the target of keys (or of auto-focus)
 
     def open(self, mode: str, value: str = "", candidates: list[str] | None = None) -> None:
         self.mode = mode
@@ -53,12 +54,14 @@ class Prompt(Input):
         self.set_class(mode == "filter", "-filter")
         self.border_title = ":" if mode == "command" else "/"
         self.display = True
+        self.can_focus = True
         self.value = value
         self.cursor_position = len(value)
-        self.focus()
+        self.screen.set_focus(self)  # now, so keys typed right after ':' land here
 
     def close(self) -> None:
         self.display = False
+        self.can_focus = False
         self.value = ""
 
     def completions(self) -> list[str]:
