@@ -444,6 +444,59 @@ CREATE_CASES: list[tuple[str, tuple, Mut, list[str]]] = [
         "metadata": {"name": "e.1", "namespace": "default"},
         "involvedObject": {"kind": "Pod", "name": "web", "namespace": "other"}}), lambda o: 0,
      ['involvedObject.namespace: Invalid value: "other": does not match event.namespace']),
+    ("limitrange-min-above-max", ("limitranges", "", lambda: {
+        "metadata": {"name": "lr", "namespace": "default"},
+        "spec": {"limits": [{"type": "Container", "min": {"cpu": "2"}, "max": {"cpu": "1"}}]}}),
+     lambda o: 0,
+     ["spec.limits[0].min[cpu]: Invalid value: 2: min value 2 is greater than max value 1"]),
+    ("limitrange-pod-default", ("limitranges", "", lambda: {
+        "metadata": {"name": "lr", "namespace": "default"},
+        "spec": {"limits": [{"type": "Pod", "default": {"cpu": "1"}}]}}), lambda o: 0,
+     ["spec.limits[0].default: Forbidden: may not be specified when `type` is 'Pod'"]),
+    ("resourcequota-resource-name", ("resourcequotas", "", lambda: {
+        "metadata": {"name": "q", "namespace": "default"}, "spec": {"hard": {"foo": "1"}}}),
+     lambda o: 0,
+     ['spec.hard[foo]: Invalid value: "foo": must be a standard resource type or fully '
+      "qualified",
+      'spec.hard[foo]: Invalid value: "foo": must be a standard resource for quota']),
+    ("resourcequota-conflicting-scopes", ("resourcequotas", "", lambda: {
+        "metadata": {"name": "q", "namespace": "default"},
+        "spec": {"hard": {"pods": "10"}, "scopes": ["BestEffort", "NotBestEffort"]}}),
+     lambda o: 0,
+     ['spec.scopes: Invalid value: []string{"BestEffort", "NotBestEffort"}: conflicting '
+      "scopes"]),
+    ("endpoints-addresses-required", ("endpoints", "", lambda: {
+        "metadata": {"name": "web", "namespace": "default"},
+        "subsets": [{"ports": [{"port": 80, "protocol": "TCP"}]}]}), lambda o: 0,
+     ["subsets[0]: Required value: must specify `addresses` or `notReadyAddresses`"]),
+    ("endpoints-loopback", ("endpoints", "", lambda: {
+        "metadata": {"name": "web", "namespace": "default"},
+        "subsets": [{"addresses": [{"ip": "127.0.0.1"}]}]}), lambda o: 0,
+     ['subsets[0].addresses[0].ip: Invalid value: "127.0.0.1": may not be in the loopback '
+      "range (127.0.0.0/8, ::1/128)"]),
+    ("rc-selector-mismatch", ("replicationcontrollers", "", lambda: {
+        "metadata": {"name": "rc", "namespace": "default"},
+        "spec": {"replicas": 1, "selector": {"app": "other"}, "template": b.template()}}),
+     lambda o: 0,
+     ['spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: '
+      "`selector` does not match template `labels`"]),
+    ("podtemplate-image", ("podtemplates", "", lambda: {
+        "metadata": {"name": "pt", "namespace": "default"}, "template": b.template()}),
+     lambda o: o["template"]["spec"]["containers"][0].pop("image"),
+     ["template.spec.containers[0].image: Required value"]),
+    ("serviceaccount-name", ("serviceaccounts", "", lambda: {
+        "metadata": {"name": "Robot", "namespace": "default"}}), lambda o: 0,
+     [f'metadata.name: Invalid value: "Robot": {DNS_SUBDOMAIN}']),
+    ("cronjob-manual-selector", ("cronjobs", "batch", b.cron_job),
+     lambda o: o["spec"]["jobTemplate"]["spec"].update(manualSelector=True),
+     ['spec.jobTemplate.spec.manualSelector: Unsupported value: true: supported values: "nil",'
+      ' "false"']),
+    ("job-selector-not-generated", ("jobs", "batch", b.job),
+     lambda o: (o["spec"].update(selector={"matchLabels": {"app": "web"}}),
+                o["spec"]["template"]["metadata"]["labels"].update(app="web")),
+     ['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":'
+      '"web"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not '
+      "auto-generated"]),
 ]
 
 
@@ -552,6 +605,20 @@ def test_update_messages(kind: tuple, mutate: Mut, expected: list[str]) -> None:
     new = copy.deepcopy(old)
     mutate(new)
     assert [str(e) for e in validate_object_update(_info(plural, group), new, old)] == expected
+
+
+def test_job_template_is_immutable() -> None:
+    old = b.job()
+    new = copy.deepcopy(old)
+    new["spec"]["template"]["spec"]["containers"][0]["image"] = "busybox"
+    (err,) = validate_object_update(_info("jobs", "batch"), new, old)
+    assert str(err).startswith("spec.template: Invalid value: ")
+    assert str(err).endswith(": field is immutable")
+    suspended = copy.deepcopy(old)
+    suspended["spec"]["suspend"] = True
+    moved = copy.deepcopy(suspended)
+    moved["spec"]["template"]["spec"]["nodeSelector"] = {"zone": "a"}
+    assert validate_object_update(_info("jobs", "batch"), moved, suspended) == []
 
 
 def test_pod_update_message_first_line_and_diff() -> None:
