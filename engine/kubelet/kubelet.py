@@ -54,6 +54,7 @@ class Kubelet:
         self.node, created = registration.register(self)
         self.node_event("NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
         if created:
+            self.status.last_report = self.clock.monotonic()  # created with its status
             for event in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure",
                           "NodeHasSufficientPID"):
                 self.node_event(event, f"Node {self.name} status is now: {event}")

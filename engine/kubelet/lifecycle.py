@@ -370,8 +370,22 @@ class PodWorker:
             probes = self.probes.pop(track.name, None)
             if probes is not None:
                 probes.stop()
-        self.changed()
+        if not self._ends_pod():
+            self.changed()  # the pod's last exit is reported with the sandbox torn down
         self.sync_after(0.0 if self.terminating else PLEG_RELIST)
+
+    def _ends_pod(self) -> bool:
+        """Whether no regular container runs or will restart any more."""
+        if self.terminating:
+            return False
+        policy = self.spec.get("restartPolicy") or "Always"
+        for track in self._tracks(init=False):
+            current = self.runtime.latest(self.uid, track.name)
+            if current is None or current.running or track.restart_anyway:
+                return False
+            if _should_restart(policy, current.exit_code):
+                return False
+        return True
 
     def kill_for_probe(self, track: Track, container: Container, probe: str,
                        grace: int | None) -> None:
