@@ -16,8 +16,12 @@ lists) are taken as upstream takes them, directives and all, minus their nulls:
 decoding into Go types drops those anyway, and the directives are left for the
 decoder to report under ``fieldValidation=Strict``. Deliberate differences from
 upstream: ``$patch: replace`` on an absent map yields the map (upstream drops
-it), and every malformed patch is a 400 naming the field (see ``smp_errors``),
-including a value whose JSON type contradicts the schema.
+it), an empty ``$setElementOrder`` list over an empty list is accepted (upstream
+fails with "no elements in any of the given slices"), and every malformed patch
+is a 400 naming the field (see ``smp_errors``), including a value whose JSON
+type contradicts the schema. Where upstream iterates a Go map (the order of a
+list addition and a ``$deleteFromPrimitiveList`` of the same value), deletions
+go last. Checked against ``kubectl patch --local``, which runs this same code.
 """
 
 from __future__ import annotations
@@ -183,7 +187,7 @@ def _ordered_list(original: dict[str, Any], patch: dict[str, Any], key: str, ord
     if not found_patch:
         merged = current or []
     elif not found_original:
-        merged = smp_lists.remove_directives(wanted)[0]
+        merged = smp_lists.remove_directives(_raw(wanted, opts))[0]
     elif info.strategy == MERGE:
         merged = smp_lists.merge_slice(current or [], wanted or [], elem, info.merge_key,
                                        opts, merge_map)
