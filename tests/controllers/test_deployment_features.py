@@ -152,3 +152,43 @@ def test_available_condition_follows_min_availability(kcm: Cluster) -> None:
     assert (avail["status"], avail["reason"], avail["message"]) == (
         "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
     assert d["status"]["observedGeneration"] == 1
+
+
+def test_hash_collision_bumps_collision_count(kcm: Cluster) -> None:
+    from engine.controllers.deployment.hash import compute_hash
+
+    body = deployment("web", 1)
+    probe = kcm.client.create("deployments", {**body, "metadata": {"name": "probe"}},
+                              namespace="default")
+    taken = f"web-{compute_hash(probe['spec']['template'], None)}"
+    kcm.client.delete("deployments", "probe", namespace="default")
+    squatter = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": {"name": taken, "namespace": "default"},
+                "spec": {"replicas": 0, "selector": {"matchLabels": {"squat": "yes"}},
+                         "template": {"metadata": {"labels": {"squat": "yes"}},
+                                      "spec": {"containers": [{"name": "c", "image": "x"}]}}}}
+    kcm.client.create("replicasets", squatter)
+    kcm.advance(1)
+    kcm.client.create("deployments", body, namespace="default")
+    kcm.advance(2)
+    d = get(kcm, "deployments", "web")
+    assert d["status"]["collisionCount"] == 1
+    expected = f"web-{compute_hash(d['spec']['template'], 1)}"
+    assert set(rs_sizes(kcm)) == {taken, expected}
+    assert rs_sizes(kcm)[expected] == 1
+
+
+def test_replica_failure_is_reported(kcm: Cluster) -> None:
+    quota = {"apiVersion": "v1", "kind": "ResourceQuota",
+             "metadata": {"name": "pods", "namespace": "default"}, "spec": {"hard": {"pods": "2"}}}
+    kcm.client.create("resourcequotas", quota)
+    kcm.advance(1)
+    create(kcm, 4)
+    kcm.advance(3)
+    failed = events(kcm, reason="FailedCreate")
+    assert failed and failed[0]["message"].startswith("Error creating: ")
+    (rs,) = kcm.client.list("replicasets", "default")["items"]
+    cond = next(c for c in rs["status"]["conditions"] if c["type"] == "ReplicaFailure")
+    assert (cond["status"], cond["reason"]) == ("True", "FailedCreate")
+    d = get(kcm, "deployments", "web")
+    assert any(c["type"] == "ReplicaFailure" for c in d["status"]["conditions"])
