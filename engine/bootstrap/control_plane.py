@@ -116,7 +116,8 @@ def coredns_pod(node: NodeSpec, suffix: str) -> Obj:
             "nodeName": node.name,
             "priorityClassName": "system-cluster-critical", "serviceAccountName": "coredns",
             "containers": [{
-                "name": "coredns", "image": COREDNS_IMAGE, "args": ["-conf", "/etc/coredns/Corefile"],
+                "name": "coredns", "image": COREDNS_IMAGE,
+                "args": ["-conf", "/etc/coredns/Corefile"],
                 "ports": [{"name": "dns", "containerPort": 53, "protocol": "UDP"},
                           {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
                           {"name": "metrics", "containerPort": 9153, "protocol": "TCP"}],

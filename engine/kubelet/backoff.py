@@ -53,7 +53,7 @@ class Backoff:
         return now - event_time < entry.backoff
 
     def in_backoff_since_update(self, key: str, now: float) -> bool:
-        """``IsInBackOffSinceUpdate``: still waiting out the back-off counted from the last failure."""
+        """``IsInBackOffSinceUpdate``: waiting out the back-off counted from the last failure."""
         entry = self._items.get(key)
         if entry is None or self._expired(now, entry):
             return False

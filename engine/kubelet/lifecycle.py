@@ -61,6 +61,7 @@ class PodWorker:
         self.terminating = False
         self.frozen = False  # a finished pod found without runtime state: left as it is
         self.phase_override = ""
+        self.rejected = False
         self.pod_reason = self.pod_message = ""
         self.sandbox_ready = False
         self.sandbox_reported = False

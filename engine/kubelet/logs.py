@@ -193,7 +193,8 @@ def banner(family: str, tag: str, at: float) -> list[str]:
     if family == "coredns":
         return [".:53", "[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490"
                 "481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f5259"
-                "4972691cd6ff41be96639138a43908", "CoreDNS-1.11.3", "linux/amd64, go1.21.11, a6338e9"]
+                "4972691cd6ff41be96639138a43908", "CoreDNS-1.11.3",
+                "linux/amd64, go1.21.11, a6338e9"]
     return []
 
 

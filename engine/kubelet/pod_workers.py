@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.kubelet import config, images, mirror
+from engine.kubelet import admission, config, images, mirror
 from engine.kubelet.behaviour import behaviour_for
 from engine.kubelet.lifecycle import PodWorker, _epoch
 
@@ -46,11 +46,32 @@ class PodWorkers:
         if worker is not None:
             worker.update(pod)
             return
-        worker = self.workers[pod["metadata"]["uid"]] = PodWorker(self.kubelet, pod)
+        worker = PodWorker(self.kubelet, pod)
         mirror.ensure_owner(self.kubelet, pod)
-        if _has_history(pod) and not self.runtime.containers.get(worker.uid):
-            self._take_over(worker)
+        if _has_history(pod):
+            if not self.runtime.containers.get(worker.uid):
+                self._take_over(worker)
+        elif self._reject(worker):
+            return
+        self.workers[worker.uid] = worker
         worker.start()
+
+    def _reject(self, worker: PodWorker) -> bool:
+        """``canAdmitPod``: a new pod that does not fit is Failed, never started."""
+        if worker.pod["metadata"].get("deletionTimestamp"):
+            return False
+        active = [w.pod for w in self.workers.values() if not w.terminal]
+        verdict = admission.check(self.kubelet, worker.pod, active)
+        if verdict is None:
+            return False
+        reason, message = verdict
+        worker.event("Warning", reason, message)
+        worker.phase_override = "Failed"
+        worker.pod_reason, worker.pod_message = reason, message
+        worker.terminal = worker.rejected = True
+        self.workers[worker.uid] = worker
+        worker.changed()
+        return True
 
     def remove(self, pod: Obj) -> None:
         worker = self.workers.pop(pod["metadata"]["uid"], None)

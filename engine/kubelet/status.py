@@ -30,6 +30,8 @@ def generate(worker: PodWorker) -> Obj:
     pod = worker.pod
     spec = pod["spec"]
     old = pod.get("status") or {}
+    if worker.rejected:
+        return _rejected(worker, old)
     has_init = bool(spec.get("initContainers"))
     init = [container_status(worker, c, True, has_init) for c in spec.get("initContainers") or ()]
     regular = [container_status(worker, c, False, has_init) for c in spec["containers"]]
@@ -49,6 +51,16 @@ def generate(worker: PodWorker) -> Obj:
         status["qosClass"] = old["qosClass"]
     if worker.pod_reason:
         status["reason"], status["message"] = worker.pod_reason, worker.pod_message
+    return status
+
+
+def _rejected(worker: PodWorker, old: Obj) -> Obj:
+    """``rejectPod``: only the phase, reason and message (and what others set)."""
+    status: Obj = {"phase": "Failed", "reason": worker.pod_reason, "message": worker.pod_message}
+    if old.get("conditions"):
+        status["conditions"] = old["conditions"]
+    if old.get("qosClass"):
+        status["qosClass"] = old["qosClass"]
     return status
 
 

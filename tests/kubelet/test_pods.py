@@ -168,3 +168,18 @@ def test_stopped_kubelet_leaves_pods_as_they_were(cluster: Cluster) -> None:
     cluster.advance(5)
     status = container(get(cluster, "web"))
     assert status["containerID"] == before and status["restartCount"] == 0
+
+
+def test_pod_that_does_not_fit_is_rejected(cluster: Cluster) -> None:
+    big = {**NGINX, "resources": {"requests": {"cpu": "5"}}}
+    create(cluster, bound_pod("big", [big]))
+    cluster.advance(2)
+    pod = get(cluster, "big")
+    message = ("Pod was rejected: Node didn't have enough resource: cpu, requested: 5000, "
+               "used: 0, capacity: 4000")
+    assert (pod["status"]["phase"], pod["status"]["reason"], pod["status"]["message"]) == (
+        "Failed", "OutOfcpu", message)
+    assert ("Warning", "OutOfcpu", message) in events(cluster, "big")
+    create(cluster, bound_pod("picky", [NGINX], nodeSelector={"disk": "ssd"}))
+    cluster.advance(2)
+    assert get(cluster, "picky")["status"]["reason"] == "NodeAffinity"

@@ -65,8 +65,8 @@ def test_http_liveness_on_a_path_nginx_does_not_serve(cluster: Cluster) -> None:
     create(cluster, bound_pod("web", [spec]))
     cluster.advance(40)
     seen = events(cluster, "web")
-    assert ("Warning", "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 404") \
-        in seen
+    assert ("Warning", "Unhealthy",
+            "Liveness probe failed: HTTP probe failed with statuscode: 404") in seen
     status = container(get(cluster, "web"))
     assert status["restartCount"] == 1
     assert status["lastState"]["terminated"]["reason"] == "Completed"  # nginx exits 0 on SIGTERM

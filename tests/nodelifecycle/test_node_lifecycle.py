@@ -154,3 +154,21 @@ def test_taint_helpers() -> None:
     tainted = with_no_execute([keep], "node.kubernetes.io/not-ready", "2025-01-01T00:00:00Z")
     assert tainted[-1]["timeAdded"] == "2025-01-01T00:00:00Z"
     assert with_no_execute(tainted, None, "") == [keep]
+
+
+def test_removed_node_pods_are_garbage_collected() -> None:
+    from engine.controllers.nodelifecycle.podgc import run_pod_gc_controller
+
+    config = ClusterConfig(virtual=True, fsync=False,
+                           components=[run_kubelets, run_pod_gc_controller])
+    with Cluster(config) as cluster:
+        cluster.advance(1)
+        name = cluster.call(cluster.kubelets.add_node)
+        create(cluster, bound_pod("web", [NGINX], node=name))
+        cluster.advance(10)
+        cluster.call(cluster.kubelets.remove_node, name)
+        cluster.advance(30)
+        assert get(cluster, "web")
+        cluster.advance(40)
+        with pytest.raises(errors.StatusError):
+            get(cluster, "web")

@@ -126,7 +126,8 @@ class TaintEvictionController:
         pod = self.pods.indexer.get_by_key(key)
         if pod is None or pod["metadata"]["uid"] != uid:
             return
-        self.recorder.event(pod, "Normal", "TaintManagerEviction", f"Marking for deletion Pod {key}")
+        self.recorder.event(pod, "Normal", "TaintManagerEviction",
+                            f"Marking for deletion Pod {key}")
         self._add_disruption_condition(pod)
         ns, name = key.split("/", 1)
         for _ in range(RETRIES):

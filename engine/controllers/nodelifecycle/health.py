@@ -65,7 +65,8 @@ def unknown_conditions(node: Obj, now_stamp: str) -> list[Obj] | None:
     for kind in MONITORED:
         cond = by_type.get(kind)
         if cond is None:
-            conditions.append({"type": kind, "status": "Unknown", "reason": "NodeStatusNeverUpdated",
+            conditions.append({"type": kind, "status": "Unknown",
+                               "reason": "NodeStatusNeverUpdated",
                                "message": "Kubelet never posted node status.",
                                "lastHeartbeatTime": created, "lastTransitionTime": now_stamp})
             changed = True
