@@ -363,6 +363,23 @@ class PodWorker:
         if not track.init:
             self.initialized = True
 
+    def resume_from_runtime(self) -> None:
+        """A restarted kubelet finds this pod's containers in the runtime: running
+        ones count as started (they began before the kubelet; prober manager), and
+        ready unless a readiness probe must say so again."""
+        if self.uid in self.runtime.sandboxes:
+            self.sandbox_ready = self.sandbox_reported = True
+        for track in self.tracks.values():
+            current = self.runtime.latest(self.uid, track.name)
+            if current is None:
+                continue
+            if not track.init:
+                self.initialized = True
+            if current.running:
+                track.started = True
+                track.ready = not track.spec.get("readinessProbe")
+                self.container_started_adopted(track, current)
+
     def container_exited(self, container: Container) -> None:
         """The runtime says a container ended (the PLEG's ContainerDied)."""
         track = self.tracks.get(container.name)

@@ -49,7 +49,9 @@ class PodWorkers:
         worker = PodWorker(self.kubelet, pod)
         mirror.ensure_owner(self.kubelet, pod)
         if _has_history(pod):
-            if not self.runtime.containers.get(worker.uid):
+            if self.runtime.containers.get(worker.uid):
+                worker.resume_from_runtime()
+            else:
                 self._take_over(worker)
         elif self._reject(worker):
             return

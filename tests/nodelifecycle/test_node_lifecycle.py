@@ -101,6 +101,10 @@ def test_toleration_seconds_and_forever(cluster: Cluster) -> None:
     assert get(cluster, "short")["metadata"]["deletionTimestamp"]
     cluster.advance(600)
     assert "deletionTimestamp" not in get(cluster, "forever")["metadata"]
+    assert condition(get(cluster, "forever"), "Ready")["status"] == "False"
+    cluster.call(cluster.kubelets.start, WORKER)
+    cluster.advance(5)
+    assert condition(get(cluster, "forever"), "Ready")["status"] == "True"
 
 
 def test_cordon_taints_the_node_unschedulable(cluster: Cluster) -> None:
