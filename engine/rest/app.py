@@ -18,14 +18,13 @@ from engine.api import errors
 from engine.rest import auth, discovery, media, openapi, router, version
 from engine.rest import openapi_v2 as openapi_v2_module
 from engine.rest.bodies import MAX_BODY_BYTES
-from engine.rest.context import STREAMING
+from engine.rest.context import SERVER_KEY, STREAMING, USER
 from engine.rest.respond import json_body, status_error
 
 if TYPE_CHECKING:
     from engine.rest.server import RestServer
 
 log = logging.getLogger(__name__)
-SERVER_KEY = "k9py.server"
 
 
 @web.middleware
@@ -51,13 +50,13 @@ def _public(path: str) -> bool:
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     if _public(request.path):
-        request["user"] = auth.ANONYMOUS
+        request[USER] = auth.ANONYMOUS
         return await handler(request)
     server: RestServer = request.app[SERVER_KEY]
     user = server.tokens.user_for(request.headers.get("Authorization"))
     if user is None:
         raise auth.unauthorized()
-    request["user"] = user
+    request[USER] = user
     return await handler(request)
 
 

@@ -20,12 +20,14 @@ from engine.rest import media
 from engine.rest.paths import RequestInfo
 
 if TYPE_CHECKING:
-    from engine.rest.app import RestServer
+    from engine.rest.server import RestServer
 
 TRUE = ("true", "1")
 # Set on a request once its streamed reply has started: errors after that
 # can only end the stream, not become a Status reply.
-STREAMING = "k9py.streaming"
+STREAMING = web.RequestKey("k9py.streaming", bool)
+USER = web.RequestKey("k9py.user", UserInfo)
+SERVER_KEY: web.AppKey[Any] = web.AppKey("k9py.server")
 
 
 @dataclass

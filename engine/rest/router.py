@@ -24,7 +24,7 @@ from engine.rest import (
     subresources,
     watch,
 )
-from engine.rest.context import Ctx
+from engine.rest.context import SERVER_KEY, USER, Ctx
 from engine.rest.extras import EXTRA_BY_PLURAL
 from engine.rest.respond import json_body
 
@@ -92,7 +92,7 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     info = lookup(ri)
     watching = request.query.get("watch", "").lower() in ("true", "1")
     verb = verb_for(request.method, ri, watching)
-    user = request["user"]
+    user = request[USER]
     if not auth.authorize(user, verb, info.group, info.plural, ri.namespace, ri.name,
                           ri.subresource):
         raise auth.forbidden(user, verb, info.group, info.plural, ri.namespace, ri.name,
@@ -103,7 +103,7 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
                                  "only the following media types are accepted: "
                                  "application/json, application/yaml, "
                                  "application/vnd.kubernetes.protobuf")
-    ctx = Ctx(request, request.app["k9py.server"], info, ri, user, verb, accept)
+    ctx = Ctx(request, request.app[SERVER_KEY], info, ri, user, verb, accept)
     return await route(ctx)
 
 
