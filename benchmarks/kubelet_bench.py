@@ -44,15 +44,17 @@ def main() -> None:
         t1 = time.perf_counter()
         print(f"{args.nodes} nodes registered in {t1 - t0:.2f}s wall")
 
-        def create() -> None:
+        manager = cluster.kubelets
+
+        def create() -> int:
             for i in range(args.pods):
                 cluster.client._local.create("pods", pod(i, args.nodes))
+            return manager.statuses.writes
 
-        cluster.call(create)
+        writes0 = cluster.call(create)
         t2 = time.perf_counter()
+        cpu2 = _cpu()
         print(f"{args.pods} pods created in {t2 - t1:.2f}s wall")
-        manager = cluster.kubelets
-        writes0 = manager.statuses.writes
         virtual = 0.0
         while True:
             cluster.advance(1)
@@ -62,12 +64,18 @@ def main() -> None:
                 break
         t3 = time.perf_counter()
         print(f"{running} pods Running+Ready after {virtual:.0f}s virtual, "
-              f"{t3 - t2:.2f}s wall; {manager.statuses.writes - writes0} status writes")
+              f"{t3 - t2:.2f}s wall, {_cpu() - cpu2:.2f}s CPU; "
+              f"{manager.statuses.writes - writes0} status writes")
         if profiler is not None:
             cluster.call(profiler.disable)
             profiler.dump_stats(args.profile)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS {rss:.0f} MiB")
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _running(manager) -> int:  # noqa: ANN001

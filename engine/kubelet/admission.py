@@ -55,8 +55,9 @@ def _sum(containers: Any) -> dict[str, float]:
     return out
 
 
-def check(kubelet: Kubelet, pod: Obj, active: list[Obj]) -> tuple[str, str] | None:
-    """(reason, message) when ``pod`` must be rejected, else None."""
+def check(kubelet: Kubelet, pod: Obj, active: list[dict[str, float]]) -> tuple[str, str] | None:
+    """(reason, message) when ``pod`` must be rejected, else None; ``active`` holds
+    the requests of the pods the node runs."""
     node = kubelet.current_node() or {}
     labels = node.get("metadata", {}).get("labels") or {}
     for key, value in (pod["spec"].get("nodeSelector") or {}).items():
@@ -70,7 +71,7 @@ def check(kubelet: Kubelet, pod: Obj, active: list[Obj]) -> tuple[str, str] | No
     wanted = pod_requests(pod)
     used: dict[str, float] = {}
     for other in active:
-        for k, v in pod_requests(other).items():
+        for k, v in other.items():
             used[k] = used.get(k, 0) + v
     for name in CHECKED:
         limit = quantity(capacity[name], name == "cpu") or 0

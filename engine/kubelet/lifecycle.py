@@ -62,6 +62,7 @@ class PodWorker:
         self.frozen = False  # a finished pod found without runtime state: left as it is
         self.phase_override = ""
         self.rejected = False
+        self._requests: dict[str, float] | None = None
         self.pod_reason = self.pod_message = ""
         self.sandbox_ready = False
         self.sandbox_reported = False
@@ -94,6 +95,15 @@ class PodWorker:
     @property
     def spec(self) -> Obj:
         return self.pod["spec"]
+
+    @property
+    def requests(self) -> dict[str, float]:
+        """The pod's resource requests (for admission), computed once."""
+        if self._requests is None:
+            from engine.kubelet.admission import pod_requests
+
+            self._requests = pod_requests(self.pod)
+        return self._requests
 
     def lookup(self, kind: str, namespace: str, name: str) -> Obj | None:
         return self.kubelet.manager.lookup(kind, namespace, name)

@@ -62,7 +62,7 @@ class PodWorkers:
         """``canAdmitPod``: a new pod that does not fit is Failed, never started."""
         if worker.pod["metadata"].get("deletionTimestamp"):
             return False
-        active = [w.pod for w in self.workers.values() if not w.terminal]
+        active = [w.requests for w in self.workers.values() if not w.terminal]
         verdict = admission.check(self.kubelet, worker.pod, active)
         if verdict is None:
             return False
