@@ -183,3 +183,36 @@ def test_pod_that_does_not_fit_is_rejected(cluster: Cluster) -> None:
     create(cluster, bound_pod("picky", [NGINX], nodeSelector={"disk": "ssd"}))
     cluster.advance(2)
     assert get(cluster, "picky")["status"]["reason"] == "NodeAffinity"
+
+
+def test_active_deadline_fails_the_pod(cluster: Cluster) -> None:
+    create(cluster, bound_pod("deadline", [busybox("app", "sleep 3600")],
+                              activeDeadlineSeconds=30, restartPolicy="Never"))
+    cluster.advance(35)
+    pod = get(cluster, "deadline")
+    assert (pod["status"]["phase"], pod["status"]["reason"]) == ("Failed", "DeadlineExceeded")
+    assert ("Warning", "DeadlineExceeded",
+            "Pod was active on the node longer than the specified deadline") \
+        in events(cluster, "deadline")
+
+
+def test_changing_the_image_restarts_the_container(cluster: Cluster) -> None:
+    create(cluster, bound_pod("web", [NGINX]))
+    cluster.advance(5)
+    pod = get(cluster, "web")
+    pod["spec"]["containers"][0]["image"] = "nginx:1.16.1"
+    cluster.client.update("pods", pod)
+    cluster.advance(10)
+    status = container(get(cluster, "web"))
+    assert status["image"] == "docker.io/library/nginx:1.16.1"
+    assert status["restartCount"] == 1
+    assert ("Normal", "Killing", "Container nginx definition changed, will be restarted") \
+        in events(cluster, "web")
+
+
+def test_pulled_images_are_listed_in_node_status(cluster: Cluster) -> None:
+    create(cluster, bound_pod("web", [NGINX]))
+    cluster.advance(15)
+    node = cluster.client.get("nodes", WORKER)
+    names = [n for image in node["status"]["images"] for n in image["names"]]
+    assert "docker.io/library/nginx:1.14.2" in names
