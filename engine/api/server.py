@@ -374,15 +374,13 @@ class APIServer(DeletionMixin):
     def _apply(self, info: ResourceInfo, ns: str, name: str, body: Any, kv: Any, *,
                dry_run: bool, force: bool, field_manager: str | None, subresource: str,
                field_validation: str, warnings: list[str] | None) -> Obj:
-        """Server-side apply: merge the applied configuration by field ownership."""
-        if not field_manager:
-            raise errors.bad_request("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: "
-                                     "Required value: is required for apply patch")
+        """Server-side apply: merge the applied configuration by field ownership
+        (a missing field manager is refused by ``server_side_apply`` with 422)."""
         config = decode_request(info, body, field_validation, warnings)
         live = meta.decode(kv.value, kv.mod_revision) if kv is not None else None
-        merged = patch.server_side_apply(live, config, field_manager, force=force,
+        merged = patch.server_side_apply(live, config, field_manager or "", force=force,
                                          definition=strategy_for(info).definition,
-                                         now=self._now())
+                                         now=self._now(), subresource=subresource)
         if live is None:
             merged.get("metadata", {}).pop("resourceVersion", None)
             return self.create(info, merged, namespace=ns, dry_run=dry_run)

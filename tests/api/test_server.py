@@ -247,3 +247,49 @@ def test_continue_from_compacted_revision_is_410(api: APIServer) -> None:
     with pytest.raises(errors.StatusError) as err:
         api.list("pods", "default", limit=1, continue_=page["metadata"]["continue"])
     assert err.value.code == 410 and err.value.reason == "Expired"
+
+
+def test_patch_types_through_the_server(api: APIServer) -> None:
+    from engine.api import patch
+
+    api.create("deployments", deployment("nginx"), namespace="default")
+    smp = {"spec": {"template": {"spec": {"containers": [{"name": "nginx",
+                                                          "image": "nginx:1.16.1"}]}}}}
+    out = api.patch("deployments", "nginx", smp, patch.STRATEGIC_MERGE_PATCH, namespace="default")
+    containers = out["spec"]["template"]["spec"]["containers"]
+    assert [(c["name"], c["image"]) for c in containers] == [("nginx", "nginx:1.16.1")]
+    assert containers[0]["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
+    out = api.patch("deployments", "nginx", {"metadata": {"labels": {"tier": "web"}}},
+                    patch.MERGE_PATCH, namespace="default")
+    assert out["metadata"]["labels"] == {"app": "nginx", "tier": "web"}
+    out = api.patch("deployments", "nginx", [{"op": "replace", "path": "/spec/replicas",
+                                              "value": 5}], patch.JSON_PATCH,
+                    namespace="default")
+    assert out["spec"]["replicas"] == 5 and out["metadata"]["generation"] == 3
+
+
+def test_server_side_apply_conflict_then_force(api: APIServer) -> None:
+    from engine.api import patch
+
+    cfg = deployment("web")
+    api.patch("deployments", "web", cfg, patch.APPLY_PATCH, namespace="default",
+              field_manager="kubectl")
+    api.patch("deployments", "web", {"spec": {"replicas": 7}}, patch.MERGE_PATCH,
+              namespace="default", field_manager="k9py")
+    with pytest.raises(errors.StatusError) as err:
+        api.patch("deployments", "web", cfg, patch.APPLY_PATCH, namespace="default",
+                  field_manager="kubectl")
+    assert err.value.code == 409
+    assert str(err.value).startswith('Apply failed with 1 conflict: conflict with "k9py"')
+    out = api.patch("deployments", "web", cfg, patch.APPLY_PATCH, namespace="default",
+                    field_manager="kubectl", force=True)
+    assert out["spec"]["replicas"] == 2
+
+
+def test_apply_needs_a_field_manager(api: APIServer) -> None:
+    from engine.api import patch
+
+    with pytest.raises(errors.StatusError) as err:
+        api.patch("deployments", "web", deployment("web"), patch.APPLY_PATCH,
+                  namespace="default")
+    assert err.value.code == 422
