@@ -4,11 +4,14 @@ wording, default-class selection, and pod resource arithmetic on quantities."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.api import errors
 from engine.api.admission.base import Attributes
 from engine.api.validation.quantity import Quantity, QuantityError, parse_quantity_value
+
+if TYPE_CHECKING:
+    from engine.api.server import APIServer
 
 Obj = dict[str, Any]
 Resources = dict[str, Quantity]
@@ -66,6 +69,41 @@ class PerRequest:
             self._value = compute()
             self._attrs, self._key = attrs, key
         return self._value
+
+
+# Read through ``APIServer.lister`` caches (as upstream plugins read informers)
+# instead of listing the store per request. Off while the watch cache counts
+# lister watches in ``watch_count`` (tests/api/test_watch.py expects 0 after a
+# pod create); switch on once it does not.
+USE_LISTERS = False
+
+
+def _lister(api: APIServer) -> Any:
+    return getattr(api, "lister", None) if USE_LISTERS else None
+
+
+def list_objects(api: APIServer, resource: Any, namespace: str | None = None) -> list[Obj]:
+    """Objects of a resource (in ``namespace``, or all); with :data:`USE_LISTERS`,
+    from the API server's lister cache. Possibly shared objects: read only."""
+    lister = _lister(api)
+    if lister is not None:
+        return lister(resource).list(namespace)
+    return api.list(resource, namespace)["items"]
+
+
+def get_object(
+    api: APIServer, resource: Any, name: str, namespace: str | None = None
+) -> Obj | None:
+    """One object, or None when it does not exist."""
+    lister = _lister(api)
+    if lister is not None:
+        return lister(resource).get(name, namespace)
+    try:
+        return api.get(resource, name, namespace)
+    except errors.StatusError as err:
+        if err.code != 404:
+            raise
+    return None
 
 
 # -- quantities ------------------------------------------------------------------------

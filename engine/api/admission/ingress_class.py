@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.api.admission._util import newest_default
+from engine.api.admission._util import list_objects, newest_default
 from engine.api.admission.base import AdmissionPlugin, Attributes
 
 Obj = dict[str, Any]
@@ -35,7 +35,7 @@ class DefaultIngressClass(AdmissionPlugin):
         if CLASS_ANNOTATION in ((obj.get("metadata") or {}).get("annotations") or {}):
             return
         default = newest_default(
-            self.api.list("ingressclasses")["items"], (DEFAULT_CLASS_ANNOTATION,)
+            list_objects(self.api, "ingressclasses"), (DEFAULT_CLASS_ANNOTATION,)
         )
         if default is not None:
             spec["ingressClassName"] = default["metadata"]["name"]

@@ -19,6 +19,7 @@ from engine.api.admission._util import (
     Resources,
     aggregate,
     forbidden,
+    list_objects,
     milli_or_units,
     pod_aggregate,
     resource_list,
@@ -55,7 +56,7 @@ class LimitRanger(AdmissionPlugin):
         if attrs.old is not None and (attrs.old.get("metadata") or {}).get("deletionTimestamp"):
             return []
         return self._ranges.get(
-            attrs, attrs.namespace, lambda: self.api.list("limitranges", attrs.namespace)["items"]
+            attrs, attrs.namespace, lambda: list_objects(self.api, "limitranges", attrs.namespace)
         )
 
     def admit(self, attrs: Attributes, obj: Obj) -> None:

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.api import errors
-from engine.api.admission._util import forbidden
+from engine.api.admission._util import forbidden, get_object, list_objects
 from engine.api.admission.base import AdmissionPlugin, Attributes
 
 Obj = dict[str, Any]
@@ -66,18 +65,16 @@ class Priority(AdmissionPlugin):
         )
 
     def _class(self, name: str) -> Obj | None:
-        try:
-            return self.api.get("priorityclasses", name)
-        except errors.StatusError as err:
-            if err.code != 404:
-                raise
-        return system_priority_class(name) if name in SYSTEM_PRIORITY_CLASSES else None
+        found = get_object(self.api, "priorityclasses", name)
+        if found is None and name in SYSTEM_PRIORITY_CLASSES:
+            return system_priority_class(name)
+        return found
 
     def _default_class(self) -> Obj | None:
         """``getDefaultPriorityClass``: among global defaults, the lowest value."""
         defaults = [
             pc
-            for pc in self.api.list("priorityclasses")["items"]
+            for pc in list_objects(self.api, "priorityclasses")
             if pc.get("globalDefault") is True
         ]
         return min(defaults, key=lambda pc: pc.get("value", 0), default=None)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from engine.api.admission._util import Resources, forbidden, resource_list
+from engine.api.admission._util import Resources, forbidden, list_objects, resource_list
 from engine.api.admission.base import AdmissionPlugin, Attributes
 from engine.api.admission.quota_evaluators import ObjectCountEvaluator, evaluator_for
 from engine.api.validation.quantity import Quantity, canonical
@@ -77,7 +77,7 @@ class ResourceQuota(AdmissionPlugin):
         )
 
     def validate(self, attrs: Attributes, obj: Obj) -> None:
-        quotas = self.api.list("resourcequotas", attrs.namespace)["items"]
+        quotas = list_objects(self.api, "resourcequotas", attrs.namespace)
         if not quotas:
             return
         evaluator = evaluator_for(attrs.info)
@@ -143,7 +143,7 @@ class ResourceQuota(AdmissionPlugin):
     def _existing(self, attrs: Attributes, obj: Obj) -> list[Obj]:
         """The namespace's other objects of this resource (what is already used)."""
         name = (obj.get("metadata") or {}).get("name") or attrs.name
-        items = self.api.list(attrs.info, attrs.namespace)["items"]
+        items = list_objects(self.api, attrs.info, attrs.namespace)
         return [o for o in items if o["metadata"].get("name") != name]
 
     def _used(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.api.admission._util import PerRequest, forbidden
+from engine.api.admission._util import PerRequest, forbidden, list_objects
 from engine.api.admission.base import AdmissionPlugin, Attributes
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class ServiceAccount(AdmissionPlugin):
     def _lookup(self, namespace: str, name: str) -> Any:
         """The account, None when the namespace has no accounts, else _MISSING
         (one list: namespaces hold few service accounts)."""
-        accounts = self.api.list("serviceaccounts", namespace)["items"]
+        accounts = list_objects(self.api, "serviceaccounts", namespace)
         if not accounts:
             return None
         return next((a for a in accounts if a["metadata"].get("name") == name), _MISSING)

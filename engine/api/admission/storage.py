@@ -16,8 +16,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.api import errors
-from engine.api.admission._util import forbidden, newest_default, quantity
+from engine.api.admission._util import (
+    forbidden,
+    get_object,
+    list_objects,
+    newest_default,
+    quantity,
+)
 from engine.api.admission.base import AdmissionPlugin, Attributes
 
 Obj = dict[str, Any]
@@ -57,7 +62,7 @@ class DefaultStorageClass(AdmissionPlugin):
         if BETA_CLASS_ANNOTATION in annotations or spec.get("storageClassName") is not None:
             return
         default = newest_default(
-            self.api.list("storageclasses")["items"], DEFAULT_CLASS_ANNOTATIONS
+            list_objects(self.api, "storageclasses"), DEFAULT_CLASS_ANNOTATIONS
         )
         if default is not None:
             spec["storageClassName"] = default["metadata"]["name"]
@@ -108,11 +113,8 @@ class PersistentVolumeClaimResize(AdmissionPlugin):
     def _allows_resize(self, new_class: str, old_class: str) -> bool:
         if not new_class or new_class != old_class:
             return False
-        try:
-            storage_class = self.api.get("storageclasses", new_class)
-        except errors.StatusError:
-            return False
-        return storage_class.get("allowVolumeExpansion") is True
+        storage_class = get_object(self.api, "storageclasses", new_class)
+        return storage_class is not None and storage_class.get("allowVolumeExpansion") is True
 
 
 def _storage_request(claim: Obj) -> Any:

@@ -164,3 +164,19 @@ def test_deleting_frees_quota(api: APIServer) -> None:
     api.create("pods", pod("a"), namespace="default")
     api.delete("pods", "a", namespace="default")
     api.create("pods", pod("b"), namespace="default")
+
+
+def test_plugins_read_the_same_through_api_listers(api: APIServer, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr("engine.api.admission._util.USE_LISTERS", True)
+    _quota(api, {"pods": "1"})
+    api.create(
+        "limitranges",
+        {
+            "metadata": {"name": "l"},
+            "spec": {"limits": [{"type": "Container", "default": {"cpu": "100m"}}]},
+        },
+        namespace="default",
+    )
+    created = api.create("pods", pod("a"), namespace="default")
+    assert created["spec"]["containers"][0]["resources"]["limits"] == {"cpu": "100m"}
+    assert "exceeded quota: q" in _refusal(api, "pods", pod("b"))
