@@ -339,3 +339,16 @@ def test_limit_range_on_claims(api: APIServer) -> None:
         'persistentvolumeclaims "big" is forbidden: maximum storage usage '
         "per PersistentVolumeClaim is 2Gi, but request is 5Gi"
     )
+
+
+def test_system_priority_classes_cannot_be_deleted(api: APIServer) -> None:
+    api.create(
+        "priorityclasses", {"metadata": {"name": "system-node-critical"}, "value": 2000001000}
+    )
+    with pytest.raises(errors.StatusError) as err:
+        api.delete("priorityclasses", "system-node-critical")
+    assert err.value.code == 403
+    assert str(err.value) == (
+        'priorityclasses.scheduling.k8s.io "system-node-critical" is '
+        "forbidden: this is a system priority class and cannot be deleted"
+    )
