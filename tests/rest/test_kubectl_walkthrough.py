@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.rest.conftest import KUBECTL, NEEDS_CONTROLLERS, needs_kubectl
+from tests.rest.conftest import KUBECTL, NEEDS_CONTROLLERS, needs_kubectl, wait_for
 
 pytestmark = needs_kubectl
 AGE = r"\d+[smhdy]\S*"
@@ -256,24 +256,44 @@ def test_already_exists_and_invalid(kubectl, ns, tmp_path):
             'error: unknown field "spec.foo"') in strict.stderr
 
 
-@pytest.mark.skip(reason=NEEDS_CONTROLLERS)
-def test_rollout_status_history_undo(kubectl, ns, tmp_path):
+def test_rollout_history_undo_pause_resume_restart(kubectl, ns, tmp_path):
+    """Needs the deployment controller's ReplicaSets (not running pods)."""
+    d = "deployment/nginx-deployment"
     kubectl("apply", "-f", _manifest(tmp_path, "d.yaml", 2, "nginx:1.14.2"), "-n", ns)
-    assert kubectl("rollout", "status", "deployment/nginx-deployment", "-n", ns).stdout.endswith(
-        'deployment "nginx-deployment" successfully rolled out\n')
-    kubectl("set", "image", "deployment/nginx-deployment", "nginx=nginx:1.16.1", "-n", ns)
-    history = kubectl("rollout", "history", "deployment/nginx-deployment", "-n", ns).stdout
-    assert history.splitlines()[1].split() == ["REVISION", "CHANGE-CAUSE"]
-    assert kubectl("rollout", "undo", "deployment/nginx-deployment", "-n", ns).stdout == (
+    wait_for(lambda: _replicasets(kubectl, ns) == 1)
+    kubectl("set", "image", d, "nginx=nginx:1.16.1", "-n", ns)
+    wait_for(lambda: _replicasets(kubectl, ns) == 2)
+    history = kubectl("rollout", "history", d, "-n", ns).stdout
+    assert history == ("deployment.apps/nginx-deployment \nREVISION  CHANGE-CAUSE\n"
+                       "1         <none>\n2         <none>\n\n")
+    assert kubectl("rollout", "undo", d, "-n", ns).stdout == (
         "deployment.apps/nginx-deployment rolled back\n")
-    assert kubectl("rollout", "undo", "deployment/nginx-deployment", "--to-revision=2",
-                   "-n", ns).stdout == "deployment.apps/nginx-deployment rolled back\n"
-    assert kubectl("rollout", "pause", "deployment/nginx-deployment", "-n", ns).stdout == (
+    image = "jsonpath={.spec.template.spec.containers[0].image}"
+    assert kubectl("get", d, "-n", ns, "-o", image).stdout == "nginx:1.14.2"
+    wait_for(lambda: "3 " in kubectl("rollout", "history", d, "-n", ns).stdout)
+    assert kubectl("rollout", "undo", d, "--to-revision=2", "-n", ns).stdout == (
+        "deployment.apps/nginx-deployment rolled back\n")
+    assert kubectl("get", d, "-n", ns, "-o", image).stdout == "nginx:1.16.1"
+    assert kubectl("rollout", "pause", d, "-n", ns).stdout == (
         "deployment.apps/nginx-deployment paused\n")
-    assert kubectl("rollout", "resume", "deployment/nginx-deployment", "-n", ns).stdout == (
+    assert kubectl("rollout", "resume", d, "-n", ns).stdout == (
         "deployment.apps/nginx-deployment resumed\n")
-    assert kubectl("rollout", "restart", "deployment/nginx-deployment", "-n", ns).stdout == (
+    assert kubectl("rollout", "restart", d, "-n", ns).stdout == (
         "deployment.apps/nginx-deployment restarted\n")
+
+
+def _replicasets(kubectl, ns: str) -> int:
+    names = kubectl("get", "rs", "-n", ns, "-o", "name").stdout.split()
+    return len(names)
+
+
+@pytest.mark.skip(reason=NEEDS_CONTROLLERS)
+def test_rollout_status(kubectl, ns, tmp_path):
+    """Needs pods to become available: the scheduler places them, kubelets run them."""
+    kubectl("apply", "-f", _manifest(tmp_path, "d.yaml", 2, "nginx:1.14.2"), "-n", ns)
+    out = kubectl("rollout", "status", "deployment/nginx-deployment", "-n", ns,
+                  timeout=120).stdout
+    assert out.endswith('deployment "nginx-deployment" successfully rolled out\n')
 
 
 @pytest.mark.skip(reason=NEEDS_CONTROLLERS)
