@@ -41,7 +41,10 @@ class K9pyApp(App):
     TITLE = "k9py"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar = [
-        Binding("colon", "command", "Command", id="k9py.command"),
+        # ':' and '/' are priority bindings: handled the moment they arrive, so the
+        # keys typed right after them (tmux send-keys ':deploy' Enter) reach the prompt.
+        Binding("colon", "command", "Command", id="k9py.command", priority=True),
+        Binding("slash", "filter", "Filter", id="k9py.appfilter", priority=True, show=False),
         Binding("question_mark", "help", "Help", id="k9py.help"),
         Binding("ctrl+a", "aliases", "Aliases", id="k9py.aliases"),
         Binding("ctrl+e", "toggle_header", "Toggle header", id="k9py.toggleheader"),
@@ -451,8 +454,27 @@ class K9pyApp(App):
         self.run_command(self.history[pos], record=False)
 
     # -- actions ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        if action in ("command", "filter"):
+            return self._keys_are_commands() and (
+                action == "command" or hasattr(self.top, "apply_filter"))
+        return True
+
+    def _keys_are_commands(self) -> bool:
+        """Not while typing in a field or while a dialog is open."""
+        from textual.widgets import Input, TextArea
+
+        if self.screen is not self.screen_stack[0]:
+            return False
+        return not isinstance(self.focused, Input | TextArea)
+
     def action_command(self) -> None:
         self.open_prompt("command")
+
+    def action_filter(self) -> None:
+        top = self.top
+        if top is not None and hasattr(top, "action_filter"):
+            top.action_filter()
 
     def action_help(self) -> None:
         from k9py.views.help import HelpView

@@ -17,7 +17,9 @@ DIALOG_CSS = """
 {name} {{ align: center middle; background: $background 60%; }}
 {name} > Vertical {{ width: 72; max-width: 95%; height: auto; max-height: 90%;
     border: round $k9-border-focus; background: $k9-dialog-bg; color: $k9-dialog-fg;
-    padding: 0 1; }}
+    padding: 0 1; overflow-y: auto; scrollbar-size-vertical: 1; }}
+{name} Input {{ border: tall $k9-border; background: $k9-bg; }}
+{name} Input:focus {{ border: tall $k9-border-focus; }}
 {name} .title {{ color: $k9-dialog-label; text-style: bold; width: 100%;
     content-align: center middle; margin-bottom: 1; }}
 {name} .error {{ color: $k9-status-error; height: auto; }}

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from k9py.client import error_text
 from k9py.dialogs.base import dialog_css
 from k9py.ops.nodes import EFFECTS, DrainOptions, DrainStep, Taint, parse_taint
+from k9py.widgets.inputs import StillInput
 
 
 class DrainDialog(ModalScreen[Any]):
@@ -43,10 +44,10 @@ class DrainDialog(ModalScreen[Any]):
             yield Checkbox("Force (pods without a controller)", id="force")
             with Horizontal(classes="row"):
                 yield Label("Grace period (s, -1 = pod's):")
-                yield Input("-1", id="grace", restrict=r"-?[0-9]*")
+                yield StillInput("-1", id="grace", restrict=r"-?[0-9]*")
             with Horizontal(classes="row"):
                 yield Label("Timeout (s):")
-                yield Input("30", id="timeout", restrict=r"[0-9.]*")
+                yield StillInput("30", id="timeout", restrict=r"[0-9.]*")
             yield Static("", classes="error", id="error")
             yield VerticalScroll(Static("", id="log-text"), id="log")
             with Horizontal(classes="buttons"):
@@ -123,13 +124,15 @@ class TaintDialog(ModalScreen[Any]):
     TaintDialog .taint { height: 3; }
     TaintDialog .taint Static { width: 1fr; padding: 1 0 0 0; }
     TaintDialog #evictions { height: auto; max-height: 10; }
+    TaintDialog #existing { height: auto; }
     """
 
     def __init__(self, node: str, taints: list[dict[str, Any]],
                  add: Callable[[Taint], list[str]], remove: Callable[[str, str], None],
-                 evictions: Callable[[], str]) -> None:
+                 evictions: Callable[[], str],
+                 load: Callable[[], list[dict[str, Any]]] | None = None) -> None:
         super().__init__()
-        self.node, self.taints = node, taints
+        self.node, self.taints, self.load = node, taints, load
         self.add_fn, self.remove_fn, self.evictions = add, remove, evictions
         self.applied: list[str] = []
 
@@ -139,7 +142,7 @@ class TaintDialog(ModalScreen[Any]):
             with Vertical(id="existing"):
                 yield from self._existing_rows()
             yield Label("Add a taint (key=value:Effect, or pick the effect):", classes="label")
-            yield Input(placeholder="dedicated=gpu", id="taint")
+            yield StillInput(placeholder="e.g. dedicated=gpu:NoSchedule", id="taint")
             with RadioSet(id="effect"):
                 for i, e in enumerate(EFFECTS):
                     yield RadioButton(e, value=i == 0)
@@ -208,6 +211,23 @@ class TaintDialog(ModalScreen[Any]):
                 if evicted else "; no running pod is evicted by it"
         self.query_one("#result", Static).update(text)
         self.query_one("#taint", Input).value = ""
+        if self.load is not None:
+            self._reload()
+
+    @work(thread=True, exit_on_error=False, group="taint-reload")
+    def _reload(self) -> None:
+        try:
+            taints = self.load()
+        except Exception as err:
+            self.app.call_from_thread(self.query_one("#error", Static).update, error_text(err))
+            return
+        self.app.call_from_thread(self._show_taints, taints)
+
+    async def _show_taints(self, taints: list[dict[str, Any]]) -> None:
+        self.taints = taints
+        box = self.query_one("#existing", Vertical)
+        await box.remove_children()
+        await box.mount_all(list(self._existing_rows()))
 
     def _refresh_evictions(self) -> None:
         self._load_evictions()

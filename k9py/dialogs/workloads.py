@@ -9,6 +9,7 @@ from textual.widgets import Input, Label
 
 from k9py.dialogs.base import ActionDialog, dialog_css
 from k9py.ops.workloads import parse_replicas
+from k9py.widgets.inputs import StillInput
 
 
 class ScaleDialog(ActionDialog):
@@ -27,7 +28,7 @@ class ScaleDialog(ActionDialog):
 
     def fields(self):  # noqa: ANN201
         yield Label("Replicas:", classes="label")
-        yield Input(str(self.current), id="replicas", restrict=r"[0-9]*",
+        yield StillInput(str(self.current), id="replicas", restrict=r"[0-9]*",
                     placeholder="number of replicas")
 
     def on_mount(self) -> None:
@@ -62,7 +63,7 @@ class ImageDialog(ActionDialog):
     def fields(self):  # noqa: ANN201
         for i, (name, image) in enumerate(self.containers):
             yield Label(f"{name}:", classes="label")
-            yield Input(image, id=f"image-{i}")
+            yield StillInput(image, id=f"image-{i}")
 
     def on_mount(self) -> None:
         if self.containers:

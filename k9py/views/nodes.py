@@ -145,7 +145,10 @@ class NodeView(ResourceView):
                 f"{'Terminating' if 'deletionTimestamp' in meta(p) else 'Running'}"
                 for p in victims)
 
-        self.app.push_screen(TaintDialog(node, taints, add, remove, evictions),
+        def load() -> list[dict[str, Any]]:
+            return ops.taints_of(client.get("nodes", node))
+
+        self.app.push_screen(TaintDialog(node, taints, add, remove, evictions, load),
                              lambda msg: msg and self.k9.flash(msg))
 
     def action_kubelet(self) -> None:
@@ -180,5 +183,6 @@ class NodeView(ResourceView):
                                      ok=f"node {node} removed")
 
         self.app.push_screen(ConfirmDialog("Remove node", f"Remove node {node} from the "
-                                           "cluster (its machine goes away)?", "Remove"),
+                                           "cluster (its machine goes away)?", "Remove",
+                                           default_ok=False),
                              confirmed)

@@ -9,8 +9,10 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
+from k9py.widgets.inputs import StillInput
 
-class Prompt(Input):
+
+class Prompt(StillInput):
     """One line input; ``mode`` is ``command`` or ``filter``."""
 
     DEFAULT_CSS = """
