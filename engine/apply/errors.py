@@ -42,6 +42,7 @@ class ManifestError(Exception):
     column: int = 0
     doc: int | None = None
     reason: str = ""
+    detail: str = ""  # a longer text, when kubectl prints more than ``message``
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
