@@ -32,8 +32,10 @@ def unsupported(accepted: tuple[str, ...] = BODY_TYPES) -> errors.StatusError:
 
 async def read(request: web.Request) -> bytes:
     """The raw body, refusing more than 3 MiB."""
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise errors.request_entity_too_large(f"limit is {MAX_BODY_BYTES}")
+    if request.content_length is not None:
+        if request.content_length > MAX_BODY_BYTES:
+            raise errors.request_entity_too_large(f"limit is {MAX_BODY_BYTES}")
+        return await request.read()  # the usual case: one read of a known length
     chunks, size = [], 0
     async for chunk in request.content.iter_chunked(65536):
         size += len(chunk)
