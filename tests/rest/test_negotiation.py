@@ -228,3 +228,25 @@ def test_openapi_v2_protobuf_for_old_kubectl(call):
         "$ref": "#/definitions/io.k8s.api.apps.v1.DeploymentStrategy",
         "description": "The deployment strategy to use to replace existing pods with new ones.",
         "x-kubernetes-patch-strategy": "retainKeys"}
+
+
+def test_a_bug_is_a_500_status_and_the_server_lives_on(call, inproc):
+    real = inproc.server.api
+
+    class Broken:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def get(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+    inproc.server.api = Broken()
+    try:
+        reply = call("GET", "/api/v1/namespaces/default")
+    finally:
+        inproc.server.api = real
+    assert reply.status == 500
+    body = reply.json()
+    assert (body["reason"], body["message"]) == ("InternalError",
+                                                 "Internal error occurred: boom")
+    assert call("GET", "/api/v1/namespaces/default").status == 200
