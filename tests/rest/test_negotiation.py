@@ -105,7 +105,9 @@ def test_scale_subresource(call):
         "Scale", "autoscaling/v1", {"replicas": 1})
     assert scale["status"]["selector"] == "app=scaled"
     scale["spec"]["replicas"] = 3
+    del scale["metadata"]["resourceVersion"]  # controllers may write status meanwhile
     assert call("PUT", path, body=json.dumps(scale)).json()["spec"]["replicas"] == 3
+    scale["metadata"]["resourceVersion"] = "1"
     stale = call("PUT", path, body=json.dumps(scale))
     assert stale.status == 409
     bad = call("PATCH", path, body='{"spec":{"replicas":-1}}',
