@@ -9,7 +9,6 @@ they do not tolerate.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from engine.api.admission.base import UserInfo
@@ -36,17 +35,14 @@ async def run_node_lifecycle_controller(cluster: Cluster) -> None:
     """Both controllers, until cancelled."""
     factory = SharedInformerFactory(cluster.local_client(FIELD_MANAGER))
     lifecycle = NodeLifecycleController(_client(cluster, "node-controller"), factory)
-    eviction = TaintEvictionController(_client(cluster, "node-controller"), factory)
+    # Driven by its informers' handlers and timers; it lives as long as this coroutine.
+    eviction = TaintEvictionController(_client(cluster, "taint-eviction-controller"), factory)
     factory.start()
     try:
-        await asyncio.gather(lifecycle.run(), _forever(eviction))
+        await lifecycle.run()
     finally:
         factory.stop()
-
-
-async def _forever(_controller: TaintEvictionController) -> None:
-    """The eviction controller is driven by its informers' handlers and timers."""
-    await asyncio.Event().wait()
+        del eviction
 
 
 __all__ = ["NodeLifecycleController", "TaintEvictionController", "run_node_lifecycle_controller"]
