@@ -14,7 +14,6 @@ which is how reads at a past revision work without a per-key revision index.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import islice
 
 from engine.store.errors import CompactedError, FutureRevisionError
 from engine.store.keyindex import KeyIndex
@@ -117,7 +116,8 @@ class MVCC:
             i = bisect_left(keys, prefix)
         kvs = self.kvs
         out: list[KeyValue] = []
-        for key in islice(keys, i, None):
+        for j in range(i, len(keys)):  # islice would step over the first i keys
+            key = keys[j]
             if not key.startswith(prefix):
                 break
             kv = kvs.get(key)
