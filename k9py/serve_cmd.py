@@ -25,8 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+DESCRIPTION = ("Run the embedded cluster behind a Kubernetes API endpoint (HTTPS on loopback) "
+               "and write a kubeconfig for kubectl and client libraries; stop with Ctrl-C.")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    return add_arguments(argparse.ArgumentParser(prog="k9py serve", description=__doc__))
+    return add_arguments(argparse.ArgumentParser(prog="k9py serve", description=DESCRIPTION))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.nodes < 1:
         print("k9py: --nodes must be at least 1", file=sys.stderr)
+        return 2
+    if args.speed <= 0:
+        print("k9py: --speed must be positive", file=sys.stderr)
         return 2
     config = ClusterConfig(workers=args.nodes - 1, state_dir=args.state_dir, speed=args.speed)
     return serve(config, address=args.address, port=args.port, kubeconfig_path=args.kubeconfig)
