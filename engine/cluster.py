@@ -66,6 +66,11 @@ class Cluster:
         self.store: Store | None = None
         self.api: APIServer | None = None
         self.client: ThreadClient | None = None
+        # Set by the kubelet component (engine/kubelet/manager.py): stop/start
+        # kubelets, add/remove nodes, logs and usage.
+        self.kubelets: Any = None
+        # Set by the scheduler component, if it keeps explanation records.
+        self.scheduler: Any = None
         self._thread: threading.Thread | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._stopped = threading.Event()

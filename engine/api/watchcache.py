@@ -231,8 +231,9 @@ class WatchCache:
 
     @property
     def watch_count(self) -> int:
+        """Client watches (the API server's own lister caches not counted)."""
         with self._lock:
-            return sum(len(ws) for ws in self._watches.values())
+            return sum(1 for ws in self._watches.values() for w in ws if w.sink is None)
 
 
 _PREFIXES = _storage_prefixes()

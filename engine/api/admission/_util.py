@@ -72,10 +72,8 @@ class PerRequest:
 
 
 # Read through ``APIServer.lister`` caches (as upstream plugins read informers)
-# instead of listing the store per request. Off while the watch cache counts
-# lister watches in ``watch_count`` (tests/api/test_watch.py expects 0 after a
-# pod create); switch on once it does not.
-USE_LISTERS = False
+# instead of listing the store per request.
+USE_LISTERS = True
 
 
 def _lister(api: APIServer) -> Any:
