@@ -30,9 +30,10 @@ from engine.controllers.util.owners import (
     controller_of,
     controller_ref,
     controller_uid_index,
-    owned_or_orphaned,
+    owned_or_orphaned_keys,
 )
-from engine.controllers.util.pods import filter_active_pods, is_pod_ready
+from engine.controllers.util.podfacts import Fact, PodFacts
+from engine.controllers.util.pods import is_pod_ready
 from engine.controllers.util.ranking import pods_to_delete
 from engine.controllers.util.refmanager import ControllerRefManager
 from engine.events.recorder import EventRecorder
@@ -47,6 +48,11 @@ log = logging.getLogger(__name__)
 BURST_REPLICAS = 500
 # SlowStartInitialBatchSize.
 SLOW_START_INITIAL_BATCH = 1
+# Pod status changes (not adds, deletes, label or owner changes) queue their
+# owner after this many seconds, so a burst of kubelet updates is one sync
+# and one status write instead of one per pod. Upstream queues at once (its
+# Job controller batches pod events the same way, for 1 s).
+POD_STATUS_BATCH_PERIOD = 0.1
 
 
 class ReplicaSetController(Controller):
@@ -63,6 +69,7 @@ class ReplicaSetController(Controller):
         self.recorder = EventRecorder(client, kind.component)
         self.pod_control = PodControl(client, self.recorder)
         self.expectations = ControllerExpectations(client.clock)
+        self.facts = PodFacts()
         rs_informer = factory.informer_for(kind.resource)
         pod_informer = factory.informer_for("pods",
                                             indexers={CONTROLLER_UID_INDEX: controller_uid_index})
@@ -112,13 +119,14 @@ class ReplicaSetController(Controller):
             self.expectations.delete(key)
             return None
         needs_sync = self.expectations.satisfied(key)
-        pods = filter_active_pods(owned_or_orphaned(self.pod_indexer, rs))
-        pods = self.claim_pods(rs, pods)
+        keys = owned_or_orphaned_keys(self.pod_indexer, rs)
+        facts = [f for f in self.facts.of_keys(self.pod_indexer, keys) if f.active]
+        facts = self.claim_pods(rs, facts)
         manage_error: Exception | None = None
         if needs_sync and "deletionTimestamp" not in rs["metadata"]:
-            manage_error = self.manage_replicas(key, rs, pods)
+            manage_error = self.manage_replicas(key, rs, facts)
         now = self.clock.now()
-        status = calculate_status(rs, pods, manage_error, now, self.clock.rfc3339())
+        status = calculate_status(rs, facts, manage_error, now, self.clock.rfc3339())
         updated = update_status(self.client, self.kind.resource, rs, status)
         if manage_error is not None:
             raise manage_error
@@ -137,9 +145,24 @@ class ReplicaSetController(Controller):
             return float(min_ready) + 1.0
         return None
 
-    def claim_pods(self, rs: Obj, pods: list[Obj]) -> list[Obj]:
-        """``claimPods``: adopt matching orphans, release non-matching pods."""
+    def claim_pods(self, rs: Obj, facts: list[Fact]) -> list[Fact]:
+        """``claimPods``: keep ours that match, adopt matching orphans, release
+        ours that no longer match (the latter two through the ref manager)."""
         selector = self.kind.selector(rs)
+        uid = rs["metadata"]["uid"]
+        claimed: list[Fact] = []
+        undecided: list[Obj] = []
+        for fact in facts:
+            if fact.owner_uid == uid and fact.matches(selector):
+                claimed.append(fact)
+            elif fact.owner_uid is None or fact.owner_uid == uid:
+                undecided.append(fact.pod)
+        if undecided:
+            manager = self._ref_manager(rs, selector)
+            claimed += [Fact(pod) for pod in manager.claim(undecided)]
+        return claimed
+
+    def _ref_manager(self, rs: Obj, selector: Any) -> ControllerRefManager:
         m = rs["metadata"]
 
         def fresh() -> Obj | None:
@@ -148,18 +171,18 @@ class ReplicaSetController(Controller):
             except errors.StatusError:
                 return None
 
-        manager = ControllerRefManager(
+        return ControllerRefManager(
             self.client, rs, lambda p: selector.matches(p["metadata"].get("labels") or {}),
             "pods", self.kind.api_version, self.kind.kind, fresh)
-        return manager.claim(pods)
 
-    def manage_replicas(self, key: str, rs: Obj, pods: list[Obj]) -> Exception | None:
+    def manage_replicas(self, key: str, rs: Obj, facts: list[Fact]) -> Exception | None:
         """``manageReplicas``: create or delete pods, at most a burst per sync."""
         spec = rs.get("spec") or {}
-        diff = len(pods) - spec.get("replicas", 1)
+        diff = len(facts) - spec.get("replicas", 1)
         if diff < 0:
             return self._create(key, rs, min(-diff, self.burst_replicas))
         if diff > 0:
+            pods = [f.pod for f in facts]
             return self._delete(key, rs, pods, min(diff, self.burst_replicas))
         return None
 
@@ -270,7 +293,10 @@ class _PodHandler(ResourceEventHandler):
         if new_ref is not None:
             rs = self.ctrl.resolve_controller_ref(ns, new_ref)
             if rs is not None:
-                self.ctrl.enqueue(rs)
+                if labels_changed or old_ref != new_ref:
+                    self.ctrl.enqueue(rs)
+                else:  # a status change: coalesced with its neighbours
+                    self.ctrl.enqueue_after(rs, POD_STATUS_BATCH_PERIOD)
                 min_ready = (rs.get("spec") or {}).get("minReadySeconds") or 0
                 if min_ready > 0 and not is_pod_ready(old) and is_pod_ready(new):
                     self.ctrl.enqueue_after(rs, float(min_ready) + 1.0)
@@ -281,6 +307,7 @@ class _PodHandler(ResourceEventHandler):
 
     def on_delete(self, obj: Any) -> None:
         pod = tombstone_object(obj)
+        self.ctrl.facts.forget(pod)  # at worst recomputed on the next sync
         ref = controller_of(pod)
         if ref is None:
             return

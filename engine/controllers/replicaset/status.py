@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.api import errors, meta
 from engine.controllers.util.conditions import get_condition, remove_condition, set_condition
-from engine.controllers.util.pods import is_pod_available, is_pod_ready
+from engine.controllers.util.podfacts import Fact
 from engine.controllers.util.selectors import set_selector
 
 Obj = dict[str, Any]
@@ -23,21 +23,21 @@ REPLICA_FAILURE = "ReplicaFailure"
 _OMIT_ZERO = ("fullyLabeledReplicas", "readyReplicas", "availableReplicas")
 
 
-def calculate_status(rs: Obj, pods: list[Obj], manage_error: Exception | None,
+def calculate_status(rs: Obj, pods: list[Fact], manage_error: Exception | None,
                      now: float, stamp: str) -> Obj:
-    """``calculateStatus``."""
+    """``calculateStatus`` over the claimed active pods' facts."""
     spec = rs.get("spec") or {}
     status = meta.deep_copy(rs.get("status") or {})
     template_labels = set_selector(((spec.get("template") or {}).get("metadata") or {})
                                    .get("labels"))
     min_ready = spec.get("minReadySeconds") or 0
     fully = ready = available = 0
-    for pod in pods:
-        if template_labels.matches(pod["metadata"].get("labels") or {}):
+    for fact in pods:
+        if fact.fully_labeled(template_labels):
             fully += 1
-        if is_pod_ready(pod):
+        if fact.ready:
             ready += 1
-            if is_pod_available(pod, min_ready, now):
+            if fact.available(min_ready, now):
                 available += 1
     failure = get_condition(status, REPLICA_FAILURE)
     if manage_error is not None and failure is None:

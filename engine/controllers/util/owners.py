@@ -41,6 +41,13 @@ def controller_uid_index(obj: Obj) -> list[str]:
     return [f"{ORPHAN_KEY}/{obj['metadata'].get('namespace', '')}"]
 
 
+def owned_or_orphaned_keys(indexer: Any, owner: Obj) -> list[str]:
+    """The keys :func:`owned_or_orphaned` would return the objects of."""
+    m = owner["metadata"]
+    return [*indexer.index_keys(CONTROLLER_UID_INDEX, m["uid"]),
+            *indexer.index_keys(CONTROLLER_UID_INDEX, f"{ORPHAN_KEY}/{m.get('namespace', '')}")]
+
+
 def owned_or_orphaned(indexer: Any, owner: Obj) -> list[Obj]:
     """``FilterPodsByOwner``: objects ``owner`` controls, then its namespace's orphans."""
     m = owner["metadata"]
