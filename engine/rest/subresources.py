@@ -69,8 +69,9 @@ async def bind(ctx: Ctx, name: str) -> web.Response:
 
     Upstream writes ``spec.nodeName`` past the pod strategy's update checks
     (which forbid changing it). The engine's API server has no such verb
-    yet, so this uses ``APIServer.bind`` when it exists and otherwise an
-    update of the ``binding`` subresource (refused by pod validation today).
+    yet, so this uses ``APIServer.bind`` when it exists, else the
+    scheduler's interim one, and last an update of the ``binding``
+    subresource (which pod validation refuses).
     """
     body = await handlers.read_object_any(ctx)
     target = body.get("target") or {}
@@ -83,9 +84,9 @@ async def bind(ctx: Ctx, name: str) -> web.Response:
         raise errors.conflict("pods", "", name, f'pod {name} is already assigned to node '
                                                 f'"{pod["spec"]["nodeName"]}"')
     dry_run = ctx.dry_run("CreateOptions")
-    binder = getattr(ctx.api, "bind", None)
-    if binder is not None:  # the API server's own binding verb, when it has one
-        binder(name, node, namespace=ctx.namespace, user=ctx.user, dry_run=dry_run)
+    binder = _binder(ctx.api)
+    if binder is not None:
+        binder(name, node, namespace=ctx.namespace or "default", user=ctx.user, dry_run=dry_run)
         return json_body(success(code=201), status=201)
     pod = meta.deep_copy(pod)
     pod["spec"]["nodeName"] = node
@@ -94,6 +95,19 @@ async def bind(ctx: Ctx, name: str) -> web.Response:
     if not dry_run:
         _mark_scheduled(ctx, name)
     return json_body(success(code=201), status=201)
+
+
+def _binder(api: Any) -> Any:
+    """``APIServer.bind`` when the API server has it, else the scheduler's
+    interim binding verb (``engine.scheduler.binding.bind``, same contract)."""
+    verb = getattr(api, "bind", None)
+    if verb is not None:
+        return verb
+    try:
+        from engine.scheduler.binding import bind as interim
+    except ImportError:
+        return None
+    return lambda name, node, **kw: interim(api, name, node, **kw)
 
 
 def _mark_scheduled(ctx: Ctx, name: str) -> None:
