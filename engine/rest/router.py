@@ -67,7 +67,7 @@ def method_not_allowed() -> errors.StatusError:
                               "the server does not allow this method on the requested resource")
 
 
-def _discovery(request: web.Request, parts: list[str]) -> web.Response | None:
+def _discovery(parts: list[str]) -> web.Response | None:
     """``/api/v1``, ``/apis/<g>`` and ``/apis/<g>/<v>`` (legacy discovery)."""
     if parts[0] == "api" and len(parts) == 2:
         found = discovery.resource_list("", parts[1])
@@ -85,7 +85,7 @@ def _discovery(request: web.Request, parts: list[str]) -> web.Response | None:
 async def dispatch(request: web.Request) -> web.StreamResponse:
     parts = [p for p in request.path.split("/") if p]
     if request.method == "GET":
-        found = _discovery(request, parts)
+        found = _discovery(parts)
         if found is not None:
             return found
     ri = paths.parse(request.path)
@@ -124,9 +124,8 @@ async def route(ctx: Ctx) -> web.StreamResponse:
         return await subresources.handle(ctx)
     if verb not in info.verbs or _misplaced(verb, ctx.ri.name):
         raise method_not_allowed()
-    if info.plural == "bindings" and not info.group:
-        body_name = ctx.ri.name
-        return await subresources.bind(ctx, body_name)
+    if info.plural == "bindings" and not info.group:  # POST .../bindings: the body names the pod
+        return await subresources.bind(ctx, "")
     if verb == "watch":
         return await watch.serve(ctx)
     return await _VERBS[verb](ctx)
