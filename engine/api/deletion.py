@@ -48,7 +48,7 @@ class DeletionMixin:
         _check_preconditions(info, obj, revision, preconditions)
         attrs = Attributes("DELETE", info, ns, name, old=obj, user=user, dry_run=dry_run)
         self.admission.validate(attrs, obj)
-        if info.plural == "namespaces" and not info.group:
+        if _is_namespace(info):
             return self._delete_namespace(info, obj, revision, dry_run)
         grace = strategy_for(info).graceful_delete_period(obj, grace_period_seconds)
         finalizers = _finalizers_after(obj, propagation_policy)
@@ -88,10 +88,13 @@ class DeletionMixin:
 
     # -- helpers used by update as well ----------------------------------------
     @staticmethod
-    def _finalized(obj: Obj) -> bool:
+    def _finalized(obj: Obj, info: ResourceInfo | None = None) -> bool:
         """A deleting object whose last finalizer is gone, and whose grace
-        period (if any) was ended, can be removed."""
+        period (if any) was ended, can be removed. A namespace also waits for
+        its ``spec.finalizers`` (the namespace controller's ``kubernetes``)."""
         m = obj.get("metadata", {})
+        if info is not None and _is_namespace(info) and (obj.get("spec") or {}).get("finalizers"):
+            return False
         return ("deletionTimestamp" in m and not m.get("finalizers")
                 and not m.get("deletionGracePeriodSeconds"))
 
@@ -119,6 +122,9 @@ class DeletionMixin:
             raise errors.forbidden_error(info.plural, info.group, name,
                                          "this namespace may not be deleted")
         if "deletionTimestamp" in obj["metadata"]:
+            # Deleting again after the controller finalized it removes it.
+            if not dry_run and self._finalized(obj, info):
+                return self._remove(info, obj, revision)
             return obj
         updated = meta.deep_copy(obj)
         updated["metadata"]["deletionTimestamp"] = self.clock.rfc3339()
@@ -129,6 +135,10 @@ class DeletionMixin:
                 "finalizers"):
             return self._remove(info, updated, revision)
         return self._write(info, updated, revision)
+
+
+def _is_namespace(info: ResourceInfo) -> bool:
+    return info.plural == "namespaces" and not info.group
 
 
 def _check_options(grace: int | None, policy: str | None) -> None:

@@ -25,7 +25,7 @@ from engine.api.apilister import APILister
 from engine.api.decoding import decode_request
 from engine.api.deletion import DeletionMixin
 from engine.api.resources import ResourceInfo, resolve
-from engine.api.strategies import status_strategy_for, strategy_for
+from engine.api.strategies import strategy_for, subresource_strategy
 from engine.api.watchcache import Watch, WatchCache
 from engine.clock import Clock
 from engine.store import CompactedError, Store
@@ -295,14 +295,16 @@ class APIServer(DeletionMixin):
             raise errors.invalid_object(info.kind, info.group, name, [errors.invalid(
                 "metadata.resourceVersion", 0, "must be specified for an update")])
         self._carry_system_fields(info, new, old)
-        strategy = status_strategy_for(info) if subresource == "status" else main
-        if subresource != "status":
+        strategy = subresource_strategy(info, subresource)
+        if not subresource:
             main.default(new)
-        strategy.prepare_for_update(new, old)
-        self._check(info, new, strategy.validate_update(new, old))
+        # Mutating admission, then PrepareForUpdate and validation, then
+        # validating admission (upstream's update transformers and BeforeUpdate).
         attrs = Attributes("UPDATE", info, ns, name, subresource=subresource, old=old, user=user,
                            dry_run=dry_run)
         self.admission.admit(attrs, new)
+        strategy.prepare_for_update(new, old)
+        self._check(info, new, strategy.validate_update(new, old))
         self.admission.validate(attrs, new)
         if field_manager:
             new = patch.update_managed_fields(old, new, field_manager, operation,
@@ -311,7 +313,7 @@ class APIServer(DeletionMixin):
         new["metadata"]["resourceVersion"] = str(revision)
         if new == old or dry_run:
             return new
-        if self._finalized(new):
+        if self._finalized(new, info):
             return self._remove(info, new, revision)
         kv = self.store.update(info.key(ns, name), meta.encode(new), revision)
         if kv is None:

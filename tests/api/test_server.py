@@ -293,3 +293,18 @@ def test_apply_needs_a_field_manager(api: APIServer) -> None:
         api.patch("deployments", "web", deployment("web"), patch.APPLY_PATCH,
                   namespace="default")
     assert err.value.code == 422
+
+
+def test_namespace_finalizers_change_only_through_finalize(api: APIServer) -> None:
+    api.create("namespaces", {"metadata": {"name": "team"}})
+    ns = api.delete("namespaces", "team")
+    ns["spec"]["finalizers"] = []
+    kept = api.update("namespaces", ns)
+    assert kept["spec"]["finalizers"] == ["kubernetes"]  # main update keeps them
+    kept["spec"]["finalizers"] = []
+    done = api.update("namespaces", kept, subresource="finalize")
+    assert "finalizers" not in done["spec"]
+    api.delete("namespaces", "team")  # the controller deletes again once finalized
+    with pytest.raises(errors.StatusError) as err:
+        api.get("namespaces", "team")
+    assert err.value.code == 404

@@ -75,3 +75,14 @@ __all__ = [
     "status_strategy_for",
     "strategy_for",
 ]
+
+
+def subresource_strategy(info: ResourceInfo, subresource: str):  # noqa: ANN201
+    """The strategy for a write to ``subresource`` ("" = the main resource)."""
+    if subresource == "status":
+        return status_strategy_for(info)
+    if subresource == "finalize" and info.plural == "namespaces" and not info.group:
+        from engine.api.strategies.namespaces import NamespaceFinalizeStrategy
+
+        return NamespaceFinalizeStrategy(strategy_for(info))
+    return strategy_for(info)

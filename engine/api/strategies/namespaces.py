@@ -4,10 +4,8 @@ Create starts the status at ``Active`` and ensures the ``kubernetes``
 finalizer is in ``spec.finalizers`` (the namespace controller removes it, via
 ``/finalize``, once the namespace is empty). Namespaces have no generation.
 
-Deviation: upstream's main-resource update keeps ``spec.finalizers`` from the
-stored object, and only ``/finalize`` may change them. The API server routes
-``/finalize`` through the main strategy, which cannot tell the two apart, so
-here a main update may change ``spec.finalizers`` too.
+A main-resource update keeps ``spec.finalizers`` from the stored object; only
+``/finalize`` (:class:`NamespaceFinalizeStrategy`) may change them.
 """
 
 from __future__ import annotations
@@ -40,6 +38,43 @@ class NamespaceStrategy(Strategy):
 
     def default_status(self, obj: Obj) -> None:
         default_namespace_status(obj)
+
+    def prepare_for_update(self, new: Obj, old: Obj) -> None:
+        super().prepare_for_update(new, old)
+        _keep_finalizers(new, old)
+
+
+class NamespaceFinalizeStrategy(StatusStrategy):
+    """``namespaceFinalizeStrategy``: only ``spec.finalizers`` changes."""
+
+    def prepare_for_update(self, new: Obj, old: Obj) -> None:
+        finalizers = (new.get("spec") or {}).get("finalizers")
+        meta = new.get("metadata", {})
+        new.clear()
+        new.update({k: v for k, v in old.items() if k != "spec"})
+        new["metadata"] = dict(old.get("metadata", {}))
+        if "resourceVersion" in meta:
+            new["metadata"]["resourceVersion"] = meta["resourceVersion"]
+        spec = dict(old.get("spec") or {})
+        if finalizers:
+            spec["finalizers"] = list(finalizers)
+        else:
+            spec.pop("finalizers", None)
+        new["spec"] = spec
+
+    def validate_update(self, new: Obj, old: Obj) -> list:
+        return []
+
+
+def _keep_finalizers(new: Obj, old: Obj) -> None:
+    old_finalizers = (old.get("spec") or {}).get("finalizers")
+    spec = new.get("spec")
+    if not isinstance(spec, dict):
+        spec = new["spec"] = {}
+    if old_finalizers is None:
+        spec.pop("finalizers", None)
+    else:
+        spec["finalizers"] = old_finalizers
 
 
 class NamespaceStatusStrategy(StatusStrategy):
