@@ -46,6 +46,16 @@ def test_finalizer_holds_the_namespace(kcm: Cluster) -> None:
     assert [c["metadata"]["name"] for c in kcm.client.list("configmaps", "shop")["items"]] == [
         "cfg"]
     assert kcm.client.list("pods", "shop")["items"] == []
+    conds = {c["type"]: (c["status"], c["reason"], c["message"])
+             for c in ns["status"]["conditions"]}
+    assert conds["NamespaceContentRemaining"] == (
+        "True", "SomeResourcesRemain",
+        "Some resources are remaining: configmaps. has 1 resource instances")
+    assert conds["NamespaceFinalizersRemaining"] == (
+        "True", "SomeFinalizersRemain",
+        "Some content in the namespace has finalizers remaining: example.com/hold in 1 "
+        "resource instances")
+    assert conds["NamespaceDeletionDiscoveryFailure"][:2] == ("False", "ResourcesDiscovered")
     cm = get(kcm, "configmaps", "cfg", "shop")
     cm["metadata"]["finalizers"] = []
     kcm.client.update("configmaps", cm)

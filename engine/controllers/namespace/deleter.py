@@ -25,11 +25,6 @@ log = logging.getLogger(__name__)
 FINALIZER_TOKEN = "kubernetes"
 # finalizerEstimateSeconds: the wait when only finalizers keep objects alive.
 FINALIZER_ESTIMATE_SECONDS = 15
-# Upstream's namespace API writes conditions with UpdateStatus. Here a status
-# write on a Terminating namespace without metadata.finalizers removes it at
-# once (the API server does not yet look at spec.finalizers on update), so
-# the conditions are only computed, not written, until that is fixed.
-WRITE_CONDITIONS = False
 
 
 class ResourcesRemaining(Exception):
@@ -149,9 +144,9 @@ class NamespacedResourcesDeleter:
         new = conditions.content_conditions(totals.remaining, totals.finalizers,
                                             totals.errors, now)
         status = ns.setdefault("status", {})
-        if conditions.update_conditions(status, new, now) and WRITE_CONDITIONS:
+        if conditions.update_conditions(status, new, now):
             try:
-                self.client.update_status("namespaces", ns)
+                ns.update(self.client.update_status("namespaces", ns))
             except errors.StatusError as err:
                 log.warning("couldn't update status condition for namespace %q: %s",
                             ns["metadata"]["name"], err)
