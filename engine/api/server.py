@@ -39,6 +39,8 @@ COMPACTION_INTERVAL = 300.0
 BOOKMARK_INTERVAL = 60.0
 # Patches retry on a conflicting concurrent write, as the patch handler does.
 PATCH_RETRIES = 5
+# pkg/registry/generic/registry/store.go: generated names are tried up to 8 times.
+GENERATE_NAME_RETRIES = 7
 
 
 class APIServer(DeletionMixin):
@@ -233,6 +235,14 @@ class APIServer(DeletionMixin):
         if dry_run:
             return obj
         kv = self.store.create(info.key(ns, m["name"]), meta.encode(obj))
+        generated = bool(m.get("generateName")) and m["name"].startswith(m["generateName"][:1])
+        for _ in range(GENERATE_NAME_RETRIES if generated else 0):
+            if kv is not None:
+                break
+            # RetryGenerateName (beta, on by default since 1.30): a clash of a
+            # generated name is retried with a new suffix before giving up.
+            m["name"] = self.identity.generate_name(m["generateName"])
+            kv = self.store.create(info.key(ns, m["name"]), meta.encode(obj))
         if kv is None:
             raise errors.already_exists(info.plural, info.group, m["name"])
         m["resourceVersion"] = str(kv.mod_revision)

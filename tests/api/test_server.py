@@ -307,3 +307,16 @@ def test_namespace_finalizers_change_only_through_finalize(api: APIServer) -> No
     with pytest.raises(errors.StatusError) as err:
         api.get("namespaces", "team")
     assert err.value.code == 404
+
+
+def test_generated_name_clash_is_retried(api: APIServer) -> None:
+    from engine.api.meta import IdentitySource
+
+    api.identity = IdentitySource(seed=1)
+    first = pod("")
+    first["metadata"] = {"generateName": "web-"}
+    name = api.create("pods", first, namespace="default")["metadata"]["name"]
+    api.identity = IdentitySource(seed=1)  # the same suffix comes up again
+    again = api.create("pods", {**first, "metadata": {"generateName": "web-"}},
+                       namespace="default")
+    assert again["metadata"]["name"] != name
