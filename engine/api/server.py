@@ -222,6 +222,7 @@ class APIServer(DeletionMixin):
             raise errors.bad_request("resourceVersion should not be set on objects to be created")
         attrs = Attributes("CREATE", info, ns, m.get("name", ""), user=user, dry_run=dry_run)
         self.admission.admit(attrs, obj)
+        generated = not m.get("name") and bool(m.get("generateName"))
         self._fill_system_fields(obj)
         if not m.get("name"):
             raise errors.invalid_object(info.kind, info.group, "", [errors.required(
@@ -235,7 +236,6 @@ class APIServer(DeletionMixin):
         if dry_run:
             return obj
         kv = self.store.create(info.key(ns, m["name"]), meta.encode(obj))
-        generated = bool(m.get("generateName")) and m["name"].startswith(m["generateName"][:1])
         for _ in range(GENERATE_NAME_RETRIES if generated else 0):
             if kv is not None:
                 break
