@@ -16,14 +16,15 @@ from typing import Any
 
 from engine.api.resources import RESOURCES, ResourceInfo
 from engine.rest import media
-from engine.rest.extras import EXTRA_RESOURCES, subresource_kind
+from engine.rest.extras import EXTRA_RESOURCES, converted, subresource_kind
 
 Obj = dict[str, Any]
 AGGREGATED = ("v2", "v2beta1")
 
 
 def served() -> tuple[ResourceInfo, ...]:
-    return RESOURCES + EXTRA_RESOURCES
+    """Every resource in discovery; stored versions first, so they are preferred."""
+    return RESOURCES + EXTRA_RESOURCES + converted()
 
 
 @functools.cache

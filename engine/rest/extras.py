@@ -25,6 +25,13 @@ EXTRA_RESOURCES: tuple[ResourceInfo, ...] = (
 )
 EXTRA_BY_PLURAL = {(r.group, r.plural): r for r in EXTRA_RESOURCES}
 
+
+def converted() -> tuple[ResourceInfo, ...]:
+    """Other versions of stored resources, served by conversion."""
+    from engine.rest import hpa_v1
+
+    return (hpa_v1.INFO,)
+
 # subresource -> (group, version, kind or "" for the parent's kind, verbs)
 SUBRESOURCES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "status": ("", "", "", ("get", "patch", "update")),

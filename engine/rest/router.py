@@ -17,6 +17,7 @@ from engine.rest import (
     auth,
     discovery,
     handlers,
+    hpa_v1,
     media,
     metrics,
     paths,
@@ -25,10 +26,11 @@ from engine.rest import (
     watch,
 )
 from engine.rest.context import SERVER_KEY, USER, Ctx
-from engine.rest.extras import EXTRA_BY_PLURAL
+from engine.rest.extras import EXTRA_BY_PLURAL, converted
 from engine.rest.respond import json_body
 
 _BY_GROUP_PLURAL = {(r.group, r.plural): r for r in RESOURCES}
+_CONVERTED = {(r.group, r.version, r.plural): r for r in converted()}
 _VERBS = {"get": handlers.get, "list": handlers.list_, "create": handlers.create,
           "update": handlers.update, "patch": handlers.patch_, "delete": handlers.delete,
           "deletecollection": handlers.delete_collection}
@@ -37,7 +39,9 @@ _VERBS = {"get": handlers.get, "list": handlers.list_, "create": handlers.create
 def lookup(ri: paths.RequestInfo) -> ResourceInfo:
     info = EXTRA_BY_PLURAL.get((ri.group, ri.resource)) or _BY_GROUP_PLURAL.get(
         (ri.group, ri.resource))
-    if info is None or info.version != ri.version:
+    if info is not None and info.version != ri.version:
+        info = _CONVERTED.get((ri.group, ri.version, ri.resource))
+    if info is None:
         raise paths.not_found_path()
     if ri.namespace and not info.namespaced:
         raise paths.not_found_path()
@@ -114,6 +118,8 @@ def _misplaced(verb: str, name: str) -> bool:
 
 async def route(ctx: Ctx) -> web.StreamResponse:
     info, verb = ctx.info, ctx.verb
+    if info is hpa_v1.INFO:
+        return await hpa_v1.handle(ctx)
     if (info.group, info.plural) in EXTRA_BY_PLURAL:
         if verb not in info.verbs:
             raise method_not_allowed()

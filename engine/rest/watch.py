@@ -64,22 +64,27 @@ class FrameCache:
 
 
 class _Encoder:
-    """Turns watch events into frames, as Tables when the client asked so."""
+    """Turns watch events into frames, as Tables when the client asked so;
+    ``convert`` turns stored objects into the requested version."""
 
-    def __init__(self, ctx: Ctx) -> None:
+    def __init__(self, ctx: Ctx, info: Any, convert: Any = None) -> None:
         self.ctx = ctx
+        self.info = info
+        self.convert = convert
         self.table = media.table_version(ctx.accept)
         self.include = tables.include_object(ctx.query) if self.table else ""
         self.first = True
 
     def frame(self, kind: str, obj: Obj) -> bytes:
         if self.table and kind not in ("ERROR", "BOOKMARK"):
-            obj = tables.table(self.ctx.info, [obj], self.ctx.now(), include=self.include,
+            obj = tables.table(self.info, [obj], self.ctx.now(), include=self.include,
                                version=self.table, columns=self.first,
                                list_meta={"resourceVersion": obj.get("metadata", {}).get(
                                    "resourceVersion", "")})
             self.first = False
             return orjson.dumps({"type": kind, "object": obj}) + b"\n"
+        if self.convert is not None and kind not in ("ERROR", "BOOKMARK"):
+            return orjson.dumps({"type": kind, "object": self.convert(obj)}) + b"\n"
         return self.ctx.server.frames.frame(kind, obj)
 
 
@@ -88,11 +93,14 @@ def _timeout(ctx: Ctx) -> float:
     return DEFAULT_TIMEOUT if seconds is None or seconds <= 0 else float(seconds)
 
 
-async def serve(ctx: Ctx) -> web.StreamResponse:
-    encoder = _Encoder(ctx)
+async def serve(ctx: Ctx, *, storage: Any = None, convert: Any = None) -> web.StreamResponse:
+    """Stream a watch; ``storage`` is the stored resource when the request's
+    version differs (then ``convert`` maps each object)."""
+    info = storage or ctx.info
+    encoder = _Encoder(ctx, info, convert)
     error: errors.StatusError | None = None
     try:
-        watch = ctx.api.watch(ctx.info, ctx.namespace,
+        watch = ctx.api.watch(info, ctx.namespace,
                               label_selector=ctx.query.get("labelSelector") or None,
                               field_selector=_field_selector(ctx),
                               resource_version=ctx.query.get("resourceVersion") or None,

@@ -308,3 +308,15 @@ def test_drain_ignore_daemonsets(kubectl):
 def test_logs_follow(kubectl, ns):
     kubectl("run", "echo", "--image=busybox", "-n", ns, "--", "sh", "-c", "echo hello")
     assert kubectl("logs", "-f", "echo", "-n", ns).stdout == "hello\n"
+
+
+def test_autoscale(kubectl, ns):
+    """kubectl 1.32 posts an autoscaling/v1 HPA (as protobuf)."""
+    kubectl("create", "deployment", "web", "--image=nginx", "-n", ns)
+    assert kubectl("autoscale", "deployment", "web", "--min=2", "--max=5", "--cpu-percent=80",
+                   "-n", ns).stdout == "horizontalpodautoscaler.autoscaling/web autoscaled\n"
+    lines = kubectl("get", "hpa", "-n", ns).stdout.splitlines()
+    assert lines[0].split() == ["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS",
+                                "REPLICAS", "AGE"]
+    assert re.fullmatch(rf"web\s+Deployment/web\s+cpu: <unknown>/80%\s+2\s+5\s+0\s+{AGE}",
+                        lines[1])

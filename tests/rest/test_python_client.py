@@ -106,3 +106,28 @@ def test_dynamic_client_uses_legacy_discovery(api_client, namespace):
         _deployment("dyn")), namespace=namespace)
     assert dyn_created.metadata.name == "dyn"
     assert [d.metadata.name for d in deployments.get(namespace=namespace).items] == ["dyn"]
+
+
+def test_autoscaling_v1_is_served_by_conversion(api_client, namespace):
+    """kubectl 1.32's ``autoscale`` and the v1 client use autoscaling/v1;
+    the stored object is autoscaling/v2."""
+    apps = client.AppsV1Api(api_client)
+    apps.create_namespaced_deployment(namespace, _deployment("web"))
+    v1 = client.AutoscalingV1Api(api_client)
+    hpa = client.V1HorizontalPodAutoscaler(
+        metadata=client.V1ObjectMeta(name="web"),
+        spec=client.V1HorizontalPodAutoscalerSpec(
+            scale_target_ref=client.V1CrossVersionObjectReference(
+                api_version="apps/v1", kind="Deployment", name="web"),
+            min_replicas=2, max_replicas=5, target_cpu_utilization_percentage=80))
+    created = v1.create_namespaced_horizontal_pod_autoscaler(namespace, hpa)
+    assert created.spec.target_cpu_utilization_percentage == 80
+    patched = v1.patch_namespaced_horizontal_pod_autoscaler(
+        "web", namespace, {"spec": {"targetCPUUtilizationPercentage": 60}})
+    assert (patched.spec.target_cpu_utilization_percentage, patched.spec.max_replicas) == (60, 5)
+    listed = v1.list_namespaced_horizontal_pod_autoscaler(namespace).items
+    assert [h.metadata.name for h in listed] == ["web"]
+    v2 = client.AutoscalingV2Api(api_client).read_namespaced_horizontal_pod_autoscaler(
+        "web", namespace)
+    assert v2.spec.metrics[0].resource.target.average_utilization == 60
+    v1.delete_namespaced_horizontal_pod_autoscaler("web", namespace)
