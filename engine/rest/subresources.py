@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from engine.api import errors, meta, patch
-from engine.rest import handlers, logstream, scale
+from engine.rest import handlers, logstream, paths, scale
 from engine.rest.context import Ctx
 from engine.rest.eviction import evict
 from engine.rest.respond import json_body, success
@@ -25,7 +25,7 @@ Obj = dict[str, Any]
 async def handle(ctx: Ctx) -> web.StreamResponse:
     sub, method = ctx.ri.subresource, ctx.request.method
     if sub not in ctx.info.subresources:
-        raise errors.not_found(f"{ctx.info.plural}/{sub}", ctx.info.group, "")
+        raise paths.not_found_path()
     if sub == "scale":
         return await scale.handle(ctx)
     if sub == "log" and method == "GET":
