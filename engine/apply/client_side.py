@@ -37,7 +37,7 @@ def get_live(client: Any, target: Target) -> Obj | None:
     except StatusError as err:
         if err.code == 404 and err.reason == "NotFound":
             return None
-        raise target.fail(_retrieve_message(target, err), err.reason) from None
+        raise target.fail(_retrieve_message(target, err), err.reason, err.status()) from None
 
 
 def apply(client: Any, target: Target, *, dry_run: bool = False) -> Outcome:
@@ -66,7 +66,8 @@ def _create(client: Any, target: Target, modified: Obj, dry_run: bool) -> Outcom
                               dry_run=dry_run, field_manager=FIELD_MANAGER,
                               field_validation=STRICT)
     except StatusError as err:
-        raise target.fail(status_message(err, "creating", target.source), err.reason) from None
+        raise target.fail(status_message(err, "creating", target.source), err.reason,
+                          err.status()) from None
     return Outcome(target, CREATED, None, after)
 
 
@@ -83,7 +84,8 @@ def _three_way(target: Target, live: Obj, modified: Obj) -> Obj:
 
 def _patch_error(target: Target, body: Obj, err: StatusError) -> ManifestError:
     """kubectl's ``error when applying patch`` text; the short line as the message."""
-    out = target.fail(status_message(err, "patching", target.source), err.reason)
+    out = target.fail(status_message(err, "patching", target.source), err.reason,
+                      err.status())
     out.detail = patch_error_text(target, body, err)
     return out
 

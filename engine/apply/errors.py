@@ -20,6 +20,7 @@ Upstream wording:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from engine.api.errors import StatusError
@@ -43,6 +44,7 @@ class ManifestError(Exception):
     doc: int | None = None
     reason: str = ""
     detail: str = ""  # a longer text, when kubectl prints more than ``message``
+    status: dict | None = None  # the API's Status, for API errors
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -88,11 +90,25 @@ def status_message(err: StatusError, verb: str, source: str) -> str:
     return f'Error from server ({reason}): error when {verb} "{source}": {err.message}'
 
 
-def from_status(err: StatusError, verb: str, source: str, *, line: int = 0,
-                doc: int | None = None) -> ManifestError:
-    """An API error as kubectl reports it for one object of a file."""
-    return ManifestError(status_message(err, verb, source), source, line, 0, doc,
-                         err.reason or "InternalError")
+def kubectl_text(message: str, detail: str = "", status: dict | None = None, *,
+                 alone: bool = False) -> str:
+    """What kubectl prints for one error: alone (``cmdutil.CheckErr``) or as one
+    of several (``MultipleErrors``), k8s.io/kubectl ``pkg/cmd/util/helpers.go``."""
+    details = (status or {}).get("details") or {}
+    if alone and status and status.get("reason") == "Invalid" and (
+            details.get("kind") or details.get("name")):
+        head = f"The {details.get('kind', '')} {json.dumps(details.get('name', ''))} is invalid"
+        causes = [f"{c.get('field', '')}: {c.get('message', '')}"
+                  for c in details.get("causes") or []]
+        if not causes:
+            return head
+        if len(causes) == 1:
+            return f"{head}: {causes[0]}"
+        return f"{head}: \n" + "\n".join(f"* {c}" for c in causes)
+    text = detail or message
+    if alone and not text.startswith(("Error from server", "error: ")):
+        text = "error: " + text
+    return text
 
 
 def too_large(source: str, size: int, limit: int, *, line: int = 0,

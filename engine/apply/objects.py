@@ -15,12 +15,15 @@ from typing import Any
 
 from engine.api import errors as api_errors
 from engine.api import schema
-from engine.api.patch._json import go_json
+from engine.api.patch._json import go_json, sort_keys_deep
 from engine.api.resources import ResourceInfo, by_kind
-from engine.apply.errors import ManifestError, validation_error
+from engine.api.validation.structural import validate_schema
+from engine.apply.errors import ManifestError
 from engine.apply.loader import Document
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+# Any kind whose ``metadata`` is an ObjectMeta, to check a document's metadata alone.
+_METADATA_HOLDER = "io.k8s.api.core.v1.ConfigMap"
 Obj = dict[str, Any]
 Key = tuple[str, str, str, str]  # group, kind, namespace, name
 
@@ -55,12 +58,18 @@ class Target:
         return self.doc.source
 
     def modified(self) -> Obj:
-        """The manifest with the last-applied annotation kubectl computes for it."""
-        return with_last_applied(self.obj)
+        """The manifest with the last-applied annotation kubectl computes for it,
+        keys sorted as kubectl's JSON body has them (Go marshals maps sorted)."""
+        return sort_keys_deep(with_last_applied(self.obj))
 
-    def fail(self, message: str, reason: str = "") -> ManifestError:
+    def body(self) -> Obj:
+        """The manifest as kubectl sends it for server-side apply."""
+        return sort_keys_deep(self.obj)
+
+    def fail(self, message: str, reason: str = "", status: dict | None = None
+             ) -> ManifestError:
         d = self.doc
-        return ManifestError(message, d.source, d.line, 0, d.doc, reason)
+        return ManifestError(message, d.source, d.line, 0, d.doc, reason, status=status)
 
 
 def object_ref(info: ResourceInfo, name: str) -> str:
@@ -105,11 +114,7 @@ def resolve(doc: Document, namespace: str | None, labels: dict[str, str] | None 
     """
     obj = doc.obj
     meta = obj.get("metadata", {})
-    if not isinstance(meta, dict):
-        raise _fail(doc, validation_error(
-            doc.source, f"ValidationError({obj['kind']}.metadata): invalid type for "
-            "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta: got \"" + _json_kind(meta)
-            + '", expected "map"'))
+    _check_metadata(doc, meta)
     info = _mapping(doc, meta)
     name = meta.get("name")
     ns = _namespace(doc, info, meta, namespace)
@@ -161,16 +166,29 @@ def _no_name(doc: Document, info: ResourceInfo, meta: Obj, ns: str) -> ManifestE
     return ManifestError(message, doc.source, doc.line, 0, doc.doc, "NameRequired")
 
 
-def _fail(doc: Document, err: ManifestError) -> ManifestError:
-    err.line, err.doc = doc.line, doc.doc
-    return err
+def _check_metadata(doc: Document, meta: Any) -> None:
+    """cli-runtime's ``metadataValidatingDecoder``: metadata must decode as an
+    ObjectMeta (Go's ``encoding/json`` wording), before the kind is even looked up."""
+    if meta is None:
+        return
+    if not isinstance(meta, dict):
+        detail = (f"json: cannot unmarshal {_json_kind(meta)} into Go struct field "
+                  "metadataOnlyObject.metadata of type v1.ObjectMeta")
+    else:
+        type_errors, _ = validate_schema({"metadata": meta}, _METADATA_HOLDER)
+        if not type_errors:
+            return
+        detail = str(type_errors[0])
+    raise ManifestError(f'unable to decode "{doc.source}": {detail}', doc.source, doc.line, 0,
+                        doc.doc, "DecodeError")
 
 
 def _json_kind(value: Any) -> str:
+    """Go's name for a JSON value's type in unmarshal errors."""
     if isinstance(value, bool):
-        return "boolean"
+        return "bool"
     if isinstance(value, int | float):
-        return "integer" if isinstance(value, int) else "number"
+        return "number"
     if isinstance(value, list):
         return "array"
-    return "string" if isinstance(value, str) else "null"
+    return "string"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.apply.errors import ManifestError
+from engine.apply.errors import ManifestError, kubectl_text
 
 # Actions. kubectl prints the first four (and "pruned" for deleted); the
 # others are k9py's all-or-nothing bookkeeping.
@@ -53,6 +53,7 @@ class ApplyResult:
     dry_run: bool = False
     warnings: tuple[str, ...] = ()
     detail: str = ""  # longer text (kubectl's full patch error), when there is one
+    status: dict | None = field(default=None, compare=False)  # the API's Status, if any
 
     @property
     def ok(self) -> bool:
@@ -81,4 +82,12 @@ def from_outcome(now: float, outcome: Outcome, *, dry_run: bool) -> ApplyResult:
 def from_error(now: float, err: ManifestError, *, ref: str = "", namespace: str = "",
                dry_run: bool = False) -> ApplyResult:
     return ApplyResult(now, err.source, ERROR, err.message, ref, namespace, err.doc, err.line,
-                       err.column, dry_run, (), err.detail)
+                       err.column, dry_run, (), err.detail, err.status)
+
+
+def kubectl_stderr(results: list[ApplyResult]) -> str:
+    """The errors of a run as kubectl prints them at its end (one alone, or a list)."""
+    errors = [r for r in results if r.action == ERROR]
+    alone = len(errors) == 1
+    return "".join(kubectl_text(r.message, r.detail, r.status, alone=alone).rstrip("\n") + "\n"
+                   for r in errors)

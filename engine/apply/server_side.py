@@ -42,12 +42,12 @@ def apply(client: Any, target: Target, *, field_manager: str = FIELD_MANAGER,
     """Apply ``target`` server-side."""
     live = get_live(client, target)
     try:
-        after = client.patch(target.info, target.name, target.obj, patches.APPLY_PATCH,
+        after = client.patch(target.info, target.name, target.body(), patches.APPLY_PATCH,
                              namespace=target.namespace or None, dry_run=dry_run,
                              field_manager=field_manager, force=force,
                              field_validation=STRICT)
     except StatusError as err:
-        raise target.fail(error_message(err), err.reason) from None
+        raise target.fail(error_message(err), err.reason, err.status()) from None
     return Outcome(target, _action(live, after), live, after)
 
 
