@@ -1,0 +1,200 @@
+"""The scheduler cache: NodeInfos kept current by pod and node events.
+
+Upstream: ``pkg/scheduler/backend/cache/cache.go`` (``cacheImpl``:
+``AddNode``/``UpdateNode``/``RemoveNode``, ``AddPod``/``UpdatePod``/
+``RemovePod``, ``AssumePod``/``ForgetPod``/``FinishBinding``, image states)
+and ``snapshot.go`` (``NodeInfos().List()``, ``HavePodsWithAffinityList``,
+``HavePodsWithRequiredAntiAffinityList``).
+
+Upstream copies changed NodeInfos into a per-cycle snapshot (by generation
+number) because scheduling runs beside the informers' goroutines. Here a
+scheduling cycle runs start to finish without yielding the engine loop, so
+nothing can change under it and the cache *is* the snapshot: updates are
+incremental (one NodeInfo per event) and the node list is rebuilt only when
+the set of nodes or their zones change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.scheduler.cache.node_tree import NodeTree
+from engine.scheduler.framework.node_info import NodeInfo, zone_of
+from engine.scheduler.framework.pod_info import PodInfo
+
+Obj = dict[str, Any]
+
+
+class Cache:
+    """NodeInfos by name, assumed pods and image states."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, NodeInfo] = {}
+        self.tree = NodeTree()
+        self.pods: dict[str, tuple[PodInfo, str]] = {}  # uid -> (pod, node)
+        self.assumed: set[str] = set()
+        self.image_nodes: dict[str, set[str]] = {}
+        self._list: list[NodeInfo] | None = None
+        self.affinity_nodes: dict[str, NodeInfo] = {}
+        self.anti_affinity_nodes: dict[str, NodeInfo] = {}
+
+    # -- snapshot view ---------------------------------------------------------------
+    def list(self) -> list[NodeInfo]:
+        """``NodeInfos().List()``: nodes in node-tree order."""
+        if self._list is None:
+            self._list = [self.nodes[name] for name in self.tree.list()]
+            for i, ni in enumerate(self._list):
+                ni.index = i
+        return self._list
+
+    def get(self, name: str) -> NodeInfo | None:
+        ni = self.nodes.get(name)
+        return ni if ni is not None and ni.node is not None else None
+
+    def num_nodes(self) -> int:
+        return len(self.tree)
+
+    def have_pods_with_affinity(self) -> list[NodeInfo]:
+        return [ni for ni in self.affinity_nodes.values() if ni.node is not None]
+
+    def have_pods_with_required_anti_affinity(self) -> list[NodeInfo]:
+        return [ni for ni in self.anti_affinity_nodes.values() if ni.node is not None]
+
+    def image_num_nodes(self, image: str) -> int:
+        return len(self.image_nodes.get(image) or ())
+
+    # -- nodes ------------------------------------------------------------------------
+    def add_node(self, node: Obj) -> NodeInfo:
+        name = node["metadata"]["name"]
+        ni = self.nodes.get(name)
+        if ni is None:
+            ni = self.nodes[name] = NodeInfo()
+        else:
+            self._remove_images(ni)
+        ni.set_node(node)
+        self._add_images(ni)
+        self.tree.add(name, ni.zone)
+        self._list = None
+        return ni
+
+    def update_node(self, old: Obj, new: Obj) -> NodeInfo:
+        name = new["metadata"]["name"]
+        ni = self.nodes.get(name)
+        if ni is None or ni.node is None:
+            return self.add_node(new)
+        self._remove_images(ni)
+        ni.set_node(new)
+        self._add_images(ni)
+        if self.tree.update(name, ni.zone):
+            self._list = None
+        return ni
+
+    def remove_node(self, node: Obj) -> None:
+        """``RemoveNode``: the NodeInfo stays while pods still reference it."""
+        name = node["metadata"]["name"]
+        ni = self.nodes.get(name)
+        if ni is None:
+            return
+        self._remove_images(ni)
+        self.tree.remove(name)
+        self._list = None
+        if ni.pods:
+            ni.node = None
+        else:
+            del self.nodes[name]
+
+    def _add_images(self, ni: NodeInfo) -> None:
+        for image in ni.images:
+            self.image_nodes.setdefault(image, set()).add(ni.name)
+
+    def _remove_images(self, ni: NodeInfo) -> None:
+        for image in ni.images:
+            names = self.image_nodes.get(image)
+            if names is not None:
+                names.discard(ni.name)
+                if not names:
+                    del self.image_nodes[image]
+
+    # -- pods -------------------------------------------------------------------------
+    def _node_for(self, name: str) -> NodeInfo:
+        ni = self.nodes.get(name)
+        if ni is None:
+            ni = self.nodes[name] = NodeInfo()
+            ni.name = name
+        return ni
+
+    def _place(self, pi: PodInfo, node: str) -> None:
+        ni = self._node_for(node)
+        ni.add_pod(pi)
+        self.pods[pi.uid] = (pi, node)
+        self._track_affinity(ni)
+
+    def _unplace(self, uid: str) -> PodInfo | None:
+        entry = self.pods.pop(uid, None)
+        if entry is None:
+            return None
+        pi, node = entry
+        ni = self.nodes.get(node)
+        if ni is not None:
+            ni.remove_pod(uid)
+            self._track_affinity(ni)
+            if ni.node is None and not ni.pods:
+                del self.nodes[node]
+        return pi
+
+    def _track_affinity(self, ni: NodeInfo) -> None:
+        if ni.pods_with_affinity:
+            self.affinity_nodes[ni.name] = ni
+        else:
+            self.affinity_nodes.pop(ni.name, None)
+        if ni.pods_with_required_anti_affinity:
+            self.anti_affinity_nodes[ni.name] = ni
+        else:
+            self.anti_affinity_nodes.pop(ni.name, None)
+
+    def assume_pod(self, pi: PodInfo, node: str) -> None:
+        """``AssumePod``: count the pod on ``node`` before the binding lands."""
+        self._place(pi, node)
+        self.assumed.add(pi.uid)
+
+    def forget_pod(self, pi: PodInfo) -> None:
+        """``ForgetPod``: the binding failed."""
+        if pi.uid in self.assumed:
+            self.assumed.discard(pi.uid)
+            self._unplace(pi.uid)
+
+    def is_assumed(self, uid: str) -> bool:
+        return uid in self.assumed
+
+    def add_pod(self, pod: Obj) -> PodInfo:
+        """``AddPod``: an assigned pod from the informer (confirms an assumed one)."""
+        uid = pod["metadata"].get("uid", "")
+        node = pod["spec"].get("nodeName", "")
+        self.assumed.discard(uid)
+        entry = self.pods.get(uid)
+        if entry is not None:
+            pi, placed = entry
+            if placed == node:
+                self._unplace(uid)
+                pi.update(pod)
+                self._place(pi, node)
+                return pi
+            self._unplace(uid)
+        pi = PodInfo(pod)
+        self._place(pi, node)
+        return pi
+
+    def update_pod(self, old: Obj, new: Obj) -> PodInfo:
+        return self.add_pod(new)
+
+    def remove_pod(self, pod: Obj) -> PodInfo | None:
+        uid = pod["metadata"].get("uid", "")
+        self.assumed.discard(uid)
+        return self._unplace(uid)
+
+    def pod_info(self, uid: str) -> PodInfo | None:
+        entry = self.pods.get(uid)
+        return entry[0] if entry else None
+
+    def zone_changed(self, ni: NodeInfo) -> bool:
+        return zone_of(ni.labels) != ni.zone

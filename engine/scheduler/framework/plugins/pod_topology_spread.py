@@ -1,0 +1,327 @@
+"""PodTopologySpread: spread matching pods over topology domains.
+
+Upstream: ``pkg/scheduler/framework/plugins/podtopologyspread/``
+(``common.go``: constraints from the pod, or the system defaults -
+hostname maxSkew 3 and zone maxSkew 5, ScheduleAnyway - with the selector
+of the services/controllers that select the pod; ``filtering.go``:
+PreFilter counts matching pods per domain over the nodes that pass the node
+inclusion policies, Filter ``matchNum + selfMatch - globalMin <= maxSkew``
+with ``minDomains``; ``scoring.go``: ``cnt * log(domains + 2) + maxSkew - 1``
+per constraint, normalised so fewer matching pods score higher).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from engine.scheduler.framework.helpers import (
+    RequiredNodeAffinity,
+    find_untolerated_taint,
+    pod_tolerations,
+)
+from engine.scheduler.framework.interface import (
+    CycleState,
+    FilterPlugin,
+    PreFilterPlugin,
+    PreScorePlugin,
+    ScorePlugin,
+)
+from engine.scheduler.framework.node_info import NodeInfo
+from engine.scheduler.framework.plugins import names
+from engine.scheduler.framework.pod_info import PodInfo
+from engine.scheduler.framework.selectors import LabelSelector
+from engine.scheduler.framework.types import (
+    MAX_NODE_SCORE,
+    SKIP,
+    Status,
+    unresolvable,
+    unschedulable,
+)
+from engine.scheduler.queue import events as ev
+
+ERR_REASON_CONSTRAINTS = "node(s) didn't match pod topology spread constraints"
+ERR_REASON_NODE_LABEL = ERR_REASON_CONSTRAINTS + " (missing required label)"
+STATE_KEY = "PreFilter" + names.POD_TOPOLOGY_SPREAD
+PRE_SCORE_KEY = "PreScore" + names.POD_TOPOLOGY_SPREAD
+HOSTNAME = "kubernetes.io/hostname"
+ZONE = "topology.kubernetes.io/zone"
+DO_NOT_SCHEDULE = "DoNotSchedule"
+SCHEDULE_ANYWAY = "ScheduleAnyway"
+SYSTEM_DEFAULT_CONSTRAINTS = [
+    {"topologyKey": HOSTNAME, "whenUnsatisfiable": SCHEDULE_ANYWAY, "maxSkew": 3},
+    {"topologyKey": ZONE, "whenUnsatisfiable": SCHEDULE_ANYWAY, "maxSkew": 5},
+]
+
+
+class Constraint:
+    """``topologySpreadConstraint``."""
+
+    __slots__ = ("max_skew", "topology_key", "selector", "min_domains", "affinity_policy",
+                 "taints_policy", "key")
+
+    def __init__(self, raw: dict, selector: LabelSelector, namespace: str) -> None:
+        self.max_skew = int(raw.get("maxSkew") or 1)
+        self.topology_key = raw.get("topologyKey", "")
+        self.selector = selector
+        self.min_domains = int(raw.get("minDomains") or 1)
+        self.affinity_policy = raw.get("nodeAffinityPolicy") or "Honor"
+        self.taints_policy = raw.get("nodeTaintsPolicy") or "Ignore"
+        self.key = ("pts", selector.signature(), namespace)
+
+    def includes(self, pod: PodInfo, node: NodeInfo, required: RequiredNodeAffinity) -> bool:
+        """``matchNodeInclusionPolicies``."""
+        if self.affinity_policy == "Honor" and not required.matches(node.labels, node.name):
+            return False
+        return not (self.taints_policy == "Honor" and find_untolerated_taint(
+            node.hard_taints, pod_tolerations(pod.pod)) is not None)
+
+    def count(self, node: NodeInfo) -> int:
+        """``countPodsMatchSelector`` on one node (memoised per node generation)."""
+        n = node.memo_get(self.key)
+        if n is None:
+            ns, matches = self.key[2], self.selector.matches
+            n = node.memo_set(self.key, sum(
+                1 for p in node.pods.values()
+                if p.deletion_timestamp is None and p.namespace == ns and matches(p.labels)))
+        return n
+
+
+def _selector_for(raw: dict, pod_labels: dict[str, str]) -> LabelSelector:
+    """The constraint's selector plus ``matchLabelKeys`` as ``In`` requirements."""
+    selector = raw.get("labelSelector")
+    keys = [k for k in raw.get("matchLabelKeys") or () if k in pod_labels]
+    if keys and selector is not None:
+        selector = {**selector, "matchExpressions": [
+            *(selector.get("matchExpressions") or ()),
+            *({"key": k, "operator": "In", "values": [pod_labels[k]]} for k in keys)]}
+    return LabelSelector(selector)
+
+
+def labels_have_keys(labels: dict[str, str], constraints: list[Constraint]) -> bool:
+    """``nodeLabelsMatchSpreadConstraints``."""
+    return all(c.topology_key in labels for c in constraints)
+
+
+class SpreadState:
+    """``preFilterState``: matching pods per domain of each constraint."""
+
+    __slots__ = ("constraints", "counts", "required")
+
+    def __init__(self, constraints: list[Constraint], required: RequiredNodeAffinity) -> None:
+        self.constraints = constraints
+        self.counts: list[dict[str, int]] = [{} for _ in constraints]
+        self.required = required
+
+    def clone(self) -> SpreadState:
+        c = SpreadState(self.constraints, self.required)
+        c.counts = [dict(m) for m in self.counts]
+        return c
+
+    def min_match(self, i: int) -> int:
+        counts = self.counts[i]
+        if len(counts) < self.constraints[i].min_domains or not counts:
+            return 0
+        return min(counts.values())
+
+    def update_with_pod(self, other: PodInfo, pod: PodInfo, node: NodeInfo, delta: int) -> None:
+        if other.namespace != pod.namespace or node.node is None:
+            return
+        if not labels_have_keys(node.labels, self.constraints):
+            return
+        for i, c in enumerate(self.constraints):
+            if not c.selector.matches(other.labels) or not c.includes(pod, node, self.required):
+                continue
+            value = node.labels[c.topology_key]
+            self.counts[i][value] = self.counts[i].get(value, 0) + delta
+
+
+class ScoreState:
+    """``preScoreState``."""
+
+    __slots__ = ("constraints", "ignored", "counts", "weights", "ignored_idx")
+
+    def __init__(self, constraints: list[Constraint]) -> None:
+        self.constraints = constraints
+        self.ignored: set[str] = set()
+        self.ignored_idx: set[int] = set()
+        self.counts: list[dict[str, int]] = [{} for _ in constraints]
+        self.weights: list[float] = []
+
+
+class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
+    name = names.POD_TOPOLOGY_SPREAD
+    has_extensions = True
+    has_normalize = True
+
+    def constraints(self, pod: PodInfo, action: str) -> tuple[list[Constraint], bool]:
+        """The pod's constraints for ``action``, and whether they are system defaults."""
+        raw = (pod.pod.get("spec") or {}).get("topologySpreadConstraints") or []
+        if raw:
+            return [Constraint(c, _selector_for(c, pod.labels), pod.namespace) for c in raw
+                    if (c.get("whenUnsatisfiable") or DO_NOT_SCHEDULE) == action], False
+        defaults = [c for c in SYSTEM_DEFAULT_CONSTRAINTS if c["whenUnsatisfiable"] == action]
+        if not defaults:
+            return [], True
+        selector = self.handle.default_selector(pod.pod)
+        if selector is None:
+            return [], True
+        return [Constraint(c, selector, pod.namespace) for c in defaults], True
+
+    # -- PreFilter / Filter ------------------------------------------------------------------
+    def pre_filter(self, state: CycleState, pod: PodInfo,
+                   nodes: list[NodeInfo]) -> tuple[set[str] | None, Status | None]:
+        constraints, _ = self.constraints(pod, DO_NOT_SCHEDULE)
+        if not constraints:
+            return None, SKIP
+        s = SpreadState(constraints, RequiredNodeAffinity(pod.pod))
+        for node in self.handle.cache.list():
+            if not labels_have_keys(node.labels, constraints):
+                continue
+            for i, c in enumerate(constraints):
+                if not c.includes(pod, node, s.required):
+                    continue
+                value = node.labels[c.topology_key]
+                s.counts[i][value] = s.counts[i].get(value, 0) + c.count(node)
+        state.write(STATE_KEY, s)
+        return None, None
+
+    def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
+        s: SpreadState | None = state.read(STATE_KEY)
+        if s is None or not s.constraints:
+            return None
+        for i, c in enumerate(s.constraints):
+            value = node.labels.get(c.topology_key)
+            if value is None:
+                return unresolvable(ERR_REASON_NODE_LABEL)
+            self_match = 1 if c.selector.matches(pod.labels) else 0
+            skew = s.counts[i].get(value, 0) + self_match - s.min_match(i)
+            if skew > c.max_skew:
+                return unschedulable(ERR_REASON_CONSTRAINTS)
+        return None
+
+    def add_pod(self, state: CycleState, pod: PodInfo, added: PodInfo,
+                node: NodeInfo) -> Status | None:
+        s = state.read(STATE_KEY)
+        if s is not None:
+            s.update_with_pod(added, pod, node, 1)
+        return None
+
+    def remove_pod(self, state: CycleState, pod: PodInfo, removed: PodInfo,
+                   node: NodeInfo) -> Status | None:
+        s = state.read(STATE_KEY)
+        if s is not None:
+            s.update_with_pod(removed, pod, node, -1)
+        return None
+
+    # -- Score -------------------------------------------------------------------------------
+    def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        all_nodes = self.handle.cache.list()
+        if not nodes or not all_nodes:
+            return None
+        constraints, defaulted = self.constraints(pod, SCHEDULE_ANYWAY)
+        if not constraints:
+            return SKIP
+        s = ScoreState(constraints)
+        require_all = not defaulted
+        sizes = [0] * len(constraints)
+        for node in nodes:
+            if require_all and not labels_have_keys(node.labels, constraints):
+                s.ignored.add(node.name)
+                continue
+            for i, c in enumerate(constraints):
+                if c.topology_key == HOSTNAME:
+                    continue
+                value = node.labels.get(c.topology_key)
+                if value is not None and value not in s.counts[i]:
+                    s.counts[i][value] = 0
+                    sizes[i] += 1
+        for i, c in enumerate(constraints):
+            size = len(nodes) - len(s.ignored) if c.topology_key == HOSTNAME else sizes[i]
+            s.weights.append(math.log(size + 2))
+        if any(s.counts):
+            self._count_domains(s, pod, all_nodes)
+        state.write(PRE_SCORE_KEY, s)
+        return None
+
+    def _count_domains(self, s: ScoreState, pod: PodInfo, all_nodes: list[NodeInfo]) -> None:
+        required = RequiredNodeAffinity(pod.pod)
+        for node in all_nodes:
+            if not labels_have_keys(node.labels, s.constraints):
+                continue
+            for i, c in enumerate(s.constraints):
+                if not c.includes(pod, node, required):
+                    continue
+                value = node.labels[c.topology_key]
+                if value in s.counts[i]:
+                    s.counts[i][value] += c.count(node)
+
+    def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
+        s: ScoreState = state.read(PRE_SCORE_KEY)
+        if s is None or node.name in s.ignored:
+            return 0
+        total = 0.0
+        for i, c in enumerate(s.constraints):
+            value = node.labels.get(c.topology_key)
+            if value is None:
+                continue
+            cnt = c.count(node) if c.topology_key == HOSTNAME else s.counts[i].get(value, 0)
+            total += cnt * s.weights[i] + (c.max_skew - 1)
+        return math.floor(total + 0.5)
+
+    def score_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        s: ScoreState = state.read(PRE_SCORE_KEY)
+        if s is not None:
+            s.ignored_idx = {i for i, n in enumerate(nodes) if n.name in s.ignored}
+        return super().score_nodes(state, pod, nodes)
+
+    def normalize(self, state: CycleState, pod: PodInfo, scores: list[int]) -> None:
+        """``NormalizeScore``; nodes without the topology keys get 0."""
+        s: ScoreState = state.read(PRE_SCORE_KEY)
+        if s is None:
+            return
+        ignored = s.ignored_idx
+        valid = [v for i, v in enumerate(scores) if i not in ignored]
+        lo = min(valid) if valid else 0
+        hi = max(valid) if valid else 0
+        out = []
+        for i, v in enumerate(scores):
+            if i in ignored:
+                out.append(0)
+            elif hi == 0:
+                out.append(MAX_NODE_SCORE)
+            else:
+                out.append(MAX_NODE_SCORE * (hi + lo - v) // hi)
+        scores[:] = out
+
+    def events_to_register(self) -> list[ev.ClusterEventWithHint]:
+        return [
+            ev.ClusterEventWithHint(ev.ClusterEvent(
+                ev.POD, ev.ADD | ev.UPDATE_POD_LABEL | ev.DELETE), self._after_pod_change),
+            ev.ClusterEventWithHint(ev.ClusterEvent(
+                ev.NODE, ev.ADD | ev.DELETE | ev.UPDATE_NODE_LABEL | ev.UPDATE_NODE_TAINT),
+                self._after_node_change),
+        ]
+
+    def _after_pod_change(self, pod: PodInfo, old: Any, new: Any) -> bool:
+        constraints, _ = self.constraints(pod, DO_NOT_SCHEDULE)
+        for obj in (new, old):
+            if obj is None:
+                continue
+            other = PodInfo(obj)
+            if other.namespace == pod.namespace and any(
+                    c.selector.matches(other.labels) for c in constraints):
+                return ev.QUEUE
+        return ev.QUEUE_SKIP
+
+    def _after_node_change(self, pod: PodInfo, old: Any, new: Any) -> bool:
+        constraints, _ = self.constraints(pod, DO_NOT_SCHEDULE)
+        keys = [c.topology_key for c in constraints]
+        new_labels = ((new or {}).get("metadata") or {}).get("labels") or {}
+        old_labels = ((old or {}).get("metadata") or {}).get("labels") or {}
+        if new is None or old is None:
+            labels = new_labels or old_labels
+            return all(k in labels for k in keys)
+        if any(new_labels.get(k) != old_labels.get(k) for k in keys):
+            return ev.QUEUE
+        return (new.get("spec") or {}).get("taints") != (old.get("spec") or {}).get("taints")
