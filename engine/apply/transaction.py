@@ -111,7 +111,8 @@ class Applier:
             out.failed = bool(errors)
             return self._sorted(out)
         good = [t for t in targets if _DocKey(t.doc) not in errors]
-        return self._write_all(out, good, keep_going)
+        out = self._write_all(out, good, keep_going)
+        return self._sorted(out) if errors else out
 
     def _resolve(self, docs: Sequence[Document]) -> tuple[list[Target], dict[Any, ManifestError]]:
         targets: list[Target] = []
