@@ -298,6 +298,8 @@ def test_rollout_status(kubectl, ns, tmp_path):
 
 @pytest.mark.skip(reason=NEEDS_CONTROLLERS)
 def test_drain_ignore_daemonsets(kubectl):
+    """Needs kube-proxy owned by its DaemonSet (else drain refuses "Pods that
+    declare no controller") and workload pods placed by the scheduler."""
     out = kubectl("drain", "k9py-worker", "--ignore-daemonsets", timeout=120).stdout
     assert "node/k9py-worker cordoned" in out
     assert out.endswith("node/k9py-worker drained\n")
@@ -306,6 +308,8 @@ def test_drain_ignore_daemonsets(kubectl):
 
 @pytest.mark.skip(reason=NEEDS_CONTROLLERS)
 def test_logs_follow(kubectl, ns):
+    """Needs the scheduler to place the pod `kubectl run` creates (pinned
+    pods' logs are tested in test_kubectl_kubelets)."""
     kubectl("run", "echo", "--image=busybox", "-n", ns, "--", "sh", "-c", "echo hello")
     assert kubectl("logs", "-f", "echo", "-n", ns).stdout == "hello\n"
 
