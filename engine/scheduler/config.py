@@ -30,15 +30,19 @@ DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE = 0  # adaptive
 NUMBER_OF_HIGHEST_SCORED_NODES_TO_REPORT = 3
 
 
+def adaptive_percentage(num_all_nodes: int) -> int:
+    """The share of nodes to score when percentageOfNodesToScore is unset:
+    50% minus 1% per 125 nodes, at least 5%."""
+    return max(50 - num_all_nodes // 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
+
+
 def num_feasible_nodes_to_find(num_all_nodes: int, percentage: int = 0) -> int:
-    """``numFeasibleNodesToFind``: every node below 100; else an adaptive share
-    (50% minus 1% per 125 nodes, at least 5%), never fewer than 100 nodes."""
+    """``numFeasibleNodesToFind``: every node below 100; else the percentage
+    (adaptive when 0) of the nodes, never fewer than 100."""
     if num_all_nodes < MIN_FEASIBLE_NODES_TO_FIND or percentage >= 100:
         return num_all_nodes
     if percentage == 0:
-        percentage = 50 - num_all_nodes // 125
-        if percentage < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND:
-            percentage = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND
+        percentage = adaptive_percentage(num_all_nodes)
     num_nodes = num_all_nodes * percentage // 100
     if num_nodes < MIN_FEASIBLE_NODES_TO_FIND:
         return MIN_FEASIBLE_NODES_TO_FIND
