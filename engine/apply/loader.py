@@ -196,6 +196,8 @@ def _json_documents(source: str, data: bytes) -> Iterator[tuple[int, int, Any]]:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as err:
             raise _json_error(source, text, err, index) from None
+        except RecursionError:
+            raise parse_error(source, "json: exceeded max depth", line=line, doc=index) from None
         except _DuplicateKey as dup:
             raise parse_error(source, f'json: duplicate field "{dup.key}"', line=line,
                               doc=index) from None
@@ -275,6 +277,10 @@ def _check_object(source: str, index: int, line: int, value: Any) -> None:
         raise validation_error(source, missing[0], line=line, doc=index)
     if missing:
         raise validation_error(source, "[" + ", ".join(missing) + "]", line=line, doc=index)
-    size = len(canonical_json(value))
+    try:
+        size = len(canonical_json(value))
+    except (TypeError, orjson.JSONEncodeError):  # orjson stops at 255 levels of nesting
+        raise parse_error(source, "error converting YAML to JSON: json: exceeded max depth",
+                          line=line, doc=index) from None
     if size > MAX_REQUEST_BYTES:
         raise too_large(source, size, MAX_REQUEST_BYTES, line=line, doc=index)

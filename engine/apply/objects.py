@@ -113,16 +113,18 @@ def resolve(doc: Document, namespace: str | None, labels: dict[str, str] | None 
     object (the ApplySet membership label when pruning).
     """
     obj = doc.obj
-    meta = obj.get("metadata", {})
+    meta = obj.get("metadata")
     _check_metadata(doc, meta)
+    meta = meta or {}
     info = _mapping(doc, meta)
     name = meta.get("name")
     ns = _namespace(doc, info, meta, namespace)
     if not name or not isinstance(name, str):
         raise _no_name(doc, info, meta, ns)
     out = copy.deepcopy(obj)
+    out["metadata"] = out.get("metadata") or {}
     if info.namespaced:
-        out.setdefault("metadata", {})["namespace"] = ns
+        out["metadata"]["namespace"] = ns
     if labels:
         out["metadata"]["labels"] = {**(out["metadata"].get("labels") or {}), **labels}
     return Target(doc, info, name, ns if info.namespaced else "", out)

@@ -21,6 +21,7 @@ record), so they stay running.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -39,6 +40,7 @@ from engine.apply.results import ERROR, ApplyResult, from_error
 from engine.apply.transaction import Applier
 from engine.apply.watcher import Watcher
 
+log = logging.getLogger(__name__)
 FILE_REMOVED = "file removed"
 Callback = Callable[[list[ApplyResult]], None]
 
@@ -125,7 +127,7 @@ class ApplySession:
                 continue
             for file in files:
                 try:
-                    docs = load_file(file, self.stdin)
+                    docs = _load_file(file, self.stdin)
                 except ManifestError as err:
                     results.append(from_error(self.now(), err, dry_run=self.options.dry_run))
                     self._state(file).error = err.message
@@ -258,6 +260,17 @@ class ApplySession:
     def errors(self) -> dict[str, str]:
         """Files whose last load or apply failed, with the message."""
         return {s.source: s.error for s in self.files.values() if s.error}
+
+
+def _load_file(path: str, stdin: BinaryIO | None) -> list[Document]:
+    """``load_file``, with any unexpected failure turned into a reported error."""
+    try:
+        return load_file(path, stdin)
+    except ManifestError:
+        raise
+    except Exception as err:  # a loader bug must not take the TUI down
+        log.exception("reading %s", path)
+        raise ManifestError(f"error reading {path}: {err!r}", path) from None
 
 
 def clock_of(client: Any) -> Callable[[], float]:

@@ -27,6 +27,7 @@ garbage collector then removes).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,7 @@ from engine.apply.results import (
     from_outcome,
 )
 
+log = logging.getLogger(__name__)
 Obj = dict[str, Any]
 SYSTEM_FIELDS = ("resourceVersion", "generation", "managedFields", "uid", "creationTimestamp",
                  "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds")
@@ -81,6 +83,18 @@ class Applier:
 
     # -- one object ----------------------------------------------------------------
     def write(self, target: Target, *, dry_run: bool) -> Outcome:
+        """One object's apply; any failure is a :class:`ManifestError`."""
+        try:
+            return self._write(target, dry_run=dry_run)
+        except ManifestError:
+            raise
+        except Exception as err:  # an engine bug must not take the caller down
+            log.exception("applying %s from %s", target.ref, target.source)
+            raise target.fail(f'Error from server (InternalError): error when applying '
+                              f'"{target.source}": Internal error occurred: {err!r}',
+                              "InternalError") from None
+
+    def _write(self, target: Target, *, dry_run: bool) -> Outcome:
         o = self.options
         if o.server_side:
             outcome = server_side.apply(self.client, target, field_manager=o.field_manager,

@@ -133,6 +133,9 @@ def _cases() -> list[Case]:
              'Error from server (RequestEntityTooLarge): error when creating '
              '"f.yaml": Request entity too large: limit is 3145728\n',
              kubectl="k9py refuses it before sending; kubectl sends 10 MB first"),
+        Case("deep-nesting", {f: cm("deep") + b"  x: " + b"[" * 300 + b"]" * 300 + b"\n"},
+             "error: error parsing f.yaml: error converting YAML to JSON: json: exceeded max "
+             "depth\n", kubectl="k9py stops at 255 levels (orjson); Go's JSON at 10,000"),
         Case("infinity", {f: cm("inf").replace(b"a: b", b"a: .inf")},
              "error: error parsing f.yaml: error converting YAML to JSON: json: unsupported "
              "value: +Inf\n"),
