@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -37,7 +38,7 @@ PUMP_INTERVAL = 1 / 30
 class K9pyApp(App):
     """k9py: a k9s-grade explorer of the cluster behind ``session``."""
 
-    CSS_PATH = "k9py.tcss"
+    CSS_PATH = str(Path(__file__).with_name("k9py.tcss"))  # absolute: subclasses live elsewhere
     TITLE = "k9py"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar = [
