@@ -118,8 +118,9 @@ def test_scale_subresource(call):
 
 
 def _pod(call, ns: str, name: str, labels: dict, node: str = "") -> None:
+    """A pod no scheduler picks up (its schedulerName is not the default)."""
     body = {"metadata": {"name": name, "labels": labels},
-            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+            "spec": {"schedulerName": "manual", "containers": [{"name": "c", "image": "nginx"}]}}
     if node:
         body["spec"]["nodeName"] = node
     reply = call("POST", f"/api/v1/namespaces/{ns}/pods", body=json.dumps(body))
