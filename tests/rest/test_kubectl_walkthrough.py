@@ -289,9 +289,8 @@ def _replicasets(kubectl, ns: str) -> int:
     return len(names)
 
 
-@pytest.mark.skip(reason=NEEDS_CONTROLLERS)
 def test_rollout_status(kubectl, ns, tmp_path):
-    """Needs pods to become available: the scheduler places them, kubelets run them."""
+    """Pods become available: the scheduler places them, kubelets run them."""
     kubectl("apply", "-f", _manifest(tmp_path, "d.yaml", 2, "nginx:1.14.2"), "-n", ns)
     out = kubectl("rollout", "status", "deployment/nginx-deployment", "-n", ns,
                   timeout=120).stdout
@@ -308,11 +307,12 @@ def test_drain_ignore_daemonsets(kubectl):
     kubectl("uncordon", "k9py-worker")
 
 
-@pytest.mark.skip(reason=NEEDS_CONTROLLERS)
 def test_logs_follow(kubectl, ns):
-    """Needs the scheduler to place the pod `kubectl run` creates (pinned
-    pods' logs are tested in test_kubectl_kubelets)."""
-    kubectl("run", "echo", "--image=busybox", "-n", ns, "--", "sh", "-c", "echo hello")
+    """As on a real cluster, logs wait for the container to start."""
+    kubectl("run", "echo", "--image=busybox", "--restart=Never", "-n", ns, "--", "sh", "-c",
+            "echo hello")
+    wait_for(lambda: kubectl("get", "pod", "echo", "-n", ns, "-o",
+                             "jsonpath={.status.phase}").stdout in ("Running", "Succeeded"), 60)
     assert kubectl("logs", "-f", "echo", "-n", ns).stdout == "hello\n"
 
 
