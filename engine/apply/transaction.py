@@ -6,9 +6,10 @@ applies a file as a unit unless ``continue_on_error``:
 1. every document is resolved (kind, namespace, name) — kubectl's client checks;
 2. every object is sent as a server dry run (``dryRun=All``): the same GET and
    POST/PATCH the real apply makes, so strict decoding, defaulting, validation,
-   admission and immutability are all checked without a write. An object in a
-   namespace that the same file creates cannot be dry-run before the namespace
-   exists; it is checked by its real write in step 3;
+   admission and immutability are all checked without a write. An object that
+   needs one the same file creates first (its namespace, its service account)
+   fails its dry run with NotFound or Forbidden, since nothing was created;
+   such objects are checked by their real write in step 4;
 3. if anything failed, nothing of the file is written: each failure is
    reported and each other object is ``skipped``;
 4. otherwise the objects are written in order. If a write still fails (the
@@ -53,6 +54,7 @@ from engine.apply.results import (
 
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
+DEFERRABLE = ("NotFound", "Forbidden")  # lookups of objects an earlier document creates
 SYSTEM_FIELDS = ("resourceVersion", "generation", "managedFields", "uid", "creationTimestamp",
                  "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds")
 
@@ -140,14 +142,21 @@ class Applier:
 
     def _dry_run(self, targets: list[Target], errors: dict[Any, ManifestError]
                  ) -> tuple[list[Outcome], list[Target]]:
-        """Step 2; failures go into ``errors``. Returns outcomes and deferred targets."""
-        new_namespaces = {t.name for t in targets if t.info.kind == "Namespace"}
-        checked, deferred = [], []
+        """Step 2; failures go into ``errors``. Returns outcomes and deferred targets.
+
+        A lookup failure (NotFound, Forbidden: a missing namespace, service
+        account, ...) after the file creates something may be about that very
+        object, which a dry run does not create: such targets are deferred to
+        their real write.
+        """
+        checked: list[Outcome] = []
+        deferred: list[Target] = []
         for target in targets:
             try:
                 checked.append(self.write(target, dry_run=True))
             except ManifestError as err:
-                if err.reason == "NotFound" and target.namespace in new_namespaces:
+                creates = deferred or any(o.action == CREATED for o in checked)
+                if creates and err.reason in DEFERRABLE:
                     deferred.append(target)
                 else:
                     errors[_DocKey(target.doc)] = err
@@ -230,8 +239,8 @@ class Applier:
                                      "is applied")
 
     def _not_validated(self, t: Target) -> ApplyResult:
-        return self._row(t, SKIPPED, f"{t.ref} not validated (server dry run): its namespace "
-                                     f'"{t.namespace}" is created by the same file')
+        return self._row(t, SKIPPED, f"{t.ref} not validated (server dry run): it needs an "
+                                     "object the same file creates")
 
     @staticmethod
     def _sorted(out: FileOutcome) -> FileOutcome:
