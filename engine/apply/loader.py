@@ -255,8 +255,13 @@ def _go_char(char: str) -> str:
 
 # -- objects ------------------------------------------------------------------------
 def _objects(source: str, index: int, line: int, value: Any) -> list[Document]:
-    """The objects of one document: itself, or the items of a List."""
+    """The objects of one document: itself, or the items of a List.
+
+    Values an alias shares are copied apart here, so changing one place of an
+    object never changes another.
+    """
     _check_object(source, index, line, value)
+    value = orjson.loads(orjson.dumps(value))
     items = value.get("items")
     if isinstance(items, list) and str(value.get("kind", "")).endswith("List"):
         out = []
