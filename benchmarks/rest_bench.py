@@ -34,9 +34,12 @@ from engine.serve import Serving, start
 
 
 def _pod(i: int) -> dict:
+    """A pod no scheduler takes (so 10,000 of them do not keep the scheduler
+    and kubelets busy while the listing is timed)."""
     return {"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": f"bench-{i}", "labels": {"app": "bench"}},
-            "spec": {"containers": [{"name": "app", "image": "nginx:1.14.2"}]}}
+            "spec": {"schedulerName": "bench-unscheduled",
+                     "containers": [{"name": "app", "image": "nginx:1.14.2"}]}}
 
 
 def _serve(tmp: Path) -> Serving:
