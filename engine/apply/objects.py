@@ -9,13 +9,13 @@ ones kubectl makes before it sends anything, with its messages.
 
 from __future__ import annotations
 
-import copy
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from engine.api import errors as api_errors
 from engine.api import schema
-from engine.api.patch._json import go_json, sort_keys_deep
+from engine.api.patch._json import go_json, json_copy, sort_keys_deep
 from engine.api.resources import ResourceInfo, by_kind
 from engine.api.validation.structural import validate_schema
 from engine.apply.errors import ManifestError
@@ -57,10 +57,15 @@ class Target:
     def source(self) -> str:
         return self.doc.source
 
+    @functools.cached_property
+    def _modified(self) -> Obj:
+        return sort_keys_deep(with_last_applied(self.obj))
+
     def modified(self) -> Obj:
         """The manifest with the last-applied annotation kubectl computes for it,
-        keys sorted as kubectl's JSON body has them (Go marshals maps sorted)."""
-        return sort_keys_deep(with_last_applied(self.obj))
+        keys sorted as kubectl's JSON body has them (Go marshals maps sorted).
+        Computed once; callers must not change it."""
+        return self._modified
 
     def body(self) -> Obj:
         """The manifest as kubectl sends it for server-side apply."""
@@ -81,7 +86,7 @@ def with_last_applied(obj: Obj) -> Obj:
     """``util.GetModifiedConfiguration(obj, annotate=true)``: the object with
     ``kubectl.kubernetes.io/last-applied-configuration`` holding its own compact
     JSON (that annotation removed, other annotations kept, ``{}`` when none)."""
-    out = copy.deepcopy(obj)
+    out = json_copy(obj)
     meta = out.setdefault("metadata", {})
     annotations = dict(meta.get("annotations") or {})
     annotations.pop(LAST_APPLIED, None)
@@ -121,7 +126,7 @@ def resolve(doc: Document, namespace: str | None, labels: dict[str, str] | None 
     ns = _namespace(doc, info, meta, namespace)
     if not name or not isinstance(name, str):
         raise _no_name(doc, info, meta, ns)
-    out = copy.deepcopy(obj)
+    out = json_copy(obj)
     out["metadata"] = out.get("metadata") or {}
     if info.namespaced:
         out["metadata"]["namespace"] = ns
