@@ -45,11 +45,15 @@ ControllerFactory = Callable[[Any, SharedInformerFactory], Controller]
 
 def default_controllers() -> dict[str, ControllerFactory]:
     """The controllers this manager starts, by upstream's controller names."""
+    from engine.controllers.cronjob import CronJobController
+    from engine.controllers.daemon import DaemonSetsController
     from engine.controllers.deployment import DeploymentController
     from engine.controllers.garbagecollector import GarbageCollector
+    from engine.controllers.job import JobController, TTLAfterFinishedController
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.replicaset import ReplicaSetController
     from engine.controllers.replication import ReplicationManager
+    from engine.controllers.statefulset import StatefulSetController
 
     return {
         "deployment": DeploymentController,
@@ -57,6 +61,11 @@ def default_controllers() -> dict[str, ControllerFactory]:
         "replicationcontroller": ReplicationManager,
         "garbage-collector": GarbageCollector,
         "namespace": NamespaceController,
+        "statefulset": StatefulSetController,
+        "daemonset": DaemonSetsController,
+        "job": JobController,
+        "cronjob": CronJobController,
+        "ttl-after-finished": TTLAfterFinishedController,
     }
 
 
