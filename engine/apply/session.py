@@ -83,8 +83,17 @@ class ApplySession:
         """Apply every path of the session, every document (``k9py -f``)."""
         return self._record(self._run(self.paths, changed_only=False))
 
-    def apply_paths(self, paths: Sequence[str]) -> list[ApplyResult]:
-        """Apply more paths (``:apply PATH``); they join the session and its watch."""
+    def apply_paths(self, paths: Sequence[str], options: ApplyOptions | None = None
+                    ) -> list[ApplyResult]:
+        """Apply more paths (``:apply PATH``); they join the session and its watch.
+
+        With ``options`` other than the session's (``:apply x.yaml --dry-run=server``),
+        the paths are applied once with those options and do not join; the rows
+        still go to :attr:`log`.
+        """
+        if options is not None and options != self.options:
+            once = ApplySession(self.client, paths, options, stdin=self.stdin, now=self.now)
+            return self._record(once.apply_all())
         with self._lock:
             for path in paths:
                 if path not in self.paths:

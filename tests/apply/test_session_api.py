@@ -52,6 +52,10 @@ def test_apply_paths_joins_the_session(vcluster: Cluster, tmp_path: Path,
     assert len(session.log) == 4
     # a re-apply of an unchanged file does nothing at all
     assert session.reapply([str(tmp_path / "a.yaml")]) == []
+    Path("c.yaml").write_text(CM.format("c"))
+    once = session.apply_paths(["c.yaml"], ApplyOptions(dry_run=True))
+    assert [r.message for r in once] == ["configmap/c created (server dry run)"]
+    assert session.paths == ["a.yaml", "b.yaml"] and session.log[-1] == once[-1]
 
 
 def test_log_rows_carry_time_file_object_and_action(vcluster: Cluster, tmp_path: Path) -> None:
