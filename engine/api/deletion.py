@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from engine.api import errors, listing, meta
 from engine.api.admission.base import Attributes, UserInfo
 from engine.api.resources import ResourceInfo
+from engine.api.rest_hooks import hooks_for
 from engine.api.strategies import strategy_for
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class DeletionMixin:
         """Delete (or start deleting) an object; returns its last state."""
         info = self.info(resource)
         ns = self._namespace(info, namespace)
+        self._authorize(user, "delete", info, ns, name)
         _check_options(grace_period_seconds, propagation_policy)
         obj, revision = self._read(info, ns, name)
         _check_preconditions(info, obj, revision, preconditions)
@@ -72,6 +74,7 @@ class DeletionMixin:
                           user: UserInfo | None = None) -> Obj:
         """Delete every matching object; returns the List of what was deleted."""
         info = self.info(resource)
+        self._authorize(user, "deletecollection", info, namespace if info.namespaced else None)
         items = self.list(info, namespace, label_selector=label_selector,
                           field_selector=field_selector)["items"]
         deleted = []
@@ -103,6 +106,7 @@ class DeletionMixin:
         kv = self.store.delete(info.key(meta.namespace_of(obj), name), revision)
         if kv is None:
             raise errors.conflict(info.plural, info.group, name)
+        hooks_for(self, info).after_delete(obj)
         return obj
 
     def _write(self: APIServer, info: ResourceInfo, obj: Obj, revision: int) -> Obj:

@@ -19,12 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.api import errors, event_ttl, listing, meta, patch
+from engine.api import authorization, errors, event_ttl, listing, meta, patch
 from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
 from engine.api.apilister import APILister
 from engine.api.decoding import decode_request
 from engine.api.deletion import DeletionMixin
 from engine.api.resources import ResourceInfo, resolve
+from engine.api.rest_hooks import hooks_for
 from engine.api.strategies import strategy_for, subresource_strategy
 from engine.api.watchcache import Watch, WatchCache
 from engine.clock import Clock
@@ -59,6 +60,8 @@ class APIServer(DeletionMixin):
         self.admission = admission(self)
         self._timers: list[Any] = []
         self._listers: dict[ResourceInfo, APILister] = {}
+        # Decides requests that carry a user (RBAC sets it); None allows all.
+        self.authorizer: authorization.Authorizer | None = None
         self._last_seen_revision = store.revision
 
     # -- lifecycle -----------------------------------------------------------
@@ -131,6 +134,12 @@ class APIServer(DeletionMixin):
             obj.setdefault("metadata", {})["namespace"] = ns
         return ns
 
+    def _authorize(self, user: UserInfo | None, verb: str, info: ResourceInfo,
+                   namespace: str | None, name: str = "", subresource: str = "") -> None:
+        if user is not None and self.authorizer is not None:
+            authorization.check(self.authorizer, authorization.RequestAttributes(
+                user, verb, info, namespace or "", name, subresource))
+
     def _read(self, info: ResourceInfo, namespace: str, name: str) -> tuple[Obj, int]:
         kv = self.store.get(info.key(namespace, name))
         if kv is None:
@@ -138,15 +147,20 @@ class APIServer(DeletionMixin):
         return meta.decode(kv.value, kv.mod_revision), kv.mod_revision
 
     # -- read verbs ------------------------------------------------------------
-    def get(self, resource: ResourceLike, name: str, namespace: str | None = None) -> Obj:
+    def get(self, resource: ResourceLike, name: str, namespace: str | None = None, *,
+            user: UserInfo | None = None) -> Obj:
         info = self.info(resource)
-        return self._read(info, self._namespace(info, namespace), name)[0]
+        ns = self._namespace(info, namespace)
+        self._authorize(user, "get", info, ns, name)
+        return self._read(info, ns, name)[0]
 
     def list(self, resource: ResourceLike, namespace: str | None = None, *,
              label_selector: str | None = None, field_selector: str | None = None,
-             limit: int = 0, continue_: str | None = None) -> Obj:
+             limit: int = 0, continue_: str | None = None,
+             user: UserInfo | None = None) -> Obj:
         """A List object; ``namespace=None`` lists across all namespaces."""
         info = self.info(resource)
+        self._authorize(user, "list", info, namespace if info.namespaced else None)
         matcher = listing.make_matcher(info, label_selector, field_selector)
         prefix = info.key_prefix + (f"{namespace}/" if info.namespaced and namespace else "")
         start_after, at = None, 0
@@ -187,7 +201,8 @@ class APIServer(DeletionMixin):
 
     def watch(self, resource: ResourceLike, namespace: str | None = None, *,
               label_selector: str | None = None, field_selector: str | None = None,
-              resource_version: str | None = None, allow_bookmarks: bool = False) -> Watch:
+              resource_version: str | None = None, allow_bookmarks: bool = False,
+              user: UserInfo | None = None) -> Watch:
         """Changes to matching objects.
 
         ``resource_version`` unset or "0": every current object as ADDED, then
@@ -195,6 +210,7 @@ class APIServer(DeletionMixin):
         revision: exactly the changes after it, or 410 Expired if compacted.
         """
         info = self.info(resource)
+        self._authorize(user, "watch", info, namespace if info.namespaced else None)
         matcher = listing.make_matcher(info, label_selector, field_selector)
         prefix = info.key_prefix + (f"{namespace}/" if info.namespaced and namespace else "")
         if resource_version in (None, "", "0"):
@@ -215,6 +231,7 @@ class APIServer(DeletionMixin):
         info = self.info(resource)
         obj = decode_request(info, obj, field_validation, warnings)
         ns = self._namespace(info, namespace, obj)
+        self._authorize(user, "create", info, ns, meta.name_of(obj))
         strategy = strategy_for(info)
         strategy.default(obj)
         m = obj["metadata"]
@@ -233,6 +250,8 @@ class APIServer(DeletionMixin):
         if field_manager:
             obj = patch.update_managed_fields(None, obj, field_manager, "Update",
                                               definition=strategy.definition, now=self._now())
+        hooks = hooks_for(self, info)
+        hooks.before_create(obj, dry_run)
         if dry_run:
             return obj
         kv = self.store.create(info.key(ns, m["name"]), meta.encode(obj))
@@ -244,6 +263,7 @@ class APIServer(DeletionMixin):
             m["name"] = self.identity.generate_name(m["generateName"])
             kv = self.store.create(info.key(ns, m["name"]), meta.encode(obj))
         if kv is None:
+            hooks.create_failed(obj)
             raise errors.already_exists(info.plural, info.group, m["name"])
         m["resourceVersion"] = str(kv.mod_revision)
         return obj
@@ -279,6 +299,7 @@ class APIServer(DeletionMixin):
         if not name:
             raise errors.bad_request("name is required")
         self._check_subresource(info, subresource)
+        self._authorize(user, "update", info, ns, name, subresource)
         kv = self.store.get(info.key(ns, name))
         if kv is None:
             if strategy_for(info).allow_create_on_update and not subresource:
@@ -321,13 +342,19 @@ class APIServer(DeletionMixin):
                                               definition=main.definition, now=self._now(),
                                               subresource=subresource)
         new["metadata"]["resourceVersion"] = str(revision)
-        if new == old or dry_run:
+        if new == old:
+            return new
+        hooks = hooks_for(self, info)
+        hooks.before_update(new, old, dry_run)
+        if dry_run:
             return new
         if self._finalized(new, info):
             return self._remove(info, new, revision)
         kv = self.store.update(info.key(ns, name), meta.encode(new), revision)
         if kv is None:
+            hooks.update_failed(new, old)
             raise errors.conflict(info.plural, info.group, name)
+        hooks.after_update(new, old)
         new["metadata"]["resourceVersion"] = str(kv.mod_revision)
         return new
 
@@ -360,6 +387,7 @@ class APIServer(DeletionMixin):
         info = self.info(resource)
         ns = self._namespace(info, namespace)
         self._check_subresource(info, subresource)
+        self._authorize(user, "patch", info, ns, name, subresource)
         definition = strategy_for(info).definition
         for _ in range(PATCH_RETRIES):
             kv = self.store.get(info.key(ns, name))

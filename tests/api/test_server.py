@@ -320,3 +320,21 @@ def test_generated_name_clash_is_retried(api: APIServer) -> None:
     again = api.create("pods", {**first, "metadata": {"generateName": "web-"}},
                        namespace="default")
     assert again["metadata"]["name"] != name
+
+
+def test_authorizer_refuses_with_upstream_message(api: APIServer) -> None:
+    from engine.api.admission.base import UserInfo
+
+    api.authorizer = lambda attrs: attrs.verb in ("get", "list", "watch")
+    viewer = UserInfo(name="viewer", groups=("system:authenticated",))
+    assert api.list("pods", "default", user=viewer)["items"] == []
+    with pytest.raises(errors.StatusError) as err:
+        api.create("pods", pod("web"), namespace="default", user=viewer)
+    assert err.value.code == 403
+    assert str(err.value) == ('pods "web" is forbidden: User "viewer" cannot create resource '
+                              '"pods" in API group "" in the namespace "default"')
+    with pytest.raises(errors.StatusError) as err:
+        api.delete_collection("nodes", user=viewer)
+    assert str(err.value) == ('nodes is forbidden: User "viewer" cannot deletecollection '
+                              'resource "nodes" in API group "" at the cluster scope')
+    assert api.create("pods", pod("web"), namespace="default")  # no user: in-process, trusted
