@@ -119,6 +119,9 @@ class ApplySession:
         with self._lock:
             results: list[ApplyResult] = []
             loaded = self._load(paths, results)
+            if not changed_only and not results and not any(docs for _, _, docs in loaded):
+                err = ManifestError("no objects passed to apply", ",".join(paths))
+                return [from_error(self.now(), err)]
             for path, source, docs in self._ordered(loaded):
                 results += self._apply_file(path, source, docs, changed_only)
             if prune and not any(r.action == ERROR for r in results):

@@ -76,3 +76,10 @@ def test_summaries_for_flash_lines() -> None:
     assert summarize([row("created"), row(ERROR, "error: bad\nmore", 3), row(ERROR)]) == \
         "f.yaml:3 (document 1): error: bad (+1 more)"
     assert summarize([]) == "nothing to apply"
+
+
+def test_no_objects(vcluster: Cluster, tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n---\n")
+    [row] = ApplySession(vcluster.client, [str(path)]).apply_all()
+    assert (row.action, row.message) == (ERROR, "no objects passed to apply")
