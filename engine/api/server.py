@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.api import authorization, errors, event_ttl, listing, meta, patch
+from engine.api import authorization, binding, errors, event_ttl, listing, meta, patch
 from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
 from engine.api.apilister import APILister
 from engine.api.decoding import decode_request
@@ -250,6 +250,7 @@ class APIServer(DeletionMixin):
         if field_manager:
             obj = patch.update_managed_fields(None, obj, field_manager, "Update",
                                               definition=strategy.definition, now=self._now())
+            m = obj["metadata"]  # a new object: stamp the result, not the input
         hooks = hooks_for(self, info)
         hooks.before_create(obj, dry_run)
         if dry_run:
@@ -410,6 +411,15 @@ class APIServer(DeletionMixin):
                 if err.reason != "Conflict" or precondition:
                     raise
         raise errors.conflict(info.plural, info.group, name)
+
+    def bind(self, name: str, node: str, *, namespace: str = "default", uid: str = "",
+             annotations: dict[str, str] | None = None, user: UserInfo | None = None,
+             dry_run: bool = False) -> Obj:
+        """POST ``pods/<name>/binding``: assign the pod to ``node``."""
+        info = self.info("pods")
+        self._authorize(user, "create", info, namespace, name, "binding")
+        return binding.bind(self, name, node, namespace=namespace, uid=uid,
+                            annotations=annotations, dry_run=dry_run)
 
     def _apply(self, info: ResourceInfo, ns: str, name: str, body: Any, kv: Any, *,
                dry_run: bool, force: bool, field_manager: str | None, subresource: str,

@@ -338,3 +338,22 @@ def test_authorizer_refuses_with_upstream_message(api: APIServer) -> None:
     assert str(err.value) == ('nodes is forbidden: User "viewer" cannot deletecollection '
                               'resource "nodes" in API group "" at the cluster scope')
     assert api.create("pods", pod("web"), namespace="default")  # no user: in-process, trusted
+
+
+def test_create_with_field_manager_returns_resource_version(api: APIServer) -> None:
+    out = api.create("pods", pod("web"), namespace="default", field_manager="kubectl-create")
+    assert out["metadata"]["resourceVersion"] == api.get("pods", "web", "default")[
+        "metadata"]["resourceVersion"]
+    assert out["metadata"]["managedFields"][0]["manager"] == "kubectl-create"
+
+
+def test_binding_assigns_node_once(api: APIServer) -> None:
+    api.create("pods", pod("web"), namespace="default")
+    bound = api.bind("web", "k9py-worker", namespace="default")
+    assert bound["spec"]["nodeName"] == "k9py-worker"
+    cond = {c["type"]: c["status"] for c in bound["status"]["conditions"]}
+    assert cond["PodScheduled"] == "True"
+    with pytest.raises(errors.StatusError) as err:
+        api.bind("web", "k9py-worker2", namespace="default")
+    assert err.value.code == 409
+    assert str(err.value).endswith('pod web is already assigned to node "k9py-worker"')
