@@ -35,7 +35,8 @@ def bind_pod(api: Any, namespace: str, name: str, node: str, *, uid: str = "",
     """POST ``pods/<name>/binding`` with target ``node``; returns the bound pod."""
     verb = getattr(api, "bind", None)
     if verb is not None and not getattr(verb, "_k9py_scheduler_binding", False):
-        return verb(name, node, namespace=namespace, user=user)
+        return verb(name, node, namespace=namespace, uid=uid, annotations=annotations,
+                    user=user)
     return bind(api, name, node, namespace=namespace, uid=uid, annotations=annotations)
 
 
