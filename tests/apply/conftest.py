@@ -3,7 +3,10 @@ ways to look at all of it."""
 
 from __future__ import annotations
 
+import signal
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,3 +47,17 @@ def ensure_default_service_accounts(client: Any, *namespaces: str) -> None:
         except StatusError as err:
             if err.code != 409:
                 raise
+
+
+@pytest.fixture(scope="session")
+def served_kubeconfig() -> Iterator[Path]:
+    """``python -m k9py serve`` in a subprocess, for the real kubectl; its kubeconfig."""
+    from tests.rest.conftest import _served
+
+    with tempfile.TemporaryDirectory() as tmp:
+        served = _served(Path(tmp))
+        try:
+            yield served.kubeconfig
+        finally:
+            served.process.send_signal(signal.SIGTERM)
+            served.process.wait(20)

@@ -8,10 +8,7 @@ case where k9py means to print what kubectl prints, so the messages in
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,17 +21,12 @@ CHECKED = [c for c in CASES if c.kubectl is True]
 
 
 @pytest.fixture(scope="module")
-def kubeconfig() -> Iterator[Path]:
-    from tests.rest.conftest import _served
-
-    with tempfile.TemporaryDirectory() as tmp:
-        served = _served(Path(tmp))
-        try:
-            kubectl(served.kubeconfig, Path(tmp), "existing.yaml", EXISTING.encode())
-            yield served.kubeconfig
-        finally:
-            served.process.send_signal(signal.SIGTERM)
-            served.process.wait(20)
+def kubeconfig(served_kubeconfig: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served cluster, holding the Deployment the patch cases change."""
+    tmp = tmp_path_factory.mktemp("existing")
+    result = kubectl(served_kubeconfig, tmp, "existing.yaml", EXISTING.encode())
+    assert result.returncode == 0, result.stderr
+    return served_kubeconfig
 
 
 def kubectl(config: Path, cwd: Path, name: str, data: bytes, *args: str

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import subprocess
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,17 +25,9 @@ STEPS = [NGINX / "deployment.yaml", NGINX / "steps" / "deployment-update.yaml",
 VOLATILE = ("uid", "resourceVersion", "creationTimestamp", "managedFields", "generation")
 
 
-@pytest.fixture(scope="module")
-def kubeconfig() -> Iterator[Path]:
-    from tests.rest.conftest import _served
-
-    with tempfile.TemporaryDirectory() as tmp:
-        served = _served(Path(tmp))
-        try:
-            yield served.kubeconfig
-        finally:
-            served.process.send_signal(signal.SIGTERM)
-            served.process.wait(20)
+@pytest.fixture
+def kubeconfig(served_kubeconfig: Path) -> Path:
+    return served_kubeconfig
 
 
 class Kubectl:
