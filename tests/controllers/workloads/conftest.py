@@ -4,8 +4,9 @@
 controller manager running the workload controllers (no kubelets, no
 scheduler); tests play kubelet with :func:`tests.controllers.conftest.mark_ready`.
 
-``full``: a whole cluster (kubelets, controller manager, scheduler) - with a
-stand-in scheduler from :mod:`.binder` while ``engine.scheduler`` has none.
+``full``: a whole cluster (kubelets, controller manager, scheduler, pod GC) -
+with a stand-in scheduler from :mod:`.binder` while ``engine.scheduler`` has
+none.
 """
 
 from __future__ import annotations
@@ -59,6 +60,16 @@ def kcm() -> Iterator[Cluster]:
         yield c
 
 
+def pod_gc_component() -> list[Any]:
+    """The pod garbage collector (pods of vanished nodes), while the controller
+    manager does not start it itself."""
+    try:
+        from engine.controllers.nodelifecycle.podgc import run_pod_gc_controller
+    except ImportError:
+        return []
+    return [run_pod_gc_controller]
+
+
 @pytest.fixture
 def full() -> Iterator[Cluster]:
     """Kubelets, the controller manager (with node lifecycle) and a scheduler."""
@@ -67,7 +78,7 @@ def full() -> Iterator[Cluster]:
     async def manager(cluster: Cluster) -> None:
         await ControllerManager(cluster, controllers=workload_controllers()).run()
 
-    components = [run_kubelets, manager, scheduler_component()]
+    components = [run_kubelets, manager, scheduler_component(), *pod_gc_component()]
     with Cluster(ClusterConfig(virtual=True, components=components, fsync=False)) as c:
         c.advance(2)
         yield c
