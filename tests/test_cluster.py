@@ -27,12 +27,16 @@ def test_boot_registers_kind_style_nodes(cluster: Cluster) -> None:
 
 
 def test_boot_shows_control_plane_pods_like_minikube(cluster: Cluster) -> None:
+    cluster.advance(30)  # controllers create kube-proxy and coredns pods; kubelets run them
     pods = cluster.client.list("pods", "kube-system")["items"]
     names = sorted(p["metadata"]["name"] for p in pods)
     for component in ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"):
         assert f"{component}-k9py-control-plane" in names
-    assert sum(n.startswith("kube-proxy-") for n in names) == 3
-    assert sum(n.startswith("coredns-668d6bf9bc-") for n in names) == 2
+    proxies = [p for p in pods if p["metadata"]["name"].startswith("kube-proxy-")]
+    assert sorted(p["spec"]["nodeName"] for p in proxies) == [
+        "k9py-control-plane", "k9py-worker", "k9py-worker2"]
+    assert proxies[0]["metadata"]["ownerReferences"][0]["kind"] == "DaemonSet"
+    assert sum(n.startswith("coredns-") for n in names) == 2
     assert all(p["status"]["phase"] == "Running" for p in pods)
     namespaces = [n["metadata"]["name"] for n in cluster.client.list("namespaces")["items"]]
     assert namespaces == ["default", "kube-node-lease", "kube-public", "kube-system"]

@@ -55,24 +55,19 @@ def register_node(client: LocalClient, clock: Clock, spec: NodeSpec) -> dict[str
 
 
 def _system_pods(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> None:
-    suffix = client.api.identity.name_suffix
+    """Static control-plane pods on the first control-plane node, and the
+    kube-proxy DaemonSet and CoreDNS Deployment whose controllers make their pods."""
     planes = [n for n in nodes if n.control_plane]
-    workers = [n for n in nodes if not n.control_plane] or planes
     for node in planes[:1]:
         node_uid = _node_uid(client, node.name)
         for component, image, requests in cp.STATIC_PODS:
             _run_pod(client, clock, node, node.internal_ip,
                      cp.static_pod(component, image, requests, node, node_uid))
-    existing = {p["metadata"]["name"].rsplit("-", 1)[0]
-                for p in client.list("pods", "kube-system")["items"]}
-    if "kube-proxy" not in existing:
-        for node in nodes:
-            _run_pod(client, clock, node, node.internal_ip, cp.kube_proxy_pod(node, suffix()))
-    if f"coredns-{cp.COREDNS_HASH}" not in existing:
-        for i in range(cp.COREDNS_REPLICAS):
-            node = planes[0] if planes else workers[0]
-            ip = f"10.244.{node.index}.{i + 2}"
-            _run_pod(client, clock, node, ip, cp.coredns_pod(node, suffix()))
+    for account in ("kube-proxy", "coredns"):
+        ignore_exists(lambda a=account: client.create("serviceaccounts",
+                                                      cp.service_account(a)))
+    ignore_exists(lambda: client.create("daemonsets", cp.kube_proxy_daemonset()))
+    ignore_exists(lambda: client.create("deployments", cp.coredns_deployment()))
 
 
 def _node_uid(client: LocalClient, name: str) -> str | None:

@@ -39,8 +39,6 @@ STATIC_PODS = (
 COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.11.3"
 KUBE_PROXY_IMAGE = f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}"
 COREDNS_REPLICAS = 2
-# kind's coredns ReplicaSet hash for its stock template.
-COREDNS_HASH = "668d6bf9bc"
 
 
 def namespace(name: str) -> Obj:
@@ -89,44 +87,84 @@ def mirror_owner(node_name: str, node_uid: str) -> Obj:
             "controller": True}
 
 
-def kube_proxy_pod(node: NodeSpec, suffix: str) -> Obj:
+def service_account(name: str) -> Obj:
+    return {"apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": name, "namespace": "kube-system"}}
+
+
+def kube_proxy_daemonset() -> Obj:
+    """kubeadm's kube-proxy DaemonSet (cmd/kubeadm/app/phases/addons/proxy/manifests.go)."""
+    labels = {"k8s-app": "kube-proxy"}
     return {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": f"kube-proxy-{suffix}", "namespace": "kube-system",
-                     "labels": {"k8s-app": "kube-proxy", "controller-revision-hash": "7bb84c4984",
-                                "pod-template-generation": "1"}},
+        "apiVersion": "apps/v1", "kind": "DaemonSet",
+        "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": labels},
         "spec": {
-            "nodeName": node.name, "hostNetwork": True,
-            "priorityClassName": "system-node-critical", "serviceAccountName": "kube-proxy",
-            "containers": [{"name": "kube-proxy", "image": KUBE_PROXY_IMAGE,
-                            "command": ["/usr/local/bin/kube-proxy",
-                                        "--config=/var/lib/kube-proxy/config.conf",
-                                        f"--hostname-override={node.name}"]}],
-            "tolerations": [{"operator": "Exists"}],
+            "selector": {"matchLabels": labels},
+            "updateStrategy": {"type": "RollingUpdate"},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "hostNetwork": True,
+                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "priorityClassName": "system-node-critical",
+                    "serviceAccountName": "kube-proxy",
+                    "tolerations": [{"operator": "Exists"}],
+                    "containers": [{
+                        "name": "kube-proxy", "image": KUBE_PROXY_IMAGE,
+                        "command": ["/usr/local/bin/kube-proxy",
+                                    "--config=/var/lib/kube-proxy/config.conf",
+                                    "--hostname-override=$(NODE_NAME)"],
+                        "env": [{"name": "NODE_NAME",
+                                 "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}],
+                        "securityContext": {"privileged": True},
+                    }],
+                },
+            },
         },
     }
 
 
-def coredns_pod(node: NodeSpec, suffix: str) -> Obj:
+def coredns_deployment() -> Obj:
+    """kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go)."""
+    labels = {"k8s-app": "kube-dns"}
     return {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": f"coredns-{COREDNS_HASH}-{suffix}", "namespace": "kube-system",
-                     "labels": {"k8s-app": "kube-dns", "pod-template-hash": COREDNS_HASH}},
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "coredns", "namespace": "kube-system", "labels": labels},
         "spec": {
-            "nodeName": node.name,
-            "priorityClassName": "system-cluster-critical", "serviceAccountName": "coredns",
-            "containers": [{
-                "name": "coredns", "image": COREDNS_IMAGE,
-                "args": ["-conf", "/etc/coredns/Corefile"],
-                "ports": [{"name": "dns", "containerPort": 53, "protocol": "UDP"},
-                          {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
-                          {"name": "metrics", "containerPort": 9153, "protocol": "TCP"}],
-                "resources": {"limits": {"memory": "170Mi"},
-                              "requests": {"cpu": "100m", "memory": "70Mi"}},
-            }],
-            "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"},
-                            {"key": "node-role.kubernetes.io/control-plane",
-                             "effect": "NoSchedule"}],
+            "replicas": COREDNS_REPLICAS,
+            "selector": {"matchLabels": labels},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "priorityClassName": "system-cluster-critical",
+                    "serviceAccountName": "coredns",
+                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"},
+                                    {"key": "node-role.kubernetes.io/control-plane",
+                                     "effect": "NoSchedule"}],
+                    "affinity": {"podAntiAffinity": {
+                        "preferredDuringSchedulingIgnoredDuringExecution": [{
+                            "weight": 100, "podAffinityTerm": {
+                                "labelSelector": {"matchExpressions": [{
+                                    "key": "k8s-app", "operator": "In",
+                                    "values": ["kube-dns"]}]},
+                                "topologyKey": "kubernetes.io/hostname"}}]}},
+                    "containers": [{
+                        "name": "coredns", "image": COREDNS_IMAGE,
+                        "args": ["-conf", "/etc/coredns/Corefile"],
+                        "ports": [{"name": "dns", "containerPort": 53, "protocol": "UDP"},
+                                  {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
+                                  {"name": "metrics", "containerPort": 9153, "protocol": "TCP"}],
+                        "resources": {"limits": {"memory": "170Mi"},
+                                      "requests": {"cpu": "100m", "memory": "70Mi"}},
+                        "livenessProbe": {"httpGet": {"path": "/health", "port": 8080},
+                                          "initialDelaySeconds": 60, "timeoutSeconds": 5,
+                                          "successThreshold": 1, "failureThreshold": 5},
+                        "readinessProbe": {"httpGet": {"path": "/ready", "port": 8181}},
+                    }],
+                },
+            },
         },
     }
 

@@ -29,7 +29,6 @@ from engine.cluster import Cluster, ClusterConfig
 ROOT = Path(__file__).resolve().parents[2]
 KUBECTL = shutil.which("kubectl")
 needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
-NEEDS_CONTROLLERS = "needs the workload controllers (issue 3)"
 
 
 @dataclass

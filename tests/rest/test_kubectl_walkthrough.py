@@ -13,9 +13,7 @@ import signal
 import subprocess
 import time
 
-import pytest
-
-from tests.rest.conftest import KUBECTL, NEEDS_CONTROLLERS, needs_kubectl, wait_for
+from tests.rest.conftest import KUBECTL, needs_kubectl, wait_for
 
 pytestmark = needs_kubectl
 AGE = r"\d+[smhdy]\S*"
@@ -297,10 +295,8 @@ def test_rollout_status(kubectl, ns, tmp_path):
     assert out.endswith('deployment "nginx-deployment" successfully rolled out\n')
 
 
-@pytest.mark.skip(reason=NEEDS_CONTROLLERS)
 def test_drain_ignore_daemonsets(kubectl):
-    """Needs kube-proxy owned by its DaemonSet (else drain refuses "Pods that
-    declare no controller") and workload pods placed by the scheduler."""
+    """kube-proxy pods belong to their DaemonSet, so drain skips them."""
     out = kubectl("drain", "k9py-worker", "--ignore-daemonsets", timeout=120).stdout
     assert "node/k9py-worker cordoned" in out
     assert out.endswith("node/k9py-worker drained\n")
