@@ -96,16 +96,16 @@ class StatefulSetControl:
             if pod is None:
                 replicas[i] = ident.new_versioned_pod(current_set, update_set, *names,
                                                       ident.start_ordinal(sts) + i)
-        ready = [p for p in replicas if p is not None]
-        unhealthy = [p for p in ready if not ident.is_healthy(p)]
+        members = [p for p in replicas if p is not None]
+        unhealthy = [p for p in members if not ident.is_healthy(p)]
         unhealthy += [p for p in reversed(condemned) if not ident.is_healthy(p)]
         first_unhealthy = unhealthy[0] if unhealthy else None
         if "deletionTimestamp" in sts["metadata"]:
             return status, None
         monotonic = sts["spec"].get("podManagementPolicy") != "Parallel"
         steps: list[tuple[list[Obj], Step]] = [
-            (ready, lambda i: self._process_replica(sts, update_set, monotonic, ready, i,
-                                                    min_ready, now)),
+            (members, lambda i: self._process_replica(sts, update_set, monotonic, members, i,
+                                                      min_ready, now)),
             (condemned, lambda i: self._fix_claims(update_set, condemned[i])),
             (condemned, lambda i: self._process_condemned(sts, first_unhealthy, monotonic,
                                                           condemned, i, min_ready, now)),
@@ -113,13 +113,14 @@ class StatefulSetControl:
         for pods_, step in steps:
             stop, error = run_for_all(len(pods_), step, monotonic)
             if stop or error is not None:
-                recount(ready, condemned)
+                recount(members, condemned)
                 return status, error
-        recount(ready, condemned)
+        recount(members, condemned)
         strategy = sts["spec"].get("updateStrategy") or {}
         if strategy.get("type") == "OnDelete":
             return status, None
-        return status, self._roll(sts, ready, names[1], status, strategy.get("rollingUpdate"))
+        return status, self._roll(sts, members, names[1], status,
+                                  strategy.get("rollingUpdate"))
 
     @staticmethod
     def _partition(sts: Obj, pods: list[Obj]) -> tuple[list[Obj | None], list[Obj]]:

@@ -175,3 +175,50 @@ def test_rolling_update_and_rollback(kcm: Cluster) -> None:
     assert sorted(revisions.values()) == [2, 3]
     assert get(kcm, "daemonsets", "fluentd-elasticsearch")["metadata"]["annotations"][
         "deprecated.daemonset.template.generation"] == "3"
+
+
+def test_max_surge_starts_the_new_pod_first(kcm: Cluster) -> None:
+    kcm.client.create("nodes", node("n1"))
+    kcm.client.create("daemonsets", fluentd(updateStrategy={
+        "type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}))
+    kcm.advance(1)
+    mark_ready(kcm, selector=SELECTOR)
+    kcm.advance(1)
+    (old,) = placed(kcm)
+    ds = get(kcm, "daemonsets", "fluentd-elasticsearch")
+    ds["spec"]["template"]["spec"]["containers"][0]["image"] = "fluentd:v2.6.0"
+    kcm.client.update("daemonsets", ds)
+    kcm.advance(1)
+    assert len(placed(kcm)) == 2 and old in placed(kcm)  # surged: old keeps running
+    mark_ready(kcm, selector=SELECTOR)
+    kcm.advance(1)
+    (new,) = placed(kcm)
+    assert new != old
+
+
+def test_failed_daemon_pod_is_replaced(kcm: Cluster) -> None:
+    kcm.client.create("nodes", node("n1"))
+    kcm.client.create("daemonsets", fluentd())
+    kcm.advance(1)
+    pod = pods(kcm, selector=SELECTOR)[0]
+    pod["status"]["phase"] = "Failed"
+    kcm.client.update_status("pods", pod)
+    kcm.advance(2)
+    name = pod["metadata"]["name"]
+    assert name not in placed(kcm) and len(placed(kcm)) == 1
+    assert [e["message"] for e in events(kcm, name="fluentd-elasticsearch",
+                                         reason="FailedDaemonPod")] == [
+        f"Found failed daemon pod default/{name} on node n1, will try to kill it"]
+
+
+def test_on_delete_keeps_old_pods(kcm: Cluster) -> None:
+    kcm.client.create("nodes", node("n1"))
+    kcm.client.create("daemonsets", fluentd(updateStrategy={"type": "OnDelete"}))
+    kcm.advance(1)
+    (old,) = placed(kcm)
+    ds = get(kcm, "daemonsets", "fluentd-elasticsearch")
+    ds["spec"]["template"]["spec"]["containers"][0]["image"] = "fluentd:v2.6.0"
+    kcm.client.update("daemonsets", ds)
+    kcm.advance(2)
+    assert list(placed(kcm)) == [old]
+    assert status(kcm).get("updatedNumberScheduled", 0) == 0

@@ -175,3 +175,92 @@ def test_rollout_undo_renumbers_the_old_revision(kcm: Cluster) -> None:
                  kcm.client.list("controllerrevisions", "default")["items"]}
     assert revisions[first] == 3
     assert sorted(revisions.values()) == [2, 3]
+
+
+def test_parallel_creates_and_deletes_at_once(kcm: Cluster) -> None:
+    kcm.client.create("statefulsets", myapp(claims=False, podManagementPolicy="Parallel"))
+    kcm.advance(1)
+    assert names(kcm) == ["myapp-0", "myapp-1", "myapp-2"]
+    update(kcm, lambda s: s["spec"].update(replicas=0))
+    kcm.advance(1)
+    assert names(kcm) == []
+
+
+def test_on_delete_waits_for_manual_deletion(kcm: Cluster) -> None:
+    kcm.client.create("statefulsets", myapp(replicas=2, claims=False,
+                                            updateStrategy={"type": "OnDelete"}))
+    for _ in range(3):
+        step(kcm)
+    update(kcm, lambda s: s["spec"]["template"]["spec"]["containers"][0].update(
+        image="nginx:1.16.1"))
+    for _ in range(3):
+        step(kcm)
+    assert {image(p) for p in pods(kcm, selector="app=myapp")} == {"nginx:1.14.2"}
+    kcm.client.delete("pods", "myapp-1", namespace="default")
+    for _ in range(3):
+        step(kcm)
+    images = {p["metadata"]["name"]: image(p) for p in pods(kcm, selector="app=myapp")}
+    assert images == {"myapp-0": "nginx:1.14.2", "myapp-1": "nginx:1.16.1"}
+    status = get(kcm, "statefulsets", "myapp")["status"]
+    assert (status["currentReplicas"], status["updatedReplicas"]) == (1, 1)
+
+
+def test_failed_pod_is_replaced(kcm: Cluster) -> None:
+    kcm.client.create("statefulsets", myapp(replicas=1, claims=False))
+    step(kcm)
+    pod = get(kcm, "pods", "myapp-0")
+    uid = pod["metadata"]["uid"]
+    pod["status"]["phase"] = "Failed"
+    kcm.client.update_status("pods", pod)
+    kcm.advance(2)
+    assert get(kcm, "pods", "myapp-0")["metadata"]["uid"] != uid
+
+
+def test_max_unavailable_rolls_two_at_a_time(kcm: Cluster) -> None:
+    kcm.client.create("statefulsets", myapp(replicas=4, claims=False))
+    for _ in range(6):
+        step(kcm)
+    update(kcm, lambda s: (s["spec"].update(updateStrategy={
+        "type": "RollingUpdate", "rollingUpdate": {"partition": 0, "maxUnavailable": 2}}),
+        s["spec"]["template"]["spec"]["containers"][0].update(image="nginx:1.16.1")))
+    kcm.advance(1)
+    deleted = [e["message"].split()[2] for e in
+               events(kcm, name="myapp", reason="SuccessfulDelete")]
+    assert deleted[:2] == ["myapp-3", "myapp-2"]
+
+
+def test_retention_policy_owner_references(kcm: Cluster) -> None:
+    policy = {"whenDeleted": "Delete", "whenScaled": "Delete"}
+    kcm.client.create("statefulsets", myapp(replicas=2,
+                                            persistentVolumeClaimRetentionPolicy=policy))
+    for _ in range(4):
+        step(kcm)
+    sts = get(kcm, "statefulsets", "myapp")
+    owners = get(kcm, "persistentvolumeclaims", "www-myapp-1")["metadata"]["ownerReferences"]
+    assert [(o["kind"], o["uid"], o["controller"]) for o in owners] == [
+        ("StatefulSet", sts["metadata"]["uid"], True)]
+    pod_uid = get(kcm, "pods", "myapp-1")["metadata"]["uid"]
+    update(kcm, lambda s: s["spec"].update(replicas=1))
+    kcm.advance(1)
+    owners = get(kcm, "persistentvolumeclaims", "www-myapp-1")["metadata"]["ownerReferences"]
+    assert [(o["kind"], o["uid"]) for o in owners] == [("Pod", pod_uid)]
+
+
+def test_revisions_and_history_limit(kcm: Cluster) -> None:
+    kcm.client.create("statefulsets", myapp(replicas=1, claims=False, revisionHistoryLimit=1))
+    step(kcm)
+    for version in ("1.15.0", "1.16.0", "1.17.0"):
+        update(kcm, lambda s, v=version: s["spec"]["template"]["spec"]["containers"][0].update(
+            image=f"nginx:{v}"))
+        for _ in range(3):
+            step(kcm)
+    revisions = kcm.client.list("controllerrevisions", "default")["items"]
+    numbers = sorted(r["revision"] for r in revisions)
+    assert numbers == [3, 4]  # the update revision and one more
+    latest = max(revisions, key=lambda r: r["revision"])
+    template = latest["data"]["spec"]["template"]
+    assert template["$patch"] == "replace"
+    assert template["metadata"] == {"creationTimestamp": None, "labels": {"app": "myapp"}}
+    labels = latest["metadata"]["labels"]
+    assert latest["metadata"]["name"] == f"myapp-{labels['controller.kubernetes.io/hash']}"
+    assert labels["app"] == "myapp"
