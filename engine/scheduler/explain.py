@@ -25,7 +25,6 @@ score lists it computed anyway, and the dicts are made on demand.
 
 from __future__ import annotations
 
-import heapq
 from typing import Any
 
 from engine.scheduler.framework.runtime import ScoreResult
@@ -53,7 +52,7 @@ class AttemptRecord:
         self.num_nodes = num_nodes
         self.num_to_find = 0
         self.evaluated = 0
-        self.feasible: list[str] = []
+        self.feasible: list[Any] = []  # NodeInfos (names are taken when needed)
         self.pre_filter: dict[str, str] = {}
         self.statuses: dict[str, Status] = {}
         self.absent: Status | None = None
@@ -94,7 +93,8 @@ class AttemptRecord:
             if limit is None or len(rejected) < limit:
                 rejected[name] = {"plugin": status.plugin, "code": CODE_NAMES[status.code],
                                   "reasons": list(status.reasons)}
-        passed = self.feasible if limit is None else self.feasible[:limit]
+        feasible = self.feasible if limit is None else self.feasible[:limit]
+        passed = [n.name for n in feasible]
         out: dict[str, Any] = {"rejected": rejected, "reasons": reasons, "passed": passed}
         if self.absent is not None and self.absent.reasons:
             out["otherNodes"] = {"plugin": self.absent.plugin,
@@ -107,11 +107,10 @@ class AttemptRecord:
     def _score_dict(self, limit: int | None) -> dict[str, Any]:
         s = self.score
         assert s is not None
-        order = range(len(s.nodes))
-        if limit is not None and len(s.nodes) > limit:
-            order = heapq.nlargest(limit, order, key=lambda i: (s.totals[i], -i))
-        else:
-            order = sorted(order, key=lambda i: (-s.totals[i], i))
+        # Highest total first; equal totals keep the node order (a stable sort).
+        order = sorted(range(len(s.nodes)), key=s.totals.__getitem__, reverse=True)
+        if limit is not None:
+            order = order[:limit]
         nodes = []
         for i in order:
             plugins = {name: {"raw": raw[i], "normalized": norm[i], "weight": weight,

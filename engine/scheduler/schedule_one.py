@@ -82,7 +82,7 @@ def schedule_pod(sched: Scheduler, state: CycleState, pi: PodInfo,
     diagnosis = Diagnosis()
     feasible = find_nodes_that_fit(sched, state, pi, diagnosis, record)
     record.statuses = diagnosis.node_to_status.statuses
-    record.feasible = [n.name for n in feasible]
+    record.feasible = feasible
     record.evaluated = len(feasible) + len(diagnosis.node_to_status)
     if not feasible:
         record.absent = diagnosis.node_to_status.absent

@@ -31,6 +31,7 @@ from engine.runtime import FilteringEventHandler, SharedInformerFactory, tombsto
 from engine.runtime.handlers import EventHandlerFuncs
 from engine.scheduler import config, explain
 from engine.scheduler.cache.cache import Cache
+from engine.scheduler.event_sink import DeferredRecorder
 from engine.scheduler.framework.interface import CycleState
 from engine.scheduler.framework.plugins.default_binder import ANNOTATIONS_KEY
 from engine.scheduler.framework.pod_info import PodInfo
@@ -47,7 +48,7 @@ Obj = dict[str, Any]
 FIELD_MANAGER = "default-scheduler"
 SCHEDULER_USER = UserInfo(name="system:kube-scheduler", groups=("system:authenticated",))
 POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed"
-MAX_EXPLANATIONS = 10_000
+MAX_EXPLANATIONS = 2_000  # full records; the pod's annotation keeps a bounded copy
 # Other informers the plugins read, by the name the handle uses.
 LOOKUPS = {
     "namespaces": "namespaces", "pvcs": "persistentvolumeclaims", "pvs": "persistentvolumes",
@@ -68,7 +69,7 @@ class Scheduler:
         self.clock = cluster.clock
         assert cluster.api is not None
         self.client = LocalClient(cluster.api, user=SCHEDULER_USER, field_manager=FIELD_MANAGER)
-        self.recorder = EventRecorder(self.client, config.SCHEDULER_NAME)
+        self.recorder = DeferredRecorder(EventRecorder(self.client, config.SCHEDULER_NAME))
         self.percentage_of_nodes_to_score = percentage_of_nodes_to_score
         self.annotate = annotate
         seed = cluster.config.seed if seed is None else seed
@@ -293,6 +294,8 @@ class Scheduler:
         flushes = asyncio.get_running_loop().create_task(self.queue.run_flushes())
         try:
             while True:
+                if not self.queue.active:
+                    self.recorder.flush()
                 qpi = await self.queue.pop()
                 try:
                     schedule_one(self, qpi)

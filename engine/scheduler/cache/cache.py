@@ -37,6 +37,10 @@ class Cache:
         self._list: list[NodeInfo] | None = None
         self.affinity_nodes: dict[str, NodeInfo] = {}
         self.anti_affinity_nodes: dict[str, NodeInfo] = {}
+        # Names of nodes with NoSchedule/NoExecute taints, and of cordoned nodes, so
+        # that filters can pass every other node without looking at it.
+        self.hard_tainted: set[str] = set()
+        self.unschedulable: set[str] = set()
 
     # -- snapshot view ---------------------------------------------------------------
     def list(self) -> list[NodeInfo]:
@@ -73,6 +77,7 @@ class Cache:
             self._remove_images(ni)
         ni.set_node(node)
         self._add_images(ni)
+        self._track_node(ni)
         self.tree.add(name, ni.zone)
         self._list = None
         return ni
@@ -85,6 +90,7 @@ class Cache:
         self._remove_images(ni)
         ni.set_node(new)
         self._add_images(ni)
+        self._track_node(ni)
         if self.tree.update(name, ni.zone):
             self._list = None
         return ni
@@ -96,12 +102,22 @@ class Cache:
         if ni is None:
             return
         self._remove_images(ni)
+        self.hard_tainted.discard(name)
+        self.unschedulable.discard(name)
         self.tree.remove(name)
         self._list = None
         if ni.pods:
             ni.node = None
         else:
             del self.nodes[name]
+
+    def _track_node(self, ni: NodeInfo) -> None:
+        for names, flag in ((self.hard_tainted, ni.hard_taints),
+                            (self.unschedulable, ni.unschedulable)):
+            if flag:
+                names.add(ni.name)
+            else:
+                names.discard(ni.name)
 
     def _add_images(self, ni: NodeInfo) -> None:
         for image in ni.images:

@@ -125,6 +125,10 @@ class PreScorePlugin(Plugin):
 
 
 class ScorePlugin(Plugin):
+    # ``score_key(state, pod)``: set by plugins whose raw score depends only on the
+    # node and on what the returned (hashable) key captures of the pod.
+    score_key: Any = None
+
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         raise NotImplementedError
 

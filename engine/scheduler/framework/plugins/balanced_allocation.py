@@ -36,6 +36,9 @@ class BalancedAllocation(PreScorePlugin, ScorePlugin):
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         return None
 
+    def score_key(self, state: CycleState, pod: PodInfo) -> tuple:
+        return pod.requests.milli_cpu, pod.requests.memory
+
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         r = pod.requests
         fractions = []

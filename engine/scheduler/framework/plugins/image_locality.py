@@ -29,6 +29,11 @@ def calculate_priority(sum_scores: int, num_containers: int) -> int:
 class ImageLocality(ScorePlugin):
     name = names.IMAGE_LOCALITY
 
+    def score_key(self, state: CycleState, pod: PodInfo) -> tuple:
+        cache = self.handle.cache
+        return (tuple(pod.images), cache.num_nodes(),
+                tuple(cache.image_num_nodes(image) for image in pod.images))
+
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         cache = self.handle.cache
         total = cache.num_nodes()

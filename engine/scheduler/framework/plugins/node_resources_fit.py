@@ -110,6 +110,9 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         return None
 
+    def score_key(self, state: CycleState, pod: PodInfo) -> tuple:
+        return pod.nz_cpu, pod.nz_mem
+
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         return least_allocated(node.alloc_cpu, node.nz_cpu + pod.nz_cpu,
                                node.alloc_mem, node.nz_mem + pod.nz_mem)

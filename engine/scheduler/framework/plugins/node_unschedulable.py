@@ -36,7 +36,7 @@ class NodeUnschedulable(FilterPlugin):
 
     def filter_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
                      reject: Reject) -> list[NodeInfo]:
-        if not any(n.unschedulable for n in nodes):
+        if not self.handle.cache.unschedulable:
             return nodes
         return super().filter_nodes(state, pod, nodes, reject)
 

@@ -50,6 +50,8 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
 
     def filter_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
                      reject: Reject) -> list[NodeInfo]:
+        if not self.handle.cache.hard_tainted:
+            return nodes
         tolerations = pod_tolerations(pod.pod)
         passed = []
         for node in nodes:
@@ -66,6 +68,10 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
                   if (t.get("effect") or "") in ("", "PreferNoSchedule")]
         state.write(PRE_SCORE_KEY, prefer)
         return None
+
+    def score_key(self, state: CycleState, pod: PodInfo) -> tuple:
+        return tuple((t.get("key"), t.get("operator"), t.get("value"), t.get("effect"))
+                     for t in state.read(PRE_SCORE_KEY) or ())
 
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         tolerations = state.read(PRE_SCORE_KEY)
