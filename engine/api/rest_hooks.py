@@ -55,3 +55,4 @@ def hooks_for(api: APIServer, info: ResourceInfo) -> RESTHooks:
         cls = HOOKS.get((info.group, info.plural), RESTHooks)
         found = cache[info] = cls(api, info)
     return found
+import engine.api.hooks  # noqa: E402,F401  (registers per-resource hooks)

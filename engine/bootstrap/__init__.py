@@ -17,6 +17,7 @@ from typing import Any
 from engine.api import errors
 from engine.bootstrap import control_plane as cp
 from engine.bootstrap.nodes import NodeSpec, node_object, node_status
+from engine.bootstrap.services import boot_services
 from engine.client import LocalClient
 from engine.clock import Clock
 
@@ -39,6 +40,7 @@ def boot_cluster(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> No
         ignore_exists(lambda a=(name, value, description): client.create(
             "priorityclasses", cp.priority_class(*a)))
     _system_pods(client, clock, nodes)
+    boot_services(client, nodes, ignore_exists)
 
 
 def register_node(client: LocalClient, clock: Clock, spec: NodeSpec) -> dict[str, Any]:
