@@ -11,39 +11,22 @@ none.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from engine.cluster import Cluster, ClusterConfig
+from engine.components import default_components
 from engine.controllers.manager import ControllerManager, default_controllers
 from tests.controllers.workloads.binder import scheduler_component
 
 Obj = dict[str, Any]
 
 
-WORKLOADS = {
-    "statefulset": "engine.controllers.statefulset:StatefulSetController",
-    "daemonset": "engine.controllers.daemon:DaemonSetsController",
-    "job": "engine.controllers.job:JobController",
-    "cronjob": "engine.controllers.cronjob:CronJobController",
-    "ttl-after-finished": "engine.controllers.job:TTLAfterFinishedController",
-}
-
-
 def workload_controllers() -> dict[str, Any]:
-    """The default controllers plus every workload controller (whether or not
-    ``default_controllers`` lists it yet)."""
-    found = dict(default_controllers())
-    for name, entry in WORKLOADS.items():
-        module, _, attr = entry.partition(":")
-        try:
-            found[name] = getattr(importlib.import_module(module), attr)
-        except (ModuleNotFoundError, AttributeError):
-            continue
-    return found
+    """The manager's controllers (the workload ones among them)."""
+    return default_controllers()
 
 
 async def workload_manager(cluster: Cluster) -> None:
@@ -72,13 +55,12 @@ def pod_gc_component() -> list[Any]:
 
 @pytest.fixture
 def full() -> Iterator[Cluster]:
-    """Kubelets, the controller manager (with node lifecycle) and a scheduler."""
-    from engine.kubelet.manager import run_kubelets
-
-    async def manager(cluster: Cluster) -> None:
-        await ControllerManager(cluster, controllers=workload_controllers()).run()
-
-    components = [run_kubelets, manager, scheduler_component(), *pod_gc_component()]
+    """The default components (kubelets, controller manager, scheduler) and the
+    pod GC; the stand-in binder only while no scheduler is built."""
+    components = [*default_components(), *pod_gc_component()]
+    if not any(getattr(c, "__module__", "") == "engine.scheduler.scheduler"
+               for c in components):
+        components.append(scheduler_component())
     with Cluster(ClusterConfig(virtual=True, components=components, fsync=False)) as c:
         c.advance(2)
         yield c

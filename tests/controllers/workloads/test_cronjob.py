@@ -68,6 +68,7 @@ def test_virtual_hour_forbid_with_deadline(full: Cluster) -> None:
     assert len(remaining) == 4  # and the one still running
     cj = get(full, "cronjobs", "hello")
     assert [a["name"] for a in cj["status"]["active"]] == [created[-1]]
+    assert cj["status"]["active"][0]["resourceVersion"]
     assert cj["status"]["lastScheduleTime"] == "2025-01-01T00:59:00Z"
     assert cj["status"]["lastSuccessfulTime"].startswith("2025-01-01T00:58:")
     reasons = {e["reason"] for e in events(full, name="hello")}
