@@ -17,6 +17,8 @@ from typing import Any
 from engine.api import errors
 from engine.bootstrap import control_plane as cp
 from engine.bootstrap.nodes import NodeSpec, node_object, node_status
+from engine.bootstrap.policy import ensure_policy
+from engine.bootstrap.storage import ensure_storage
 from engine.bootstrap.services import boot_services
 from engine.client import LocalClient
 from engine.clock import Clock
@@ -40,6 +42,8 @@ def boot_cluster(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> No
         ignore_exists(lambda a=(name, value, description): client.create(
             "priorityclasses", cp.priority_class(*a)))
     _system_pods(client, clock, nodes)
+    ensure_storage(client, ignore_exists)
+    ensure_policy(client, ignore_exists)
     boot_services(client, nodes, ignore_exists)
 
 

@@ -55,6 +55,7 @@ class TableModel:
         self._children: dict[str, set[str]] = {}
         self._stale = False
         self._last_rebuild = 0.0
+        self._cold: set[str] = set()  # rows whose filter text is not built yet
 
     # -- intake ------------------------------------------------------------------
     def feed(self, events: Iterable[Any]) -> None:
@@ -92,6 +93,20 @@ class TableModel:
         if self._stale and (not pending or start - self._last_rebuild > 1.0):
             self._rebuild()
         return True
+
+    def warm(self, budget: float = 0.003) -> None:
+        """Build rows' filter text ahead of time, a little per idle tick, so the
+        first ``/`` keystroke on 100,000 rows does not build them all at once."""
+        cold, rows = self._cold, self.rows
+        deadline = time.perf_counter() + budget
+        done = 0
+        while cold:
+            row = rows.get(cold.pop())
+            if row is not None:
+                row.text  # noqa: B018 - builds and caches it
+            done += 1
+            if done & 255 == 0 and time.perf_counter() > deadline:
+                return
 
     def rerender(self) -> None:
         """Render every row again (the context changed, e.g. pod counts per node)."""
@@ -133,6 +148,7 @@ class TableModel:
         if key not in self.rows:
             self.resized = True
         self.rows[key] = row
+        self._cold.add(key)
         self.changed.add(key)
         if self._stale:
             return

@@ -147,6 +147,8 @@ class ResourceView(View):
             self.model.process(PUMP_BUDGET)
             self.table.sync()
             self.on_rows_changed()
+        else:
+            self.model.warm()
         self._update_title()
 
     def on_rows_changed(self) -> None:
