@@ -18,8 +18,8 @@ from engine.api import errors
 from engine.bootstrap import control_plane as cp
 from engine.bootstrap.nodes import NodeSpec, node_object, node_status
 from engine.bootstrap.policy import ensure_policy
-from engine.bootstrap.storage import ensure_storage
 from engine.bootstrap.services import boot_services
+from engine.bootstrap.storage import ensure_storage
 from engine.client import LocalClient
 from engine.clock import Clock
 
