@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -62,8 +63,9 @@ def json_equal(a: Any, b: Any) -> bool:
 
     Containers are compared by Python's C-level ``==`` first; only when that says
     equal is the stricter check needed, done by comparing their serializations
-    (which tell ``true`` from ``1``), with a recursive walk as the last resort
-    (``1`` and ``1.0`` serialize differently yet are equal).
+    (identical bytes tell ``true`` from ``1`` everywhere), with a recursive walk
+    as the last resort (``1`` and ``1.0`` serialize differently yet are equal,
+    and equal maps may list their keys in different orders).
     """
     if a is b:
         return True
@@ -72,8 +74,7 @@ def json_equal(a: Any, b: Any) -> bool:
         if ta is not tb or a != b:
             return False
         try:
-            if orjson.dumps(a, option=orjson.OPT_SORT_KEYS) == orjson.dumps(
-                    b, option=orjson.OPT_SORT_KEYS):
+            if orjson.dumps(a) == orjson.dumps(b):
                 return True
         except (TypeError, orjson.JSONEncodeError):
             pass
@@ -151,9 +152,12 @@ def go_v(value: Any) -> str:
     return str(value)
 
 
+_GO_ESCAPED = re.compile("[<>&\u2028\u2029]")
+
+
 def go_escape(text: str) -> str:
     """Go's ``json.Marshal`` escapes HTML characters and line separators."""
-    if not any(c in text for c in "<>&\u2028\u2029"):
+    if _GO_ESCAPED.search(text) is None:
         return text
     for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                      ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
@@ -172,9 +176,15 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+# Scalars that need no normalising (bool is a subclass of int, listed for clarity).
+_PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def canonical_json(value: Any) -> str:
     """Compact JSON with sorted keys, as Go marshals maps (integral floats as integers)."""
-    if _has_float(value):
+    if type(value) is dict and all(type(v) in _PLAIN_SCALARS for v in value.values()):
+        pass  # the usual list-item key ({"name": ...}): no float to normalise
+    elif _has_float(value):
         value = _normalise(value)
     try:
         text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from engine.api.memo import LRU
 from engine.api.patch._json import canonical_json, go_float
 from engine.api.patch.schema_walk import DEDUCED, DEDUCED_NODE, LIST, MAP, TypeNode
 
@@ -77,12 +78,16 @@ def from_fields_v1(fields: Any) -> FieldSet:
         raw = orjson.dumps(fields)
     except (TypeError, orjson.JSONEncodeError):
         return _parse(fields)
-    return _parse_cached(raw)
+    found = _PARSED.get(raw)
+    if found is None:
+        found = _parse(orjson.loads(raw))  # raises for unreadable sets, never cached
+        _PARSED.put(raw, found)
+    return found
 
 
-@functools.lru_cache(maxsize=4096)
-def _parse_cached(raw: bytes) -> FieldSet:
-    return _parse(orjson.loads(raw))
+# FieldsV1 JSON bytes -> FieldSet. Also filled by :func:`to_fields_v1` with the
+# sets it writes when reading the bytes back is known to give the same set.
+_PARSED = LRU(4096)
 
 
 def _parse(fields: dict[str, Any]) -> FieldSet:
@@ -97,7 +102,7 @@ def _read(node: dict[str, Any], prefix: Path, out: set[Path]) -> None:
             if prefix:
                 out.add(prefix)
             continue
-        pe = normalize_pe(key)
+        pe = _normalized(key)
         if pe is None:
             continue  # a future element type: dropped, as upstream does
         if not isinstance(child, dict):
@@ -113,35 +118,123 @@ def to_fields_v1(paths: Iterable[Path]) -> dict[str, Any]:
     """Write a set as ``fieldsV1`` (``Set.ToJSON``): members are ``{}``, a member
     with children carries ``".": {}``; keys in path-element order. Returns a fresh
     dict each time (the encoding itself is cached)."""
-    return orjson.loads(_encode_cached(frozenset(paths)))
+    key = paths if type(paths) is frozenset else frozenset(paths)
+    raw = _ENCODED.get(key)
+    if raw is not None:
+        return orjson.loads(raw)
+    canonical = [() not in key]
+    tree = _encode(key, canonical)
+    raw = orjson.dumps(tree)
+    _ENCODED.put(key, raw)
+    if canonical[0]:
+        # Every element is in its normal form and no path is the root, so
+        # reading these bytes back gives exactly this set.
+        _PARSED.put(raw, key)
+    return tree
 
 
-@functools.lru_cache(maxsize=4096)
-def _encode_cached(paths: FieldSet) -> bytes:
-    return orjson.dumps(_encode(paths))
+# FieldSet -> its FieldsV1 JSON bytes. Sets are immutable; writes that leave a
+# manager's set alone hand the same set object back, so lookups hit by identity.
+_ENCODED = LRU(4096)
 
 
-def _encode(paths: FieldSet) -> dict[str, Any]:
-    trie: dict[str, list[Any]] = {}
-    for path in paths:
-        node = trie
-        for pe in path[:-1]:
-            node = node.setdefault(pe, [False, {}])[1]
-        if path:
-            node.setdefault(path[-1], [False, {}])[0] = True
-    return _emit(trie)
+def _encode(paths: FieldSet, canonical: list[bool] | None = None) -> dict[str, Any]:
+    if canonical is None:
+        canonical = [True]
+    return _encode_sorted(paths, canonical) or _encode_trie(paths, canonical)
 
 
-def _emit(trie: dict[str, list[Any]]) -> dict[str, Any]:
+def _encode_sorted(paths: FieldSet, canonical: list[bool]) -> dict[str, Any] | None:
+    """The FieldsV1 object built in one pass over the sorted paths; None if a path
+    holds an element other than ``f:``, ``k:`` or ``v:`` (an index orders by number),
+    the only kinds whose string order is ``PathElement.Compare``'s: ``f:`` < ``k:`` <
+    ``v:`` as strings, and a path sorts before the paths below it."""
     out: dict[str, Any] = {}
-    for pe in sorted(trie, key=pe_order):
-        member, children = trie[pe]
-        body: dict[str, Any] = {".": {}} if member and children else {}
-        body.update(_emit(children))
-        out[pe] = body
+    members: set[int] = set()  # ids of the dicts of member paths (alive in ``out``)
+    check = canonical[0]
+    for path in sorted(paths):
+        if not path:
+            continue
+        node = out
+        for pe in path[:-1]:
+            child = node.get(pe)
+            if child is None:
+                if pe[:1] not in _STRING_ORDERED:
+                    return None
+                if check and pe[:2] != "f:" and not _is_normal(pe):
+                    canonical[0] = check = False
+                child = node[pe] = {}
+            elif not child and id(child) in members:
+                child["."] = {}  # a member's first child: the member mark comes first
+            node = child
+        pe = path[-1]
+        if pe[:1] not in _STRING_ORDERED:
+            return None
+        if check and pe[:2] != "f:" and not _is_normal(pe):
+            canonical[0] = check = False
+        leaf = node[pe] = {}
+        members.add(id(leaf))
     return out
 
 
+# Element kinds whose string order is PathElement.Compare's order.
+_STRING_ORDERED = frozenset({"f", "k", "v"})
+
+
+def _encode_trie(paths: FieldSet, canonical: list[bool]) -> dict[str, Any]:
+    trie: dict[str, list[Any]] = {}
+    for path in paths:
+        if not path:
+            continue
+        node = trie
+        for pe in path[:-1]:
+            entry = node.get(pe)
+            if entry is None:
+                entry = node[pe] = [False, {}]
+            node = entry[1]
+        entry = node.get(path[-1])
+        if entry is None:
+            node[path[-1]] = [True, {}]
+        else:
+            entry[0] = True
+    return _emit(trie, canonical)
+
+
+def _emit(trie: dict[str, list[Any]], canonical: list[bool]) -> dict[str, Any]:
+    """The FieldsV1 object of a trie level; clears ``canonical[0]`` on meeting an
+    element that reading back would rewrite or drop."""
+    out: dict[str, Any] = {}
+    for pe in sorted(trie, key=pe_order):
+        if pe[:2] != "f:" and canonical[0] and not _is_normal(pe):
+            canonical[0] = False
+        member, children = trie[pe]
+        if children:
+            body = {".": {}} if member else {}
+            body.update(_emit(children, canonical))
+            out[pe] = body
+        else:
+            out[pe] = {}
+    return out
+
+
+def _is_normal(pe: str) -> bool:
+    try:
+        return _normalized(pe) == pe
+    except FieldsError:
+        return False
+
+
+def _normalized(text: str) -> str | None:
+    """:func:`normalize_pe`, memoised for string elements (errors are not cached)."""
+    if type(text) is str:
+        return _normalize_cached(text)
+    return normalize_pe(text)
+
+
+_normalize_cached = functools.lru_cache(maxsize=1 << 14)(normalize_pe)
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def pe_order(pe: str) -> tuple[int, Any]:
     """``PathElement.Compare``: fields, then keys, then values, then indices."""
     kind = "fkvi".find(pe[0])
@@ -245,7 +338,17 @@ def recursive_difference(paths: FieldSet, prefixes: Iterable[Path]) -> FieldSet:
     prefixes = tuple(prefixes)
     if not prefixes:
         return paths
-    return frozenset(p for p in paths if not any(p[: len(q)] == q for q in prefixes))
+    by_length: dict[int, set[Path]] = {}
+    for q in prefixes:
+        by_length.setdefault(len(q), set()).add(q)
+    if len(by_length) == 1 and 1 in by_length:  # top-level fields: no slicing
+        firsts = {q[0] for q in by_length[1]}
+        return frozenset(p for p in paths if not p or p[0] not in firsts)
+    if len(by_length) == 1:
+        ((n, qs),) = by_length.items()
+        return frozenset(p for p in paths if p[:n] not in qs)
+    groups = tuple(by_length.items())
+    return frozenset(p for p in paths if not any(p[:n] in qs for n, qs in groups))
 
 
 def parse_path(text: str) -> Path:

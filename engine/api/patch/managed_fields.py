@@ -11,14 +11,17 @@ managedFields do not start tracking on update (skipnonapplied.go).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+import orjson
+
+from engine.api.memo import LRU
 from engine.api.patch._json import go_escape
 from engine.api.patch.fieldpath import (
-    EMPTY,
     FieldsError,
     FieldSet,
     Path,
@@ -63,6 +66,18 @@ Managed = dict[str, Entry]
 def manager_id(manager: str, operation: str, api_version: str, subresource: str = "") -> str:
     """``BuildManagerIdentifier``: the entry minus fields and time, as JSON (Apply
     entries also drop the apiVersion, so one applier owns across versions)."""
+    if (type(manager) is str and type(operation) is str and type(api_version) is str
+            and type(subresource) is str):
+        return _manager_id(manager, operation, api_version, subresource)
+    return _build_manager_id(manager, operation, api_version, subresource)
+
+
+@functools.lru_cache(maxsize=1024)
+def _manager_id(manager: str, operation: str, api_version: str, subresource: str) -> str:
+    return _build_manager_id(manager, operation, api_version, subresource)
+
+
+def _build_manager_id(manager: str, operation: str, api_version: str, subresource: str) -> str:
     ident: dict[str, str] = {}
     if manager:
         ident["manager"] = manager
@@ -75,7 +90,27 @@ def manager_id(manager: str, operation: str, api_version: str, subresource: str 
 
 
 def decode(entries: Any) -> Managed:
-    """``DecodeManagedFields``; raises FieldsError with upstream's reasons."""
+    """``DecodeManagedFields``; raises FieldsError with upstream's reasons.
+
+    Memoised by the entries' JSON bytes (every write of an object re-reads the
+    same entries); the result is a fresh dict of immutable :class:`Entry` s."""
+    if type(entries) is not list or not entries:
+        return _decode(entries)
+    try:
+        raw = orjson.dumps(entries)
+    except (TypeError, orjson.JSONEncodeError):
+        return _decode(entries)
+    managed = _DECODED.get(raw)
+    if managed is None:
+        managed = _decode(entries)  # raises for bad entries, which are not cached
+        _DECODED.put(raw, managed)
+    return dict(managed)
+
+
+_DECODED = LRU(2048)
+
+
+def _decode(entries: Any) -> Managed:
     managed: Managed = {}
     for i, entry in enumerate(entries or ()):
         if not isinstance(entry, dict):
@@ -101,7 +136,7 @@ def encode(managed: Managed) -> list[dict[str, Any]] | None:
     """``encodeManagedFields``: entries sorted by operation, time, manager, version."""
     entries = []
     for ident, entry in managed.items():
-        info = json.loads(ident)
+        info = _ident_info(ident)
         out: dict[str, Any] = {}
         if info.get("manager"):
             out["manager"] = info["manager"]
@@ -119,8 +154,25 @@ def encode(managed: Managed) -> list[dict[str, Any]] | None:
     return entries or None
 
 
+@functools.lru_cache(maxsize=1024)
+def _ident_info(ident: str) -> dict[str, str]:
+    """A manager identifier read back (shared: read only)."""
+    return json.loads(ident)
+
+
 def seconds(timestamp: str | None) -> int:
     """Unix seconds of an RFC 3339 time; 0 when absent or unreadable."""
+    if type(timestamp) is str:
+        return _seconds(timestamp)
+    return _parse_seconds(timestamp)
+
+
+@functools.lru_cache(maxsize=4096)
+def _seconds(timestamp: str) -> int:
+    return _parse_seconds(timestamp)
+
+
+def _parse_seconds(timestamp: str | None) -> int:
     if not timestamp:
         return 0
     try:
@@ -217,16 +269,22 @@ def record_update(old: dict[str, Any], new: dict[str, Any], managed: Managed, id
     gained = recursive_difference(changed, reset) - STRIPPED
     if gained:
         previous = out.get(ident)
-        fields = gained | (previous.fields if previous else EMPTY)
+        if previous is None:
+            fields = gained
+        elif gained <= previous.fields:
+            fields = previous.fields  # the same set, kept as the same object
+        else:
+            fields = gained | previous.fields
         out[ident] = Entry(fields, version, False, now)
     return cap_update_managers(out)
 
 
 def drop_fields(managed: Managed, fields: FieldSet, *, keep: str = "") -> Managed:
-    """Every manager but ``keep`` loses ``fields``; managers left with nothing go."""
+    """Every manager but ``keep`` loses ``fields``; managers left with nothing go.
+    Entries that lose nothing are kept as they are (the same objects)."""
     out: Managed = {}
     for ident, entry in managed.items():
-        if ident != keep and fields:
+        if ident != keep and fields and not entry.fields.isdisjoint(fields):
             entry = replace(entry, fields=entry.fields - fields)
         if entry.fields:
             out[ident] = entry

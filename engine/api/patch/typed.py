@@ -18,7 +18,18 @@ from typing import Any
 
 from engine.api.patch._json import MISSING, json_equal
 from engine.api.patch.fieldpath import FieldSet, Path, field_pe, key_pe, value_pe
-from engine.api.patch.schema_walk import DEDUCED, LEAF, LIST, MAP, SCALAR, TypeNode, for_value
+from engine.api.patch.schema_walk import (
+    ANY_SCALAR,
+    ATOMIC_LIST,
+    DEDUCED,
+    DEDUCED_MAP,
+    LEAF,
+    LIST,
+    MAP,
+    SCALAR,
+    TypeNode,
+    for_value,
+)
 
 
 class ItemError(ValueError):
@@ -128,9 +139,24 @@ class Comparison:
         """``FilterFields`` with an exclude filter (reset fields)."""
         if not prefixes:
             return self
+        by_length: dict[int, set[Path]] = {}
+        for q in prefixes:
+            by_length.setdefault(len(q), set()).add(q)
+        if len(by_length) == 1 and 1 in by_length:  # top-level fields: no slicing
+            firsts = {q[0] for q in by_length[1]}
 
-        def keep(paths: set[Path]) -> set[Path]:
-            return {p for p in paths if not any(p[: len(q)] == q for q in prefixes)}
+            def keep(paths: set[Path]) -> set[Path]:
+                return {p for p in paths if not p or p[0] not in firsts}
+        elif len(by_length) == 1:
+            ((n, qs),) = by_length.items()
+
+            def keep(paths: set[Path]) -> set[Path]:
+                return {p for p in paths if p[:n] not in qs}
+        else:
+            groups = tuple(by_length.items())
+
+            def keep(paths: set[Path]) -> set[Path]:
+                return {p for p in paths if not any(p[:n] in qs for n, qs in groups)}
 
         return Comparison(keep(self.added), keep(self.modified), keep(self.removed))
 
@@ -142,31 +168,93 @@ def compare(lhs: Any, rhs: Any, node: TypeNode) -> Comparison:
     return result
 
 
+# The walk below is compare.go's, with the common shapes inlined: a subtree on
+# one side only contributes every path in it (``_one_side``) without
+# comparisons, and equal subtrees are cut off at their root by ``json_equal``.
 def _cmp(lhs: Any, rhs: Any, node: TypeNode, path: Path, out: Comparison) -> None:
-    if lhs is not MISSING and rhs is not MISSING and json_equal(lhs, rhs):
+    if lhs is MISSING:
+        if rhs is MISSING:
+            out.added.add(path)  # what upstream's walk does with nothing on either side
+        else:
+            _one_side(rhs, node, path, out.added)
+        return
+    if rhs is MISSING:
+        _one_side(lhs, node, path, out.removed)
+        return
+    if json_equal(lhs, rhs):
         return  # nothing below an unchanged value is added, modified or removed
     node = _pick(node, lhs, rhs)
     if _is_leaf(node, lhs, rhs):
-        if lhs is MISSING:
-            out.added.add(path)
-        elif rhs is MISSING:
-            out.removed.add(path)
-        elif not json_equal(lhs, rhs):
-            out.modified.add(path)
+        out.modified.add(path)  # both present and not equal (checked above)
         return
     if node.kind == MAP:
         left = lhs if isinstance(lhs, dict) else {}
         right = rhs if isinstance(rhs, dict) else {}
-        for key in (*left, *(k for k in right if k not in left)):
-            _cmp(left.get(key, MISSING), right.get(key, MISSING), node.child(key).node,
-                 (*path, field_pe(key)), out)
+        child = node.child
+        for key, lv in left.items():
+            rv = right.get(key, MISSING)
+            sub = (*path, "f:" + key)
+            if rv is MISSING:
+                if isinstance(lv, _CONTAINERS):
+                    _one_side(lv, child(key).node, sub, out.removed)
+                else:
+                    out.removed.add(sub)  # a scalar is a leaf whatever its schema says
+            elif isinstance(lv, _CONTAINERS) or isinstance(rv, _CONTAINERS):
+                _cmp(lv, rv, child(key).node, sub, out)
+            elif not json_equal(lv, rv):
+                out.modified.add(sub)  # two scalars: a leaf, as in _cmp
+        for key, rv in right.items():
+            if key not in left:
+                sub = (*path, "f:" + key)
+                if isinstance(rv, _CONTAINERS):
+                    _one_side(rv, child(key).node, sub, out.added)
+                else:
+                    out.added.add(sub)
     else:
         _cmp_items(lhs if isinstance(lhs, list) else [], rhs if isinstance(rhs, list) else [],
                    node, path, out)
-    if lhs is MISSING:
-        out.added.add(path)
-    elif rhs is MISSING:
-        out.removed.add(path)
+
+
+def _one_side(value: Any, node: TypeNode, path: Path, into: set[Path]) -> None:
+    """``_cmp`` of a value against MISSING: the value's every path goes ``into``
+    the added (or removed) set, list items that cannot be named excepted."""
+    kind = node.kind
+    if kind == DEDUCED:
+        node = DEDUCED_MAP if isinstance(value, dict) else (
+            ATOMIC_LIST if isinstance(value, list) else ANY_SCALAR)
+        kind = node.kind
+    elif value is not None:
+        if kind == MAP:
+            if not isinstance(value, dict):
+                node = LEAF
+        elif kind == LIST:
+            if not isinstance(value, list):
+                node = LEAF
+        elif isinstance(value, dict | list):
+            node = LEAF
+        kind = node.kind
+    if not node.atomic and value:
+        if kind == MAP and isinstance(value, dict):
+            child = node.child
+            for key, v in value.items():
+                if isinstance(v, _CONTAINERS):
+                    _one_side(v, child(key).node, (*path, "f:" + key), into)
+                else:
+                    into.add((*path, "f:" + key))  # a scalar is a leaf whatever its schema
+        elif kind == LIST and isinstance(value, list):
+            order: list[str] = []
+            groups = _group(value, node, order)
+            elem = node.elem
+            for pe in order:
+                items = groups[pe]
+                if len(items) == 1 and isinstance(items[0], _CONTAINERS):
+                    _one_side(items[0], elem, (*path, pe), into)
+                else:
+                    into.add((*path, pe))  # a scalar item, or duplicates
+    into.add(path)
+
+
+_CONTAINERS = (dict, list)
 
 
 def _group(items: list[Any], node: TypeNode, order: list[str]) -> dict[str, list[Any]]:
