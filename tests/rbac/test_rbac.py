@@ -35,7 +35,6 @@ def test_rule_matching_subresources_names_and_urls() -> None:
 
 
 def test_read_only_user_is_forbidden_to_write(cluster: Cluster) -> None:
-    client = cluster.client
     api = cluster.api
     with pytest.raises(errors.StatusError) as err:
         cluster.call(lambda: api.create("configmaps", _cm("x"), namespace="default",
