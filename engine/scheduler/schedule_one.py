@@ -100,8 +100,9 @@ def find_nodes_that_fit(sched: Scheduler, state: CycleState, pi: PodInfo,
     fwk = sched.framework
     all_nodes = sched.cache.list()
     names, status, narrowed = fwk.run_pre_filter(state, pi, all_nodes)
-    for plugin in state.skip_filter_plugins:
-        record.pre_filter[plugin] = "Skip"
+    for plugin in fwk.pre_filter:  # plugin order, not set order: records replay identically
+        if plugin.name in state.skip_filter_plugins:
+            record.pre_filter[plugin.name] = "Skip"
     if not status.is_success():
         if not status.is_rejected():
             raise SchedulingError(status)
@@ -145,7 +146,8 @@ def pass_filters(sched: Scheduler, state: CycleState, pi: PodInfo, diagnosis: Di
         passed = _filter_chunk(sched, state, pi, chunk, statuses)
         if len(feasible) + len(passed) >= to_find:
             need = to_find - len(feasible)
-            cut = _index_of(chunk, passed[need - 1])
+            last = passed[need - 1]
+            cut = need - 1 if chunk[need - 1] is last else _index_of(chunk, last)
             for late in chunk[cut + 1:]:
                 statuses.pop(late.name, None)
             feasible.extend(passed[:need])
