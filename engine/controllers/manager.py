@@ -48,6 +48,8 @@ def default_controllers() -> dict[str, ControllerFactory]:
     from engine.controllers.cronjob import CronJobController
     from engine.controllers.daemon import DaemonSetsController
     from engine.controllers.deployment import DeploymentController
+    from engine.controllers.endpoint import EndpointController
+    from engine.controllers.endpointslice import EndpointSliceController
     from engine.controllers.garbagecollector import GarbageCollector
     from engine.controllers.job import JobController, TTLAfterFinishedController
     from engine.controllers.namespace import NamespaceController
@@ -66,6 +68,8 @@ def default_controllers() -> dict[str, ControllerFactory]:
         "job": JobController,
         "cronjob": CronJobController,
         "ttl-after-finished": TTLAfterFinishedController,
+        "endpoint": EndpointController,
+        "endpointslice": EndpointSliceController,
     }
 
 
@@ -129,9 +133,8 @@ class ControllerManager:
         factory.start()
         loop = asyncio.get_running_loop()
         tasks = [loop.create_task(c.run(), name=f"kcm-{n}") for n, c in self.controllers.items()]
-        extra = self._node_lifecycle()
-        if extra is not None:
-            tasks.append(loop.create_task(extra, name="kcm-nodelifecycle"))
+        for name, extra in self._node_controllers():
+            tasks.append(loop.create_task(extra, name=f"kcm-{name}"))
         self.leading = True
         try:
             await asyncio.gather(*tasks)
@@ -144,15 +147,15 @@ class ControllerManager:
             await asyncio.gather(*tasks, return_exceptions=True)
             factory.stop()
 
-    def _node_lifecycle(self) -> Awaitable[None] | None:
-        """The node lifecycle controller, when that package exists."""
+    def _node_controllers(self) -> list[tuple[str, Awaitable[None]]]:
+        """The node lifecycle and pod GC controllers (engine/controllers/nodelifecycle)."""
         if not self.node_lifecycle:
-            return None
-        try:
-            from engine.controllers.nodelifecycle import run_node_lifecycle_controller
-        except ImportError:
-            return None
-        return run_node_lifecycle_controller(self.cluster)
+            return []
+        from engine.controllers.nodelifecycle import run_node_lifecycle_controller
+        from engine.controllers.nodelifecycle.podgc import run_pod_gc_controller
+
+        return [("nodelifecycle", run_node_lifecycle_controller(self.cluster)),
+                ("podgc", run_pod_gc_controller(self.cluster))]
 
 
 async def run_controller_manager(cluster: Any) -> None:
