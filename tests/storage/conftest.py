@@ -19,6 +19,8 @@ Obj = dict[str, Any]
 
 
 def storage_controllers() -> dict[str, Any]:
+    from engine.controllers.disruption import DisruptionController
+    from engine.controllers.serviceaccount import RootCACertPublisher, ServiceAccountsController
     from engine.controllers.volume import (
         PersistentVolumeController,
         PVCProtectionController,
@@ -26,7 +28,10 @@ def storage_controllers() -> dict[str, Any]:
     )
 
     return {**default_controllers(), "persistentvolume-binder": PersistentVolumeController,
-            "pvc-protection": PVCProtectionController, "pv-protection": PVProtectionController}
+            "pvc-protection": PVCProtectionController, "pv-protection": PVProtectionController,
+            "serviceaccount": ServiceAccountsController,
+            "root-ca-certificate-publisher": RootCACertPublisher,
+            "disruption": DisruptionController}
 
 
 async def manager(cluster: Cluster) -> None:
