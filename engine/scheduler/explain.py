@@ -10,28 +10,51 @@ and the preemption attempt.
 
 Where it lives (so the TUI can read it embedded or over HTTP):
 
-* the latest record of each pod is kept in memory, full size:
-  ``cluster.scheduler.explain(namespace, name)`` returns it as a dict;
-* a bounded copy (at most :data:`MAX_NODES` rejected nodes and
-  :data:`MAX_NODES` scored nodes, the rest summarised as counts) is written
-  to the pod as the JSON annotation :data:`ANNOTATION`: on success through
-  the Binding's annotations (the binding registry copies them onto the pod
-  in the same write as ``spec.nodeName``), on failure with a merge patch
-  that is only sent when the content (not the attempt number) changed.
+* in memory, the latest record of each recently scheduled pod, in full:
+  ``cluster.scheduler.explain(namespace, name)`` returns it as a dict
+  (:meth:`AttemptRecord.to_dict`, shape below);
+* on the pod, the JSON annotation :data:`ANNOTATION`, a compact and bounded
+  form (:meth:`AttemptRecord.to_annotation`: at most :data:`MAX_NODES`
+  rejected and :data:`MAX_NODES` best-scored nodes, the rest as counts; per
+  node scores as lists). :func:`expand` turns it into the ``to_dict`` shape,
+  so a reader needs only :func:`from_pod`. It is written with the Binding on
+  success (the binding registry copies Binding annotations onto the pod in
+  the same write as ``spec.nodeName``: no extra write), and with a merge
+  patch on failure, only when the content (not the attempt number) changed.
 
-Records are built lazily: the hot path keeps references to the statuses and
-score lists it computed anyway, and the dicts are made on demand.
+``to_dict`` shape::
+
+    {"pod": "ns/name", "attempt": 3, "time": "...Z",
+     "result": "Scheduled" | "Unschedulable" | "SchedulerError",
+     "selectedNode": "...", "message": "0/3 nodes are available: ...",
+     "nominatedNode": "...",
+     "nodes": {"total": 3, "toFind": 3, "evaluated": 3, "feasible": 2},
+     "preFilter": {"NodeAffinity": "Skip", "VolumeBinding": "<rejection>"},
+     "filter": {"rejected": {node: {"plugin", "code", "reasons"}},
+                "reasons": {reason: count}, "passed": [node, ...],
+                "otherNodes": {...}, "rejectedNotShown": n},
+     "score": {"weights": {plugin: weight}, "skipped": [plugin],
+               "nodes": [{"node", "total",
+                          "plugins": {plugin: {"raw", "normalized", "weight",
+                                               "weighted"}}}],
+               "nodesNotShown": n},
+     "preemption": {...}}
+
+Records are built lazily: the hot path keeps references to what it computed
+anyway (statuses, feasible nodes, score rows) and dicts are made on demand.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.scheduler.framework.runtime import ScoreResult
+import orjson
+
+from engine.scheduler.framework.scoring import ScoreResult
 from engine.scheduler.framework.types import CODE_NAMES, Status
 
 ANNOTATION = "k9py.dev/scheduling-explanation"
-MAX_NODES = 20
+MAX_NODES = 10
 VOLATILE = ("attempt", "time")
 
 
@@ -60,13 +83,10 @@ class AttemptRecord:
         self.preemption: dict[str, Any] | None = None
         self.nominated_node = ""
 
-    # -- building dicts ------------------------------------------------------------------
-    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
-        """The record as JSON-ready data; ``limit`` bounds the per-node lists."""
-        out: dict[str, Any] = {
-            "pod": self.pod, "attempt": self.attempt, "time": self.time,
-            "result": self.result,
-        }
+    # -- the full record -----------------------------------------------------------------
+    def _head(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"pod": self.pod, "attempt": self.attempt, "time": self.time,
+                               "result": self.result}
         if self.node:
             out["selectedNode"] = self.node
         if self.message:
@@ -77,6 +97,11 @@ class AttemptRecord:
                         "evaluated": self.evaluated, "feasible": len(self.feasible)}
         if self.pre_filter:
             out["preFilter"] = dict(self.pre_filter)
+        return out
+
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """The record as JSON-ready data; ``limit`` bounds the per-node lists."""
+        out = self._head()
         out["filter"] = self._filter_dict(limit)
         if self.score is not None:
             out["score"] = self._score_dict(limit)
@@ -84,18 +109,22 @@ class AttemptRecord:
             out["preemption"] = self.preemption
         return out
 
-    def _filter_dict(self, limit: int | None) -> dict[str, Any]:
-        rejected = {}
+    def _reasons(self) -> dict[str, int]:
         reasons: dict[str, int] = {}
-        for name, status in self.statuses.items():
+        for status in self.statuses.values():
             for reason in status.reasons:
                 reasons[reason] = reasons.get(reason, 0) + 1
-            if limit is None or len(rejected) < limit:
-                rejected[name] = {"plugin": status.plugin, "code": CODE_NAMES[status.code],
-                                  "reasons": list(status.reasons)}
+        return reasons
+
+    def _filter_dict(self, limit: int | None) -> dict[str, Any]:
+        shown = list(self.statuses.items())
+        if limit is not None:
+            shown = shown[:limit]
+        rejected = {name: {"plugin": s.plugin, "code": CODE_NAMES[s.code],
+                           "reasons": list(s.reasons)} for name, s in shown}
         feasible = self.feasible if limit is None else self.feasible[:limit]
-        passed = [n.name for n in feasible]
-        out: dict[str, Any] = {"rejected": rejected, "reasons": reasons, "passed": passed}
+        out: dict[str, Any] = {"rejected": rejected, "reasons": self._reasons(),
+                               "passed": [n.name for n in feasible]}
         if self.absent is not None and self.absent.reasons:
             out["otherNodes"] = {"plugin": self.absent.plugin,
                                  "code": CODE_NAMES[self.absent.code],
@@ -104,29 +133,110 @@ class AttemptRecord:
             out["rejectedNotShown"] = len(self.statuses) - limit
         return out
 
+    def _best(self, limit: int | None) -> list[int]:
+        """Indexes of the scored nodes, highest total first (ties keep node order)."""
+        s = self.score
+        assert s is not None
+        order = sorted(range(len(s.nodes)), key=s.totals.__getitem__, reverse=True)
+        return order if limit is None else order[:limit]
+
     def _score_dict(self, limit: int | None) -> dict[str, Any]:
         s = self.score
         assert s is not None
-        # Highest total first; equal totals keep the node order (a stable sort).
-        order = sorted(range(len(s.nodes)), key=s.totals.__getitem__, reverse=True)
-        if limit is not None:
-            order = order[:limit]
         nodes = []
-        for i in order:
-            plugins = {name: {"raw": raw[i], "normalized": norm[i], "weight": weight,
-                              "weighted": norm[i] * weight}
-                       for name, weight, raw, norm in s.plugins}
-            nodes.append({"node": s.nodes[i].name, "total": s.totals[i], "plugins": plugins})
-        out: dict[str, Any] = {"weights": {name: w for name, w, _, _ in s.plugins},
-                               "skipped": list(s.skipped), "nodes": nodes}
+        for i in self._best(limit):
+            per_plugin = {name: {"raw": raw, "normalized": norm, "weight": weight,
+                                 "weighted": norm * weight}
+                          for name, weight, raw, norm in s.node_scores(i)}
+            nodes.append({"node": s.nodes[i].name, "total": s.totals[i], "plugins": per_plugin})
+        out: dict[str, Any] = {"weights": dict(s.order), "skipped": list(s.skipped),
+                               "nodes": nodes}
         if limit is not None and len(s.nodes) > limit:
             out["nodesNotShown"] = len(s.nodes) - limit
         return out
+
+    # -- the compact annotation --------------------------------------------------------------
+    def to_annotation(self, limit: int = MAX_NODES) -> dict[str, Any]:
+        """The bounded, compact form written on the pod (see :func:`expand`)."""
+        out = self._head()
+        out["v"] = 1
+        shown = list(self.statuses.items())[:limit]
+        filt: dict[str, Any] = {
+            "reasons": self._reasons(),
+            "rejected": {name: [s.plugin, CODE_NAMES[s.code], *s.reasons] for name, s in shown}}
+        if len(self.statuses) > limit:
+            filt["rejectedNotShown"] = len(self.statuses) - limit
+        if self.absent is not None and self.absent.reasons:
+            filt["otherNodes"] = [self.absent.plugin, CODE_NAMES[self.absent.code],
+                                  *self.absent.reasons]
+        out["filter"] = filt
+        s = self.score
+        if s is not None:
+            nodes = []
+            for i in self._best(limit):
+                entry: list[Any] = [s.nodes[i].name, s.totals[i]]
+                for _, _, raw, norm in s.node_scores(i):
+                    entry += (raw, norm)
+                nodes.append(entry)
+            out["score"] = {"plugins": [name for name, _ in s.order],
+                            "weights": [w for _, w in s.order], "skipped": list(s.skipped),
+                            "nodes": nodes, "nodesNotShown": max(0, len(s.nodes) - limit)}
+        if self.preemption is not None:
+            out["preemption"] = self.preemption
+        return out
+
+
+def expand(data: dict[str, Any]) -> dict[str, Any]:
+    """The annotation's compact form in the :meth:`AttemptRecord.to_dict` shape
+    (without the list of passing nodes, which the annotation leaves out)."""
+    if data.get("v") != 1:
+        return data
+    out = {k: v for k, v in data.items() if k not in ("v", "filter", "score")}
+    filt = data.get("filter") or {}
+    expanded: dict[str, Any] = {
+        "rejected": {node: {"plugin": e[0], "code": e[1], "reasons": list(e[2:])}
+                     for node, e in (filt.get("rejected") or {}).items()},
+        "reasons": filt.get("reasons") or {}}
+    if "otherNodes" in filt:
+        e = filt["otherNodes"]
+        expanded["otherNodes"] = {"plugin": e[0], "code": e[1], "reasons": list(e[2:])}
+    if filt.get("rejectedNotShown"):
+        expanded["rejectedNotShown"] = filt["rejectedNotShown"]
+    out["filter"] = expanded
+    score = data.get("score")
+    if score is not None:
+        plugins, weights = score["plugins"], score["weights"]
+        nodes = []
+        for entry in score["nodes"]:
+            per_plugin = {}
+            for j, (name, weight) in enumerate(zip(plugins, weights, strict=True)):
+                raw, norm = entry[2 + 2 * j], entry[3 + 2 * j]
+                per_plugin[name] = {"raw": raw, "normalized": norm, "weight": weight,
+                                    "weighted": norm * weight}
+            nodes.append({"node": entry[0], "total": entry[1], "plugins": per_plugin})
+        out["score"] = {"weights": dict(zip(plugins, weights, strict=True)),
+                        "skipped": score.get("skipped") or [], "nodes": nodes}
+        if score.get("nodesNotShown"):
+            out["score"]["nodesNotShown"] = score["nodesNotShown"]
+    return out
+
+
+def from_pod(pod: dict[str, Any]) -> dict[str, Any] | None:
+    """The explanation written on a pod, in the ``to_dict`` shape (None if absent)."""
+    raw = ((pod.get("metadata") or {}).get("annotations") or {}).get(ANNOTATION)
+    if not raw:
+        return None
+    try:
+        return expand(orjson.loads(raw))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
 
 
 def same_content(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     """Whether two records differ only in attempt number and time."""
     if a is None or b is None:
         return a is b
-    strip = lambda d: {k: v for k, v in d.items() if k not in VOLATILE}  # noqa: E731
-    return strip(a) == strip(b)
+    return ({k: v for k, v in a.items() if k not in VOLATILE}
+            == {k: v for k, v in b.items() if k not in VOLATILE})
+
+

@@ -226,14 +226,14 @@ class Scheduler:
 
     def annotate_binding(self, state: CycleState, record: explain.AttemptRecord) -> None:
         if self.annotate:
-            body = orjson.dumps(record.to_dict(explain.MAX_NODES)).decode()
+            body = orjson.dumps(record.to_annotation()).decode()
             state.write(ANNOTATIONS_KEY, {explain.ANNOTATION: body})
 
     def annotate_failure(self, pi: PodInfo, record: explain.AttemptRecord) -> None:
         """Write the bounded record on the pod unless only attempt/time changed."""
         if not self.annotate:
             return
-        data = record.to_dict(explain.MAX_NODES)
+        data = record.to_annotation()
         current = ((pi.pod.get("metadata") or {}).get("annotations") or {}).get(
             explain.ANNOTATION)
         if current:

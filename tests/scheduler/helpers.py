@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from engine.cluster import Cluster
-from engine.scheduler.explain import ANNOTATION
+from engine.scheduler.explain import ANNOTATION, from_pod
 
 Obj = dict[str, Any]
 CONTROL_PLANE = "k9py-control-plane"
@@ -72,6 +72,11 @@ def taint_node(cluster: Cluster, node: str, taints: list[Obj]) -> None:
 
 
 def annotation(obj: Obj) -> Obj | None:
+    """The explanation on the pod, expanded to the in-memory record's shape."""
+    return from_pod(obj)
+
+
+def raw_annotation(obj: Obj) -> Obj | None:
     raw = (obj["metadata"].get("annotations") or {}).get(ANNOTATION)
     return None if raw is None else json.loads(raw)
 

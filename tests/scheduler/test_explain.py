@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from engine.cluster import Cluster
 from engine.scheduler.explain import MAX_NODES
 from tests.scheduler.helpers import (
@@ -14,6 +16,7 @@ from tests.scheduler.helpers import (
     get,
     node_of,
     pod,
+    raw_annotation,
 )
 
 
@@ -95,3 +98,17 @@ def test_bounded_annotation(cluster: Cluster) -> None:
     assert len(data["filter"]["rejected"]) == MAX_NODES
     assert data["filter"]["rejectedNotShown"] == 100 - MAX_NODES
     assert data["filter"]["reasons"] == {"Insufficient cpu": 100}
+
+
+def test_annotation_expands_to_the_record_shape(cluster: Cluster) -> None:
+    create(cluster, pod("web", cpu="100m"))
+    cluster.advance(2)
+    full = explain(cluster, "web")
+    on_pod = annotation(get(cluster, "web"))
+    assert on_pod["score"] == full["score"]  # 2 scored nodes: nothing left out
+    assert on_pod["filter"]["rejected"] == full["filter"]["rejected"]
+    assert on_pod["filter"]["reasons"] == full["filter"]["reasons"]
+    assert {k: on_pod[k] for k in ("result", "selectedNode", "nodes", "preFilter")} == \
+        {k: full[k] for k in ("result", "selectedNode", "nodes", "preFilter")}
+    compact = raw_annotation(get(cluster, "web"))
+    assert compact["v"] == 1 and len(json.dumps(compact)) < 2000

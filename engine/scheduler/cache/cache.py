@@ -192,7 +192,7 @@ class Cache:
             pi, placed = entry
             if placed == node:
                 self._unplace(uid)
-                pi.update(pod)
+                pi.refresh(pod)
                 self._place(pi, node)
                 return pi
             self._unplace(uid)

@@ -37,7 +37,7 @@ class NodeInfo:
         "req_cpu", "req_mem", "req_eph", "req_scalar", "nz_cpu", "nz_mem",
         "free_cpu", "free_mem", "free_eph", "pods", "pods_with_affinity",
         "pods_with_required_anti_affinity", "used_ports", "images", "generation", "index",
-        "zone", "memo",
+        "zone", "memo", "score_key", "score_gen", "score_row",
     )
 
     def __init__(self, node: Obj | None = None) -> None:
@@ -63,6 +63,10 @@ class NodeInfo:
         self.index = 0
         self.zone = ""
         self.memo: dict[Any, tuple[int, Any]] = {}
+        # The last node-local score row (see Framework._local_raw_scores).
+        self.score_key = 0
+        self.score_gen = -1
+        self.score_row: Any = None
         if node is not None:
             self.set_node(node)
 

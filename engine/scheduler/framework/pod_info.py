@@ -93,6 +93,9 @@ def _host_ports(spec: Obj) -> list[tuple[str, str, int]]:
     return ports
 
 
+_PARSED_SPEC_FIELDS = ("containers", "initContainers", "overhead", "affinity", "priority")
+
+
 class PodInfo:
     """``framework.PodInfo``: a pod and what is parsed from it."""
 
@@ -136,6 +139,21 @@ class PodInfo:
             pa.get("preferredDuringSchedulingIgnoredDuringExecution"), ns)
         self.preferred_anti_affinity = _weighted(
             paa.get("preferredDuringSchedulingIgnoredDuringExecution"), ns)
+
+    def refresh(self, pod: Obj) -> None:
+        """``update`` that skips re-parsing when what it parses did not change
+        (the common case: the same pod, now bound)."""
+        old_spec, new_spec = self.pod.get("spec") or {}, pod.get("spec") or {}
+        if any(old_spec.get(k) != new_spec.get(k) for k in _PARSED_SPEC_FIELDS):
+            self.update(pod)
+            return
+        m = pod.get("metadata") or {}
+        self.pod = pod
+        self.labels = m.get("labels") or {}
+        self.node_name = new_spec.get("nodeName") or ""
+        self.deletion_timestamp = m.get("deletionTimestamp")
+        self.start_time = (pod.get("status") or {}).get("startTime") or m.get(
+            "creationTimestamp") or ""
 
     @property
     def has_affinity(self) -> bool:

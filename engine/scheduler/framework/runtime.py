@@ -15,9 +15,9 @@ Python function.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from engine.scheduler.framework import scoring
 from engine.scheduler.framework.interface import (
     BindPlugin,
     CycleState,
@@ -33,40 +33,13 @@ from engine.scheduler.framework.interface import (
 )
 from engine.scheduler.framework.node_info import NodeInfo
 from engine.scheduler.framework.pod_info import PodInfo
+from engine.scheduler.framework.scoring import ScoreResult
 from engine.scheduler.framework.types import (
-    MAX_NODE_SCORE,
-    MIN_NODE_SCORE,
     Code,
     Status,
     unresolvable,
 )
 from engine.scheduler.queue import events as ev
-
-
-@dataclass
-class ScoreResult:
-    """What the score phase produced, kept for the explanation record."""
-
-    nodes: list[NodeInfo]
-    totals: list[int]
-    plugins: list[tuple[str, int, list[int], list[int]]] = field(default_factory=list)
-    # (plugin, weight, raw scores, normalised scores), one entry per plugin that ran
-    skipped: list[str] = field(default_factory=list)
-
-
-_KEY_IDS: dict[tuple, int] = {}
-_NEXT_KEY_ID = [-1]
-
-
-def _score_key_id(key: tuple) -> int:
-    """A small int naming ``key`` (never reused, so a stale memo entry cannot match)."""
-    found = _KEY_IDS.get(key)
-    if found is None:
-        if len(_KEY_IDS) > 10_000:
-            _KEY_IDS.clear()
-        found = _KEY_IDS[key] = _NEXT_KEY_ID[0]
-        _NEXT_KEY_ID[0] -= 1
-    return found
 
 
 class Framework:
@@ -199,63 +172,8 @@ class Framework:
         return None
 
     def run_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> ScoreResult:
-        """``RunScorePlugins``: raw, normalised and weighted scores per node."""
-        result = ScoreResult(nodes, [0] * len(nodes))
-        active = []
-        for p in self.score:
-            if p.name in state.skip_score_plugins:
-                result.skipped.append(p.name)
-            else:
-                active.append(p)
-        raw_by_plugin = self._local_raw_scores(state, pod, nodes, active)
-        totals = result.totals
-        for p in active:
-            raw = raw_by_plugin.get(p.name)
-            if raw is None:
-                raw = p.score_nodes(state, pod, nodes)
-            normalized = list(raw)
-            if p.has_normalize:
-                p.normalize(state, pod, normalized)
-            if normalized and (max(normalized) > MAX_NODE_SCORE
-                               or min(normalized) < MIN_NODE_SCORE):
-                bad = next(v for v in normalized if not MIN_NODE_SCORE <= v <= MAX_NODE_SCORE)
-                raise ValueError(f"plugin {p.name} returns an invalid score {bad}")
-            weight = self.weights[p.name]
-            if weight == 1:
-                totals = [t + v for t, v in zip(totals, normalized, strict=True)]
-            else:
-                totals = [t + v * weight for t, v in zip(totals, normalized, strict=True)]
-            result.plugins.append((p.name, weight, raw, normalized))
-        result.totals = totals
-        return result
-
-    @staticmethod
-    def _local_raw_scores(state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
-                          active: list[ScorePlugin]) -> dict[str, list[int]]:
-        """Raw scores of the plugins whose score depends only on the node and the
-        pod (``score_key``), remembered per node until the node changes: most
-        nodes did not change since the previous pod of the same shape."""
-        local = [p for p in active if p.score_key is not None]
-        if not local:
-            return {}
-        # Memo keys are small ints (hashing a nested tuple per node would cost more).
-        key = _score_key_id(tuple((p.name, p.score_key(state, pod)) for p in local))
-        rows: list[Any] = [None] * len(nodes)
-        missed: list[int] = []
-        for i, n in enumerate(nodes):
-            entry = n.memo.get(key)
-            if entry is not None and entry[0] == n.generation:
-                rows[i] = entry[1]
-            else:
-                missed.append(i)
-        if missed:
-            subset = [nodes[i] for i in missed]
-            columns = [p.score_nodes(state, pod, subset) for p in local]
-            for j, row in zip(missed, zip(*columns, strict=True), strict=True):
-                rows[j] = row
-                nodes[j].memo_set(key, row)
-        return {p.name: list(col) for p, col in zip(local, zip(*rows, strict=True),
-                                                   strict=True)}
+        """``RunScorePlugins`` (see :mod:`engine.scheduler.framework.scoring`)."""
+        return scoring.run_score(self.score, self.weights, state, pod, nodes)
 
     # -- after filtering ----------------------------------------------------------------------
     def run_post_filter(self, state: CycleState, pod: PodInfo,
