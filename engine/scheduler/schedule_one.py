@@ -216,8 +216,11 @@ def select_host(sched: Scheduler, nodes: list[NodeInfo], totals: list[int]) -> s
     """``selectHost``: the highest total; ties broken uniformly at random (upstream
     samples the tied nodes as a reservoir; one seeded draw gives the same law)."""
     best = max(totals)
-    tied = [i for i, t in enumerate(totals) if t == best]
-    pick = tied[0] if len(tied) == 1 else tied[sched.rng.randrange(len(tied))]
+    count = totals.count(best)
+    pick = totals.index(best)
+    if count > 1:
+        for _ in range(sched.rng.randrange(count)):  # the k-th tied node, in order
+            pick = totals.index(best, pick + 1)
     return nodes[pick].name
 
 

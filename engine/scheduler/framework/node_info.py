@@ -35,7 +35,7 @@ class NodeInfo:
         "node", "name", "labels", "taints", "hard_taints", "prefer_taints", "unschedulable",
         "alloc_cpu", "alloc_mem", "alloc_eph", "alloc_pods", "alloc_scalar",
         "req_cpu", "req_mem", "req_eph", "req_scalar", "nz_cpu", "nz_mem",
-        "free_cpu", "free_mem", "free_eph", "pods", "pods_with_affinity",
+        "free_cpu", "free_mem", "free_eph", "free_pods", "pods", "pods_with_affinity",
         "pods_with_required_anti_affinity", "used_ports", "images", "generation", "index",
         "zone", "memo", "score_key", "score_gen", "score_row",
     )
@@ -53,7 +53,7 @@ class NodeInfo:
         self.req_cpu = self.req_mem = self.req_eph = 0
         self.req_scalar: dict[str, int] = {}
         self.nz_cpu = self.nz_mem = 0
-        self.free_cpu = self.free_mem = self.free_eph = 0
+        self.free_cpu = self.free_mem = self.free_eph = self.free_pods = 0
         self.pods: dict[str, PodInfo] = {}
         self.pods_with_affinity: dict[str, PodInfo] = {}
         self.pods_with_required_anti_affinity: dict[str, PodInfo] = {}
@@ -111,6 +111,7 @@ class NodeInfo:
         self.free_cpu = self.alloc_cpu - self.req_cpu
         self.free_mem = self.alloc_mem - self.req_mem
         self.free_eph = self.alloc_eph - self.req_eph
+        self.free_pods = self.alloc_pods - len(self.pods)
 
     # -- pods ------------------------------------------------------------------------------
     def add_pod(self, pi: PodInfo) -> None:

@@ -130,6 +130,9 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
     def pre_filter(self, state: CycleState, pod: PodInfo,
                    nodes: list[NodeInfo]) -> tuple[set[str] | None, Status | None]:
         cache = self.handle.cache
+        if not (pod.required_affinity or pod.required_anti_affinity
+                or cache.anti_affinity_nodes):
+            return None, SKIP  # nothing to count: every map would be empty
         ns_labels = self._ns_labels(pod.namespace)
         s = AffinityState(pod, self._resolve(pod.required_affinity),
                           self._resolve(pod.required_anti_affinity), ns_labels)
@@ -215,6 +218,8 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             return None
         has_constraints = bool(pod.preferred_affinity or pod.preferred_anti_affinity)
         cache = self.handle.cache
+        if not has_constraints and not cache.affinity_nodes:
+            return SKIP  # no term on either side: no topology score
         candidates = cache.list() if has_constraints else cache.have_pods_with_affinity()
         pref = self._resolve(pod.preferred_affinity)
         pref_anti = self._resolve(pod.preferred_anti_affinity)

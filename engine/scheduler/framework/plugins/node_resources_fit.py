@@ -98,7 +98,7 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
         if s.scalar:
             return super().filter_nodes(state, pod, nodes, reject)
         c, m, e = s.cpu_cmp, s.mem_cmp, s.eph_cmp
-        passed = [n for n in nodes if len(n.pods) < n.alloc_pods and c <= n.free_cpu
+        passed = [n for n in nodes if n.free_pods > 0 and c <= n.free_cpu
                   and m <= n.free_mem and e <= n.free_eph]
         if len(passed) != len(nodes):
             ok = set(map(id, passed))
