@@ -20,6 +20,7 @@ Obj = dict[str, Any]
 
 def storage_controllers() -> dict[str, Any]:
     from engine.controllers.disruption import DisruptionController
+    from engine.controllers.podautoscaler import HorizontalController
     from engine.controllers.serviceaccount import RootCACertPublisher, ServiceAccountsController
     from engine.controllers.volume import (
         PersistentVolumeController,
@@ -31,7 +32,8 @@ def storage_controllers() -> dict[str, Any]:
             "pvc-protection": PVCProtectionController, "pv-protection": PVProtectionController,
             "serviceaccount": ServiceAccountsController,
             "root-ca-certificate-publisher": RootCACertPublisher,
-            "disruption": DisruptionController}
+            "disruption": DisruptionController,
+            "horizontal-pod-autoscaling": HorizontalController}
 
 
 async def manager(cluster: Cluster) -> None:
