@@ -76,7 +76,7 @@ def test_terminating_and_deleted_pods_leave(net: Cluster) -> None:
     c.create("pods", web_pod("web-2"), namespace="default")
     net.advance(20)
     c.delete("pods", "web-2", namespace="default")
-    net.advance(0.05)
+    net.advance(0.5)
     assert addresses(c.get("endpoints", "web", "default")) == ["web-1"]
     net.advance(40)
     assert [e["targetRef"]["name"] for e in slices_of(net, "web")[0]["endpoints"]] == ["web-1"]

@@ -36,6 +36,10 @@ TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
 HEADLESS_LABEL = "service.kubernetes.io/headless"
 COMPONENT = "endpoint-controller"
+# EndpointUpdatesBatchPeriod: pod changes within this many seconds make one
+# sync of each Service (upstream's flag defaults to 0; kubelets report pods in
+# bursts, and one write per burst is what a loaded cluster's batching gives).
+POD_BATCH_PERIOD = 0.1
 
 
 class EndpointController(Controller):
@@ -60,9 +64,9 @@ class EndpointController(Controller):
             on_add=self._pod_added, on_update=self._pod_updated, on_delete=self._pod_deleted))
 
     # -- event handlers ------------------------------------------------------------------
-    def _trigger(self, key: str) -> None:
+    def _trigger(self, key: str, delay: float = 0.0) -> None:
         self._triggers.setdefault(key, self.clock.now())
-        self.queue.add(key)
+        self.queue.add_after(key, delay)
 
     def _service_changed(self, svc: Obj) -> None:
         self._trigger(meta_namespace_key(svc))
@@ -74,7 +78,7 @@ class EndpointController(Controller):
 
     def _pod_added(self, pod: Obj) -> None:
         for svc in services_for_pod(self.service_lister, pod):
-            self._trigger(meta_namespace_key(svc))
+            self._trigger(meta_namespace_key(svc), POD_BATCH_PERIOD)
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
         """``updatePod``: services of the old and new labels, if anything relevant moved."""
@@ -83,7 +87,7 @@ class EndpointController(Controller):
         keys = {meta_namespace_key(s) for s in services_for_pod(self.service_lister, new)}
         keys |= {meta_namespace_key(s) for s in services_for_pod(self.service_lister, old)}
         for key in keys:
-            self._trigger(key)
+            self._trigger(key, POD_BATCH_PERIOD)
 
     def _pod_deleted(self, obj: Any) -> None:
         pod = tombstone_object(obj)

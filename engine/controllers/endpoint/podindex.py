@@ -32,6 +32,8 @@ def pods_for_selector(indexer: Any, namespace: str, selector: Obj) -> list[Obj]:
     if not selector:
         return indexer.by_index(POD_LABEL_INDEX, f"{namespace}/")
     keys = [f"{namespace}/{k}={v}" for k, v in selector.items()]
+    if len(keys) == 1:
+        return indexer.by_index(POD_LABEL_INDEX, keys[0])
     rarest = min(keys, key=lambda key: len(indexer.index_keys(POD_LABEL_INDEX, key)))
     return [p for p in indexer.by_index(POD_LABEL_INDEX, rarest)
             if selector_matches(selector, p["metadata"].get("labels") or {})]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.api import errors
-from engine.controllers.endpoint.controller import HEADLESS_LABEL, TRIGGER_TIME
+from engine.controllers.endpoint.controller import HEADLESS_LABEL, POD_BATCH_PERIOD, TRIGGER_TIME
 from engine.controllers.endpoint.podindex import (
     POD_LABEL_INDEX,
     pod_label_index,
@@ -72,9 +72,9 @@ class EndpointSliceController(Controller):
             on_delete=lambda o: self._slice(tombstone_object(o))))
 
     # -- event handlers ------------------------------------------------------------------
-    def _trigger(self, key: str) -> None:
+    def _trigger(self, key: str, delay: float = 0.0) -> None:
         self._triggers.setdefault(key, self.clock.now())
-        self.queue.add(key)
+        self.queue.add_after(key, delay)
 
     def _service(self, svc: Obj | None) -> None:
         if svc is not None:
@@ -83,7 +83,7 @@ class EndpointSliceController(Controller):
     def _pod(self, pod: Obj | None) -> None:
         if pod is not None:
             for svc in services_for_pod(self.service_lister, pod):
-                self._trigger(meta_namespace_key(svc))
+                self._trigger(meta_namespace_key(svc), POD_BATCH_PERIOD)
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
         if pod_relevant(old) != pod_relevant(new):
