@@ -86,24 +86,26 @@ def _create_pods(cluster: Cluster, prefix: str, count: int, shape: str) -> None:
         api.create("pods", pod(f"{prefix}-{i}", shape), namespace="default")
 
 
-def schedule_rate(nodes: int, init_pods: int, pods: int, shape: str) -> float:
-    """Pods per wall second for ``pods`` measured pods (after ``init_pods``)."""
+def schedule_rate(nodes: int, init_pods: int, pods: int, shape: str) -> tuple[float, float]:
+    """Pods per second for ``pods`` measured pods (after ``init_pods``): per wall
+    second, and per second of the engine thread's CPU time (the machine is
+    shared, so the wall figure moves with the load of other processes)."""
     config = ClusterConfig(virtual=True, workers=0, control_planes=1, fsync=False,
                            components=[run_scheduler])
     with Cluster(config) as cluster:
         cluster.call(_add_nodes, cluster, nodes)
         cluster.settle()
 
-        async def measure() -> float:
+        async def measure() -> tuple[float, float]:
             sched = cluster.scheduler
             await _until(lambda: sched.cache.num_nodes() == nodes)
             _create_pods(cluster, "init", init_pods, "basic" if shape != "anti" else shape)
             await _until(lambda: sched.scheduled >= init_pods)
             base = sched.scheduled
             _create_pods(cluster, "measured", pods, shape)
-            start = time.perf_counter()  # the informer's delivery counts too
+            start, cpu = time.perf_counter(), time.thread_time()  # informer delivery counts
             await _until(lambda: sched.scheduled >= base + pods)
-            return pods / (time.perf_counter() - start)
+            return (pods / (time.perf_counter() - start), pods / (time.thread_time() - cpu))
 
         return asyncio.run_coroutine_threadsafe(measure(), cluster.loop).result(3600)
 
@@ -160,9 +162,11 @@ def run(quick: bool = False) -> list[dict]:
                              ("anti", "PodAntiAffinity")):
             if shape == "anti" and nodes < pods + pods:
                 continue  # one pod per node: needs room for init and measured pods
-            rate = schedule_rate(nodes, pods, pods, shape)
-            rows.append(row(f"scheduler {label}, {nodes} nodes, {pods} pods", rate, "pods/s",
+            wall, cpu = schedule_rate(nodes, pods, pods, shape)
+            rows.append(row(f"scheduler {label}, {nodes} nodes, {pods} pods", wall, "pods/s",
                             baseline=ff))
+            rows.append(row(f"scheduler {label}, {nodes} nodes (engine CPU time)", cpu,
+                            "pods/s"))
     return rows
 
 

@@ -48,7 +48,7 @@ Obj = dict[str, Any]
 FIELD_MANAGER = "default-scheduler"
 SCHEDULER_USER = UserInfo(name="system:kube-scheduler", groups=("system:authenticated",))
 POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed"
-MAX_EXPLANATIONS = 2_000  # full records; the pod's annotation keeps a bounded copy
+MAX_EXPLANATIONS = 500  # full records; older ones are read back from the pod's annotation
 # Other informers the plugins read, by the name the handle uses.
 LOOKUPS = {
     "namespaces": "namespaces", "pvcs": "persistentvolumeclaims", "pvs": "persistentvolumes",
@@ -220,9 +220,14 @@ class Scheduler:
             self.scheduled += 1
 
     def explain(self, namespace: str, name: str) -> dict[str, Any] | None:
-        """The latest explanation record of a pod, in full (None if never attempted)."""
+        """The latest explanation record of a pod: in full for the last
+        :data:`MAX_EXPLANATIONS` pods scheduled or attempted, else the bounded
+        copy from the pod's annotation (None if there is neither)."""
         record = self.explanations.get(f"{namespace}/{name}")
-        return None if record is None else record.to_dict()
+        if record is not None:
+            return record.to_dict()
+        pod = self.pod_lister_get(namespace, name)
+        return None if pod is None else explain.from_pod(pod)
 
     def annotate_binding(self, state: CycleState, record: explain.AttemptRecord) -> None:
         if self.annotate:

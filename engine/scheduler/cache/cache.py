@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.scheduler.cache.affinity_index import AffinityIndex
 from engine.scheduler.cache.node_tree import NodeTree
 from engine.scheduler.framework.node_info import NodeInfo, zone_of
 from engine.scheduler.framework.pod_info import PodInfo
@@ -41,6 +42,9 @@ class Cache:
         # that filters can pass every other node without looking at it.
         self.hard_tainted: set[str] = set()
         self.unschedulable: set[str] = set()
+        # Nodes with pods whose terms count in InterPodAffinity's scoring.
+        self.score_affinity_nodes: dict[str, NodeInfo] = {}
+        self.affinity = AffinityIndex(self.list)
 
     # -- snapshot view ---------------------------------------------------------------
     def list(self) -> list[NodeInfo]:
@@ -80,6 +84,7 @@ class Cache:
         self._track_node(ni)
         self.tree.add(name, ni.zone)
         self._list = None
+        self.affinity.reset()
         return ni
 
     def update_node(self, old: Obj, new: Obj) -> NodeInfo:
@@ -88,11 +93,14 @@ class Cache:
         if ni is None or ni.node is None:
             return self.add_node(new)
         self._remove_images(ni)
+        labels_gen = ni.labels_gen
         ni.set_node(new)
         self._add_images(ni)
         self._track_node(ni)
         if self.tree.update(name, ni.zone):
             self._list = None
+        if ni.labels_gen != labels_gen:
+            self.affinity.reset()
         return ni
 
     def remove_node(self, node: Obj) -> None:
@@ -106,6 +114,7 @@ class Cache:
         self.unschedulable.discard(name)
         self.tree.remove(name)
         self._list = None
+        self.affinity.reset()
         if ni.pods:
             ni.node = None
         else:
@@ -144,6 +153,7 @@ class Cache:
         ni.add_pod(pi)
         self.pods[pi.uid] = (pi, node)
         self._track_affinity(ni)
+        self.affinity.pod_changed(pi, ni, 1)
 
     def _unplace(self, uid: str) -> PodInfo | None:
         entry = self.pods.pop(uid, None)
@@ -154,6 +164,7 @@ class Cache:
         if ni is not None:
             ni.remove_pod(uid)
             self._track_affinity(ni)
+            self.affinity.pod_changed(pi, ni, -1)
             if ni.node is None and not ni.pods:
                 del self.nodes[node]
         return pi
@@ -167,6 +178,10 @@ class Cache:
             self.anti_affinity_nodes[ni.name] = ni
         else:
             self.anti_affinity_nodes.pop(ni.name, None)
+        if ni.score_affinity_pods:
+            self.score_affinity_nodes[ni.name] = ni
+        else:
+            self.score_affinity_nodes.pop(ni.name, None)
 
     def assume_pod(self, pi: PodInfo, node: str) -> None:
         """``AssumePod``: count the pod on ``node`` before the binding lands."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from engine.scheduler.framework.selectors import NodeSelector, match_labels_selector
 
 Obj = dict[str, Any]
@@ -49,7 +51,7 @@ def pod_tolerations(pod: Obj) -> list[Obj]:
 class RequiredNodeAffinity:
     """``nodeaffinity.RequiredNodeAffinity``: nodeSelector AND required terms."""
 
-    __slots__ = ("selector", "affinity", "empty")
+    __slots__ = ("selector", "affinity", "empty", "key_id")
 
     def __init__(self, pod: Obj) -> None:
         spec = pod.get("spec") or {}
@@ -59,6 +61,9 @@ class RequiredNodeAffinity:
                     .get("requiredDuringSchedulingIgnoredDuringExecution"))
         self.affinity = NodeSelector(required) if required is not None else None
         self.empty = self.selector is None and self.affinity is None
+        # A small int naming what this matches (for per-node memos).
+        self.key_id = intern_key(("node-affinity", orjson.dumps(
+            [node_selector, required], option=orjson.OPT_SORT_KEYS)))
 
     def matches(self, labels: dict[str, str], name: str) -> bool:
         if self.selector is not None and not self.selector(labels):
@@ -68,6 +73,21 @@ class RequiredNodeAffinity:
     def match_node(self, node: Obj) -> bool:
         m = node.get("metadata") or {}
         return self.matches(m.get("labels") or {}, m.get("name", ""))
+
+
+_KEY_IDS: dict[Any, int] = {}
+_NEXT_KEY_ID = [1]
+
+
+def intern_key(key: Any) -> int:
+    """A small int naming ``key``, never reused (so stale memo entries cannot match)."""
+    found = _KEY_IDS.get(key)
+    if found is None:
+        if len(_KEY_IDS) > 10_000:
+            _KEY_IDS.clear()
+        found = _KEY_IDS[key] = _NEXT_KEY_ID[0]
+        _NEXT_KEY_ID[0] += 1
+    return found
 
 
 def node_labels(node: Obj | None) -> dict[str, str]:

@@ -37,7 +37,8 @@ class NodeInfo:
         "req_cpu", "req_mem", "req_eph", "req_scalar", "nz_cpu", "nz_mem",
         "free_cpu", "free_mem", "free_eph", "free_pods", "pods", "pods_with_affinity",
         "pods_with_required_anti_affinity", "used_ports", "images", "generation", "index",
-        "zone", "memo", "score_key", "score_gen", "score_row",
+        "zone", "memo", "score_key", "score_gen", "score_row", "labels_gen", "label_memo",
+        "score_affinity_pods",
     )
 
     def __init__(self, node: Obj | None = None) -> None:
@@ -63,6 +64,11 @@ class NodeInfo:
         self.index = 0
         self.zone = ""
         self.memo: dict[Any, tuple[int, Any]] = {}
+        # Answers that depend on the node's labels only, valid while labels_gen holds.
+        self.labels_gen = 0
+        self.label_memo: dict[Any, tuple[int, Any]] = {}
+        # Pods whose terms count in InterPodAffinity scoring (hard affinity, preferred).
+        self.score_affinity_pods = 0
         # The last node-local score row (see Framework._local_raw_scores).
         self.score_key = 0
         self.score_gen = -1
@@ -77,7 +83,10 @@ class NodeInfo:
             node.get("status") or {}
         self.node = node
         self.name = m.get("name", "")
-        self.labels = m.get("labels") or {}
+        labels = m.get("labels") or {}
+        if labels != self.labels or not self.labels_gen:
+            self.labels_gen = next_generation()
+        self.labels = labels
         self.taints = spec.get("taints") or []
         self.hard_taints = [t for t in self.taints if t.get("effect") in ("NoSchedule",
                                                                            "NoExecute")]
@@ -122,6 +131,8 @@ class NodeInfo:
             self.pods_with_affinity[pi.uid] = pi
         if pi.required_anti_affinity:
             self.pods_with_required_anti_affinity[pi.uid] = pi
+        if pi.scores_affinity:
+            self.score_affinity_pods += 1
         self._account(pi, 1)
 
     def remove_pod(self, uid: str) -> PodInfo | None:
@@ -131,6 +142,8 @@ class NodeInfo:
             return None
         self.pods_with_affinity.pop(uid, None)
         self.pods_with_required_anti_affinity.pop(uid, None)
+        if pi.scores_affinity:
+            self.score_affinity_pods -= 1
         self._account(pi, -1)
         return pi
 

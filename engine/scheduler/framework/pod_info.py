@@ -156,6 +156,13 @@ class PodInfo:
             "creationTimestamp") or ""
 
     @property
+    def scores_affinity(self) -> bool:
+        """Whether InterPodAffinity's scoring looks at this pod as an existing pod
+        (hard affinity terms count with weight 1, preferred terms with theirs)."""
+        return bool(self.required_affinity or self.preferred_affinity
+                    or self.preferred_anti_affinity)
+
+    @property
     def has_affinity(self) -> bool:
         return bool(self.required_affinity or self.required_anti_affinity
                     or self.preferred_affinity or self.preferred_anti_affinity)

@@ -24,6 +24,7 @@ from engine.scheduler.framework.interface import (
     FilterPlugin,
     PreFilterPlugin,
     PreScorePlugin,
+    Reject,
     ScorePlugin,
 )
 from engine.scheduler.framework.node_info import NodeInfo
@@ -145,44 +146,31 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
         return None, None
 
     def _existing_anti_counts(self, s: AffinityState, nodes: list[NodeInfo]) -> None:
-        pod = s.pod
-        key = ("ipa-existing", pod.namespace, frozenset(pod.labels.items()),
-               frozenset(s.ns_labels.items()))
-        for node in nodes:
-            if not node.labels:
-                continue
-            keys = node.memo_get(key)
-            if keys is None:
-                keys = [t.topology_key for other in node.pods_with_required_anti_affinity.values()
-                        for t in other.required_anti_affinity
-                        if t.matches(pod.namespace, pod.labels, s.ns_labels)]
-                node.memo_set(key, keys)
-            for tk in keys:
-                _bump(s.existing_anti_counts, node.labels, tk, 1)
+        """``getExistingAntiAffinityCounts``, from the cache's index of the existing
+        pods' required anti-affinity terms."""
+        pod, counts = s.pod, s.existing_anti_counts
+        for term, pairs in self.handle.cache.affinity.anti_terms():
+            if term.matches(pod.namespace, pod.labels, s.ns_labels):
+                for pair, n in pairs.items():
+                    counts[pair] = counts.get(pair, 0) + n
 
     def _incoming_counts(self, s: AffinityState, nodes: list[NodeInfo]) -> None:
-        aff_key = ("ipa-aff", tuple(t.sig for t in s.affinity_terms))
-        anti = s.anti_terms
-        anti_keys = [("ipa-anti", t.sig) for t in anti]
-        for node in nodes:
-            if not node.pods:
-                continue
-            labels = node.labels
-            if s.affinity_terms:
-                n = node.memo_get(aff_key)
-                if n is None:
-                    n = node.memo_set(aff_key, sum(
-                        1 for p in node.pods.values() if matches_all(s.affinity_terms, p)))
-                if n:
-                    for t in s.affinity_terms:
-                        _bump(s.affinity_counts, labels, t.topology_key, n)
-            for t, key in zip(anti, anti_keys, strict=True):
-                n = node.memo_get(key)
-                if n is None:
-                    n = node.memo_set(key, sum(
-                        1 for p in node.pods.values() if t.matches(p.namespace, p.labels, None)))
-                if n:
-                    _bump(s.anti_counts, labels, t.topology_key, n)
+        """``getIncomingAffinityAntiAffinityCounts``, from the cache's counts."""
+        index = self.handle.cache.affinity
+        terms = s.affinity_terms
+        if terms:
+            key = ("ipa-aff", tuple(t.sig for t in terms))
+            s.affinity_counts = dict(index.counts(
+                key, lambda p: matches_all(terms, p), tuple(t.topology_key for t in terms)))
+        for t in s.anti_terms:
+            pairs = index.counts(("ipa-anti", t.sig),
+                                 lambda p, t=t: t.matches(p.namespace, p.labels, None),
+                                 (t.topology_key,))
+            if not s.anti_counts:
+                s.anti_counts = dict(pairs)
+            else:
+                for pair, n in pairs.items():
+                    s.anti_counts[pair] = s.anti_counts.get(pair, 0) + n
 
     def add_pod(self, state: CycleState, pod: PodInfo, added: PodInfo,
                 node: NodeInfo) -> Status | None:
@@ -212,15 +200,41 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             return unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY)
         return None
 
+    def filter_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
+                     reject: Reject) -> list[NodeInfo]:
+        """``filter`` for many nodes: the blocked topology pairs are computed once."""
+        s: AffinityState | None = state.read(STATE_KEY)
+        if s is None:
+            return nodes
+        aff_fail = unresolvable(ERR_REASON_AFFINITY)
+        anti_fail = unschedulable(ERR_REASON_ANTI_AFFINITY)
+        existing_fail = unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY)
+        anti = {pair for pair, n in s.anti_counts.items() if n > 0}
+        anti_keys = [t.topology_key for t in s.anti_terms] if anti else []
+        existing = {pair for pair, n in s.existing_anti_counts.items() if n > 0}
+        passed = []
+        for node in nodes:
+            labels = node.labels
+            if s.affinity_terms and not _satisfies_affinity(s, node):
+                reject(node, aff_fail)
+            elif anti_keys and any((k, labels.get(k)) in anti for k in anti_keys):
+                reject(node, anti_fail)
+            elif existing and not existing.isdisjoint(labels.items()):
+                reject(node, existing_fail)
+            else:
+                passed.append(node)
+        return passed
+
     # -- Score -----------------------------------------------------------------------------
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         if not nodes:
             return None
         has_constraints = bool(pod.preferred_affinity or pod.preferred_anti_affinity)
         cache = self.handle.cache
-        if not has_constraints and not cache.affinity_nodes:
+        if not has_constraints and not cache.score_affinity_nodes:
             return SKIP  # no term on either side: no topology score
-        candidates = cache.list() if has_constraints else cache.have_pods_with_affinity()
+        candidates = cache.list() if has_constraints else list(
+            cache.score_affinity_nodes.values())
         pref = self._resolve(pod.preferred_affinity)
         pref_anti = self._resolve(pod.preferred_anti_affinity)
         ns_labels = self._ns_labels(pod.namespace)
@@ -234,7 +248,7 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             parts = node.memo_get(key)
             if parts is None:
                 others = node.pods.values() if has_constraints else \
-                    node.pods_with_affinity.values()
+                    [p for p in node.pods_with_affinity.values() if p.scores_affinity]
                 parts = node.memo_set(key, _contributions(
                     pod, pref, pref_anti, ns_labels, others, node.labels))
             for tk, tv, w in parts:

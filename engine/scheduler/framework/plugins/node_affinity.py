@@ -79,13 +79,24 @@ class NodeAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
 
     def filter_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
                      reject: Reject) -> list[NodeInfo]:
-        matches = self._required(state, pod).matches
+        required = self._required(state, pod)
+        matches, key = required.matches, required.key_id
+        failed = unresolvable(ERR_REASON_POD)
         passed = []
         for node in nodes:
-            if matches(node.labels, node.name):
+            # The answer depends on the node's labels only: remember it per labels_gen.
+            entry = node.label_memo.get(key)
+            if entry is not None and entry[0] == node.labels_gen:
+                ok = entry[1]
+            else:
+                ok = matches(node.labels, node.name)
+                if len(node.label_memo) > 64:
+                    node.label_memo.clear()
+                node.label_memo[key] = (node.labels_gen, ok)
+            if ok:
                 passed.append(node)
             else:
-                reject(node, unresolvable(ERR_REASON_POD))
+                reject(node, failed)
         return passed
 
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:

@@ -18,6 +18,7 @@ from typing import Any
 from engine.scheduler.framework.helpers import (
     RequiredNodeAffinity,
     find_untolerated_taint,
+    intern_key,
     pod_tolerations,
 )
 from engine.scheduler.framework.interface import (
@@ -58,7 +59,7 @@ class Constraint:
     """``topologySpreadConstraint``."""
 
     __slots__ = ("max_skew", "topology_key", "selector", "min_domains", "affinity_policy",
-                 "taints_policy", "key")
+                 "taints_policy", "key", "namespace")
 
     def __init__(self, raw: dict, selector: LabelSelector, namespace: str) -> None:
         self.max_skew = int(raw.get("maxSkew") or 1)
@@ -67,7 +68,8 @@ class Constraint:
         self.min_domains = int(raw.get("minDomains") or 1)
         self.affinity_policy = raw.get("nodeAffinityPolicy") or "Honor"
         self.taints_policy = raw.get("nodeTaintsPolicy") or "Ignore"
-        self.key = ("pts", selector.signature(), namespace)
+        self.namespace = namespace
+        self.key = intern_key(("pts", selector.signature(), namespace))
 
     def includes(self, pod: PodInfo, node: NodeInfo, required: RequiredNodeAffinity) -> bool:
         """``matchNodeInclusionPolicies``."""
@@ -80,7 +82,7 @@ class Constraint:
         """``countPodsMatchSelector`` on one node (memoised per node generation)."""
         n = node.memo_get(self.key)
         if n is None:
-            ns, matches = self.key[2], self.selector.matches
+            ns, matches = self.namespace, self.selector.matches
             n = node.memo_set(self.key, sum(
                 1 for p in node.pods.values()
                 if p.deletion_timestamp is None and p.namespace == ns and matches(p.labels)))

@@ -1,0 +1,125 @@
+"""Pod counts per topology domain, kept current as pods come and go.
+
+InterPodAffinity's PreFilter (upstream ``interpodaffinity/filtering.go``,
+``getIncomingAffinityAntiAffinityCounts`` and
+``getExistingAntiAffinityCounts``) counts, for every scheduling attempt, the
+pods matching a term on every node. Pods of one workload carry the same
+terms, so here each distinct count is registered once, filled with one scan,
+and then updated by the cache on every pod add/remove: the PreFilter reads a
+copy instead of scanning the cluster. The result is the same numbers.
+
+A count is named by a hashable key and defined by a predicate over pods and
+the topology keys it counts by; its value maps ``(topology key, value)`` to
+the number of matching pods on nodes with that label. Node label changes
+(and nodes coming or going) drop every count; the next query rebuilds it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from engine.scheduler.framework.node_info import NodeInfo
+from engine.scheduler.framework.pod_info import AffinityTerm, PodInfo
+
+Pair = tuple[str, str]
+Predicate = Callable[[PodInfo], bool]
+MAX_COUNTS = 64
+
+
+class _Count:
+    __slots__ = ("predicate", "keys", "pairs")
+
+    def __init__(self, predicate: Predicate, keys: tuple[str, ...]) -> None:
+        self.predicate = predicate
+        self.keys = keys
+        self.pairs: dict[Pair, int] = {}
+
+    def update(self, pi: PodInfo, labels: dict[str, str], sign: int) -> None:
+        if not self.predicate(pi):
+            return
+        pairs = self.pairs
+        for key in self.keys:
+            value = labels.get(key)
+            if value is None:
+                continue
+            pair = (key, value)
+            n = pairs.get(pair, 0) + sign
+            if n:
+                pairs[pair] = n
+            else:
+                pairs.pop(pair, None)
+
+
+class AffinityIndex:
+    """Registered counts (see the module docstring) and the required
+    anti-affinity terms of the pods in the cluster, grouped by term."""
+
+    def __init__(self, nodes: Callable[[], Iterable[NodeInfo]]) -> None:
+        self._nodes = nodes
+        self._counts: OrderedDict[Any, _Count] = OrderedDict()
+        # term signature -> (term, {pair: number of pods carrying it there})
+        self._anti: dict[tuple, tuple[AffinityTerm, dict[Pair, int]]] | None = None
+
+    # -- queries ---------------------------------------------------------------------------
+    def counts(self, key: Any, predicate: Predicate, keys: tuple[str, ...]) -> dict[Pair, int]:
+        """The current count for ``key`` (read-only; copy it to change it)."""
+        entry = self._counts.get(key)
+        if entry is None:
+            entry = _Count(predicate, keys)
+            for ni in self._nodes():
+                labels = ni.labels
+                for pi in ni.pods.values():
+                    entry.update(pi, labels, 1)
+            self._counts[key] = entry
+            if len(self._counts) > MAX_COUNTS:
+                self._counts.popitem(last=False)
+        else:
+            self._counts.move_to_end(key)
+        return entry.pairs
+
+    def anti_terms(self) -> Iterable[tuple[AffinityTerm, dict[Pair, int]]]:
+        """Each distinct required anti-affinity term of the existing pods, with
+        where (topology pair) and how many pods carry it."""
+        if self._anti is None:
+            self._anti = {}
+            for ni in self._nodes():
+                for pi in ni.pods_with_required_anti_affinity.values():
+                    self._add_anti(pi, ni.labels, 1)
+        return self._anti.values()
+
+    # -- maintenance -----------------------------------------------------------------------
+    def pod_changed(self, pi: PodInfo, ni: NodeInfo, sign: int) -> None:
+        """A pod was placed on (``sign`` 1) or removed from (-1) a node."""
+        if ni.node is None:
+            return
+        labels = ni.labels
+        for entry in self._counts.values():
+            entry.update(pi, labels, sign)
+        if self._anti is not None and pi.required_anti_affinity:
+            self._add_anti(pi, labels, sign)
+
+    def _add_anti(self, pi: PodInfo, labels: dict[str, str], sign: int) -> None:
+        assert self._anti is not None
+        for term in pi.required_anti_affinity:
+            value = labels.get(term.topology_key)
+            if value is None:
+                continue
+            entry = self._anti.get(term.sig)
+            if entry is None:
+                entry = self._anti[term.sig] = (term, {})
+            pairs = entry[1]
+            pair = (term.topology_key, value)
+            n = pairs.get(pair, 0) + sign
+            if n:
+                pairs[pair] = n
+            else:
+                pairs.pop(pair, None)
+                if not pairs:
+                    del self._anti[term.sig]
+
+    def reset(self) -> None:
+        """Node labels changed, or nodes came or went: recount on the next query."""
+        self._counts.clear()
+        self._anti = None
