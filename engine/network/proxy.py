@@ -89,6 +89,9 @@ class ProxyModel:
             return Route(ns, name, number, None, f"ExternalName: {spec.get('externalName')}", via)
         if sp is None:
             return Route(ns, name, 0, None, f'service "{ns}/{name}" has no such port', via)
+        if spec.get("clusterIP") == "None":
+            return Route(ns, name, number, None, "headless service: kube-proxy does not proxy "
+                         "it; clients connect to the pod IPs DNS returns", via)
         endpoints = usable(service_endpoints(self.client, ns, name, sp.get("name", ""),
                                              sp.get("protocol", "TCP")))
         if via == "nodePort" and spec.get("externalTrafficPolicy") == "Local":

@@ -107,3 +107,25 @@ def test_allocations_rebuilt_from_the_store(api: APIServer) -> None:
         fresh.create("services", svc("b", clusterIP="10.96.0.40"))
     assert "provided IP is already allocated" in str(err.value)
     fresh.close()
+
+
+def test_type_changes_allocate_and_release(api: APIServer) -> None:
+    a = api.create("services", svc("a"))
+    ip = a["spec"]["clusterIP"]
+    a["spec"]["type"] = "NodePort"
+    a = api.update("services", a)
+    node_port = a["spec"]["ports"][0]["nodePort"]
+    assert 30000 <= node_port <= 32767 and a["spec"]["clusterIP"] == ip
+    a["spec"]["type"] = "LoadBalancer"
+    a = api.update("services", a)
+    assert a["spec"]["ports"][0]["nodePort"] == node_port  # kept, not reallocated
+    spec = a["spec"]
+    for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "internalTrafficPolicy",
+                "externalTrafficPolicy", "allocateLoadBalancerNodePorts"):
+        spec.pop(key, None)
+    spec["ports"][0].pop("nodePort")
+    spec.update(type="ExternalName", externalName="db.example.com")
+    api.update("services", a)
+    # both the IP and the node port were released
+    api.create("services", svc("b", clusterIP=ip, type="NodePort",
+                               ports=[{"port": 80, "nodePort": node_port}]))

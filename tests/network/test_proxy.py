@@ -74,3 +74,17 @@ def test_load_balancer_ip_from_the_pool_then_pending(net: Cluster) -> None:
     net.advance(35)
     assert c.get("services", "lb3", "default")["status"]["loadBalancer"]["ingress"] == [
         {"ip": "172.18.255.200", "ipMode": "VIP"}]
+
+
+def test_affinity_expires_and_headless_is_not_proxied(net: Cluster) -> None:
+    three_pods(net, sessionAffinity="ClientIP",
+               sessionAffinityConfig={"clientIP": {"timeoutSeconds": 10}})
+    first = net.network.route("web", client_ip="10.0.0.1").pod
+    net.advance(5)
+    assert net.network.route("web", client_ip="10.0.0.1").pod == first  # refreshed at 5 s
+    net.advance(11)
+    assert net.network.route("web", client_ip="10.0.0.1").pod != first  # expired: next in turn
+    net.client.create("services", service("hl", {"app": "web"}, clusterIP="None"),
+                      namespace="default")
+    route = net.network.route("hl")
+    assert route.endpoint is None and route.reason.startswith("headless service")
