@@ -26,9 +26,15 @@ class Endpoint:
 
 def service_endpoints(client: Any, namespace: str, service: str,
                       port_name: str | None = None, protocol: str = "TCP") -> list[Endpoint]:
-    """Every endpoint of ``service`` for the named port, sorted by IP."""
+    """Every endpoint of ``service`` for the named port, sorted by IP.
+
+    A Service without selector whose Endpoints were written by hand has no
+    slices here (upstream's EndpointSliceMirroring controller would make
+    them), so its Endpoints are read instead, as mirrored slices would say."""
     items = client.list("endpointslices", namespace,
                         label_selector=f"kubernetes.io/service-name={service}")["items"]
+    if not items:
+        items = _mirrored(client, namespace, service)
     found: dict[str, Endpoint] = {}
     for item in items:
         port = _port(item, port_name, protocol)
@@ -67,3 +73,26 @@ def usable(endpoints: list[Endpoint]) -> list[Endpoint]:
     (KEP-1669 ProxyTerminatingEndpoints)."""
     ready = [e for e in endpoints if e.ready]
     return ready or [e for e in endpoints if e.serving and e.terminating]
+
+
+def _mirrored(client: Any, namespace: str, service: str) -> list[Obj]:
+    """``endpointslicemirroring``: an Endpoints object's subsets as slices."""
+    found = client.list("endpoints", namespace,
+                        field_selector=f"metadata.name={service}")["items"]
+    slices = []
+    for subset in (found[0].get("subsets") or []) if found else []:
+        endpoints = [{**_address(a), "conditions": {"ready": True}}
+                     for a in subset.get("addresses") or []]
+        endpoints += [{**_address(a), "conditions": {"ready": False}}
+                      for a in subset.get("notReadyAddresses") or []]
+        slices.append({"endpoints": endpoints, "ports": subset.get("ports") or []})
+    return slices
+
+
+def _address(address: Obj) -> Obj:
+    out: Obj = {"addresses": [address.get("ip", "")]}
+    for src, dst in (("nodeName", "nodeName"), ("hostname", "hostname"),
+                     ("targetRef", "targetRef")):
+        if address.get(src):
+            out[dst] = address[src]
+    return out

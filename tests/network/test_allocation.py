@@ -129,3 +129,17 @@ def test_type_changes_allocate_and_release(api: APIServer) -> None:
     # both the IP and the node port were released
     api.create("services", svc("b", clusterIP=ip, type="NodePort",
                                ports=[{"port": 80, "nodePort": node_port}]))
+
+
+def test_out_of_range_requests_refused(api: APIServer) -> None:
+    with pytest.raises(errors.StatusError) as err:
+        api.create("services", svc("a", clusterIP="10.0.0.5"))
+    assert str(err.value) == (
+        'Service "a" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5"}: '
+        "failed to allocate IP 10.0.0.5: the provided IP (10.0.0.5) is not in the valid range. "
+        "The range of valid IPs is 10.96.0.0/12")
+    with pytest.raises(errors.StatusError) as err:
+        api.create("services", svc("a", type="NodePort", ports=[{"port": 80, "nodePort": 8080}]))
+    assert str(err.value) == (
+        'Service "a" is invalid: spec.ports[0].nodePort: Invalid value: 8080: provided port is '
+        "not in the valid range. The range of valid ports is 30000-32767")

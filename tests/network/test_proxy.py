@@ -88,3 +88,15 @@ def test_affinity_expires_and_headless_is_not_proxied(net: Cluster) -> None:
                       namespace="default")
     route = net.network.route("hl")
     assert route.endpoint is None and route.reason.startswith("headless service")
+
+
+def test_selectorless_service_with_hand_written_endpoints(net: Cluster) -> None:
+    c = net.client
+    c.create("services", service("external-db", ports=[{"name": "pg", "port": 5432}]),
+             namespace="default")
+    c.create("endpoints", {"metadata": {"name": "external-db"}, "subsets": [{
+        "addresses": [{"ip": "192.168.0.50"}],
+        "ports": [{"name": "pg", "port": 5432}]}]}, namespace="default")
+    route = net.network.route("external-db")
+    assert route.target == "192.168.0.50:5432"
+    assert net.network.route("kubernetes").target == "172.18.0.2:6443"

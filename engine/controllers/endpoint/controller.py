@@ -138,7 +138,7 @@ class EndpointController(Controller):
                 self.queue.add_rate_limited(meta_namespace_key(svc))
                 return
             verb = "create" if current is None else "update"
-            self.recorder.event(svc, "Warning", f"Failed{verb.title()}Endpoint",
+            self.recorder.event(svc, "Warning", f"FailedTo{verb.title()}Endpoint",
                                 f"Failed to {verb} endpoint {m.get('namespace')}/{m['name']}: "
                                 f"{err}")
             raise
