@@ -106,3 +106,17 @@ def test_namespaced_role_and_service_account_subject(cluster: Cluster) -> None:
         api, robot, {"spec": {"namespace": "default"}}))
     assert {"verbs": ["get", "list"], "apiGroups": [""],
             "resources": ["pods", "pods/log"]} in rules["status"]["resourceRules"]
+
+
+def test_aggregation_controller_adds_labelled_roles_to_view() -> None:
+    from engine.api.rbac.aggregation import aggregate
+
+    view = {"metadata": {"name": "view"}, "aggregationRule": {"clusterRoleSelectors": [
+        {"matchLabels": {"rbac.authorization.k8s.io/aggregate-to-view": "true"}}]}, "rules": []}
+    crd = {"metadata": {"name": "crontabs-view", "labels": {
+        "rbac.authorization.k8s.io/aggregate-to-view": "true"}},
+        "rules": [{"apiGroups": ["stable.example.com"], "resources": ["crontabs"],
+                   "verbs": ["get"]}]}
+    other = {"metadata": {"name": "other"}, "rules": [{"verbs": ["*"]}]}
+    assert aggregate(view, [view, crd, other]) == crd["rules"]
+    assert aggregate(other, [view, crd]) is None

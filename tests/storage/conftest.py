@@ -19,21 +19,10 @@ Obj = dict[str, Any]
 
 
 def storage_controllers() -> dict[str, Any]:
-    from engine.controllers.disruption import DisruptionController
-    from engine.controllers.podautoscaler import HorizontalController
-    from engine.controllers.serviceaccount import RootCACertPublisher, ServiceAccountsController
-    from engine.controllers.volume import (
-        PersistentVolumeController,
-        PVCProtectionController,
-        PVProtectionController,
-    )
+    """The manager's controllers, with this area's ones surely among them."""
+    from engine.controllers.storage_and_access import with_pvc_protection
 
-    return {**default_controllers(), "persistentvolume-binder": PersistentVolumeController,
-            "pvc-protection": PVCProtectionController, "pv-protection": PVProtectionController,
-            "serviceaccount": ServiceAccountsController,
-            "root-ca-certificate-publisher": RootCACertPublisher,
-            "disruption": DisruptionController,
-            "horizontal-pod-autoscaling": HorizontalController}
+    return {**default_controllers(), **with_pvc_protection()}
 
 
 async def manager(cluster: Cluster) -> None:
