@@ -56,6 +56,7 @@ def default_controllers() -> dict[str, ControllerFactory]:
     from engine.controllers.replicaset import ReplicaSetController
     from engine.controllers.replication import ReplicationManager
     from engine.controllers.statefulset import StatefulSetController
+    from engine.controllers.storage_and_access import storage_and_access_controllers
 
     return {
         "deployment": DeploymentController,
@@ -70,6 +71,7 @@ def default_controllers() -> dict[str, ControllerFactory]:
         "ttl-after-finished": TTLAfterFinishedController,
         "endpoint": EndpointController,
         "endpointslice": EndpointSliceController,
+        **storage_and_access_controllers(),
     }
 
 
