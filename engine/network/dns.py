@@ -83,13 +83,17 @@ class DNSModel:
         for fqdn in candidates(name.lower(), from_namespace):
             answer.tried.append(fqdn)
             records = self.lookup(fqdn, qtype)
+            if records and qtype not in ("A", "SRV", "CNAME", "ANY"):
+                answer.rcode = "NOERROR"  # NODATA: the name exists, not this type
+                continue
             if records:
                 answer.rcode, answer.name, answer.records = "NOERROR", fqdn, records
                 return answer
         return answer
 
     def lookup(self, fqdn: str, qtype: str = "A") -> list[Record]:
-        """The records for one fully-qualified name ([] is NXDOMAIN)."""
+        """The records for one fully-qualified name ([] is NXDOMAIN). The
+        cluster is IPv4 only: other query types get NODATA from :meth:`resolve`."""
         fqdn = fqdn.rstrip(".")
         suffix = f".{CLUSTER_DOMAIN}"
         if not fqdn.endswith(suffix):

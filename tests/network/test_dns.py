@@ -82,3 +82,9 @@ def test_external_name_srv_and_pod_records(net: Cluster) -> None:
     assert net.network.resolve("10-244-1-5.default.pod.cluster.local").addresses == ["10.244.1.5"]
     assert net.network.resolve("nothing.default.svc.cluster.local.").rcode == "NXDOMAIN"
     assert ip
+
+
+def test_aaaa_on_an_ipv4_cluster_is_nodata(net: Cluster) -> None:
+    answer = net.network.resolve("kubernetes", qtype="AAAA")
+    assert answer.rcode == "NOERROR" and answer.records == []
+    assert net.network.resolve("nothing", qtype="AAAA").rcode == "NXDOMAIN"
