@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.api import errors
+from engine.events.recorder import EventRecorder
 from engine.runtime import Controller, SharedInformerFactory, split_meta_namespace_key
 
 Obj = dict[str, Any]
@@ -152,6 +153,7 @@ class IngressController(Controller):
         super().__init__(client.clock, name="ingress-nginx", workers=1)
         self.client = client
         self.address = address
+        self.recorder = EventRecorder(client, "nginx-ingress-controller")
         informer = factory.informer_for("ingresses")
         classes = factory.informer_for("ingressclasses")
         self.lister = informer.lister()
@@ -170,6 +172,7 @@ class IngressController(Controller):
         wanted = {"loadBalancer": {"ingress": [{"ip": self.address()}]}}
         if (ing.get("status") or {}) == wanted:
             return None
+        self.recorder.event(ing, "Normal", "Sync", "Scheduled for sync")
         try:
             self.client.update_status("ingresses", {**ing, "status": wanted})
         except errors.StatusError as err:
