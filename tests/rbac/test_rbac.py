@@ -120,3 +120,17 @@ def test_aggregation_controller_adds_labelled_roles_to_view() -> None:
     other = {"metadata": {"name": "other"}, "rules": [{"verbs": ["*"]}]}
     assert aggregate(view, [view, crd, other]) == crd["rules"]
     assert aggregate(other, [view, crd]) is None
+
+
+def test_cached_decisions_follow_binding_changes(cluster: Cluster) -> None:
+    client, api = cluster.client, cluster.api
+    bob = UserInfo("bob", ("system:authenticated",))
+    assert not cluster.call(lambda: rbac.allowed(api, bob, "list", "", "secrets", "default"))
+    client.create("rolebindings", {
+        "metadata": {"name": "bob-view", "namespace": "default"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                    "name": "admin"},
+        "subjects": [{"kind": "User", "name": "bob", "apiGroup": "rbac.authorization.k8s.io"}]})
+    assert cluster.call(lambda: rbac.allowed(api, bob, "list", "", "secrets", "default"))
+    client.delete("rolebindings", "bob-view", namespace="default")
+    assert not cluster.call(lambda: rbac.allowed(api, bob, "list", "", "secrets", "default"))

@@ -10,7 +10,9 @@ privileged group, checked before any authorizer). Nodes
 kubelets' own requests; k9py's kubelets only touch their own objects.
 
 The roles and bindings are read from the API server's always-current
-listers, so a new binding counts for the very next request.
+listers, so a new binding counts for the very next request. A user's
+resolved rules are cached until any RBAC object changes (a generation
+counter fed synchronously by the watch cache).
 """
 
 from __future__ import annotations
@@ -29,6 +31,28 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 MASTERS = "system:masters"
 NODES = "system:nodes"
+RBAC_RESOURCES = ("clusterrolebindings", "clusterroles", "rolebindings", "roles")
+CACHE_LIMIT = 4096
+
+
+class _Generation:
+    """Counts changes to RBAC objects, as they are stored."""
+
+    def __init__(self, api: APIServer) -> None:
+        self.value = 0
+        self._watches = []
+        for resource in RBAC_RESOURCES:
+            info = api.info(resource)
+            self._watches.append(api.cache.watch(
+                info, info.key_prefix, None, since=api.store.revision, initial=None,
+                bookmarks=False, sink=self._bump))
+
+    def _bump(self, _event: Any) -> None:
+        self.value += 1
+
+    def stop(self) -> None:
+        for watch in self._watches:
+            watch.stop()
 
 
 class RBACAuthorizer:
@@ -36,6 +60,8 @@ class RBACAuthorizer:
 
     def __init__(self, api: APIServer) -> None:
         self.api = api
+        self.generation = _Generation(api)
+        self._rules: dict[tuple[str, tuple[str, ...], str], tuple[int, list[Obj]]] = {}
 
     def __call__(self, attrs: RequestAttributes) -> bool:
         req = Request(attrs.verb, attrs.info.group, attrs.info.plural, attrs.subresource,
@@ -47,7 +73,18 @@ class RBACAuthorizer:
         """``Authorize``: the privileged groups, else any rule of a bound role."""
         if MASTERS in user.groups or NODES in user.groups:
             return True
-        return any(rule_allows(rule, req) for rule in self.rules_for(user, req.namespace))
+        return any(rule_allows(rule, req) for rule in self._cached_rules(user, req.namespace))
+
+    def _cached_rules(self, user: UserInfo, namespace: str) -> list[Obj]:
+        key = (user.name, tuple(user.groups), namespace)
+        found = self._rules.get(key)
+        if found is not None and found[0] == self.generation.value:
+            return found[1]
+        if len(self._rules) >= CACHE_LIMIT:
+            self._rules.clear()
+        rules = list(self.rules_for(user, namespace))
+        self._rules[key] = (self.generation.value, rules)
+        return rules
 
     def allowed(self, user: UserInfo, verb: str, group: str = "", resource: str = "",
                 namespace: str = "", name: str = "", subresource: str = "",
@@ -95,6 +132,9 @@ class RBACAuthorizer:
 
 def install(api: APIServer) -> RBACAuthorizer:
     """Make RBAC the API server's authorizer (``--authorization-mode=Node,RBAC``)."""
+    old = authorizer_of(api)
+    if old is not None:
+        old.generation.stop()
     authorizer = RBACAuthorizer(api)
     api.authorizer = authorizer
     return authorizer
