@@ -149,8 +149,11 @@ class VolumeBinding(PreFilterPlugin, FilterPlugin, ReservePlugin, PreBindPlugin)
         for pv in self.lister_pvs():
             pvs = pv.get("spec") or {}
             name = pv["metadata"]["name"]
-            if name in taken or pvs.get("claimRef") or \
-                    (pv.get("status") or {}).get("phase") not in (None, "Available"):
+            # Upstream skips PVs not yet Available; with no PV controller here a new
+            # PV stays Pending, so Pending counts as available too.
+            if name in taken or pvs.get("claimRef") or (pv.get("metadata") or {}).get(
+                    "deletionTimestamp") or (pv.get("status") or {}).get("phase") not in (
+                    None, "Pending", "Available"):
                 continue
             if (pvs.get("storageClassName") or "") != (spec.get("storageClassName") or ""):
                 continue
