@@ -37,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(argv: list[str]) -> int:
-    if importlib.util.find_spec("k9py.serve_cmd") is None:
+    try:
+        found = importlib.util.find_spec("k9py.serve_cmd") is not None
+    except ValueError:  # imported already, without a spec
+        found = True
+    if not found:
         print("k9py: the 'serve' subcommand is not available in this build", file=sys.stderr)
         return 2
     from k9py import serve_cmd

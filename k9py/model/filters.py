@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from k9py.render.base import FAULTS, Row
 
 Predicate = Callable[[Row], bool]
-_PLAIN = re.compile(r"^[\w\-./: ]*$")
+_PLAIN = re.compile(r"^[\w\-/: ]*$")
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,25 @@ class Filter:
             return None
         if self.mode == "fuzzy":
             return fuzzy_predicate(self.term)
+        if self.plain:
+            return Contains(self.term.lower())
         pattern = _compile(self.term)
         if self.mode == "inverse":
             return lambda row: pattern.search(row.text) is None
         search = pattern.search
         return lambda row: search(row.text) is not None
+
+
+class Contains:
+    """A literal filter: rows whose text contains the term (texts are lower-case)."""
+
+    __slots__ = ("term",)
+
+    def __init__(self, term: str) -> None:
+        self.term = term
+
+    def __call__(self, row: Row) -> bool:
+        return self.term in row.text
 
 
 def _compile(term: str) -> re.Pattern[str]:

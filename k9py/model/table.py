@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from k9py.model.filters import Predicate
-from k9py.model.index import SortedIndex, SortKey
+from k9py.model.index import SortedIndex, SortKey, SubIndex
 from k9py.render.base import Obj, RenderContext, Renderer, Row, key_of
 
 Explode = Callable[[Obj], Iterable[tuple[str, Obj]]]
@@ -44,7 +44,7 @@ class TableModel:
         self.explode = explode
         self.rows: dict[str, Row] = {}
         self.index = SortedIndex()
-        self.filtered: SortedIndex | None = None
+        self.filtered: SubIndex | None = None
         self.predicate: Predicate | None = None
         self.sort_col = default_sort_column(renderer)
         self.reverse = False
@@ -55,7 +55,6 @@ class TableModel:
         self._children: dict[str, set[str]] = {}
         self._stale = False
         self._last_rebuild = 0.0
-        self._cold: set[str] = set()  # rows whose filter text is not built yet
 
     # -- intake ------------------------------------------------------------------
     def feed(self, events: Iterable[Any]) -> None:
@@ -94,20 +93,6 @@ class TableModel:
             self._rebuild()
         return True
 
-    def warm(self, budget: float = 0.003) -> None:
-        """Build rows' filter text ahead of time, a little per idle tick, so the
-        first ``/`` keystroke on 100,000 rows does not build them all at once."""
-        cold, rows = self._cold, self.rows
-        deadline = time.perf_counter() + budget
-        done = 0
-        while cold:
-            row = rows.get(cold.pop())
-            if row is not None:
-                row.text  # noqa: B018 - builds and caches it
-            done += 1
-            if done & 255 == 0 and time.perf_counter() > deadline:
-                return
-
     def rerender(self) -> None:
         """Render every row again (the context changed, e.g. pod counts per node)."""
         for key, row in self.rows.items():
@@ -120,7 +105,7 @@ class TableModel:
         self._children.clear()
         self._pending.clear()
         self.index = SortedIndex()
-        self.filtered = SortedIndex() if self.predicate else None
+        self.filtered = self.index.subset(()) if self.predicate else None
         self.synced = False
         self.resized = True
 
@@ -145,32 +130,37 @@ class TableModel:
 
     def _upsert(self, key: str, obj: Obj) -> None:
         row = self.renderer.row(key, obj, self.ctx)
-        if key not in self.rows:
+        row.text  # noqa: B018 - built now, so a filter never builds 100,000 at once
+        old = self.rows.get(key)
+        if old is None:
             self.resized = True
         self.rows[key] = row
-        self._cold.add(key)
         self.changed.add(key)
         if self._stale:
             return
+        filtered = self.filtered
+        was_shown = False
+        if filtered is not None and old is not None and self.predicate(old):
+            filtered.remove(key)  # while its old sort key is still the shared one
+            was_shown = True
         sk = self.sort_key(row)
         self.index.insert(key, sk)
-        if self.filtered is not None:
-            if self.predicate(row):
-                if key not in self.filtered:
-                    self.resized = True
-                self.filtered.insert(key, sk)
-            elif key in self.filtered:
-                self.filtered.remove(key)
+        if filtered is not None:
+            shown = self.predicate(row)
+            if shown:
+                filtered.insert(key, sk)
+            if shown != was_shown:
                 self.resized = True
 
     def _delete(self, key: str) -> None:
-        if self.rows.pop(key, None) is None:
+        old = self.rows.pop(key, None)
+        if old is None:
             return
         self.changed.add(key)
         self.resized = True
-        self.index.remove(key)
         if self.filtered is not None:
             self.filtered.remove(key)
+        self.index.remove(key)
 
     def _rebuild(self) -> None:
         self.index.rebuild((self.sort_key(r), k) for k, r in self.rows.items())
@@ -194,7 +184,7 @@ class TableModel:
         changed = col != self.sort_col
         self.sort_col, self.reverse = col, reverse
         if changed:
-            visible = set(self.filtered.sk) if self.filtered is not None else None
+            visible = set(self.filtered.ids) if self.filtered is not None else None
             self.index.rebuild((self.sort_key(r), k) for k, r in self.rows.items())
             if visible is not None:
                 self.filtered = self.index.subset(k for k in self.index.ids if k in visible)
@@ -210,13 +200,17 @@ class TableModel:
             self._refilter(base)
         self.resized = True
 
-    def _refilter(self, base: SortedIndex) -> None:
+    def _refilter(self, base: SortedIndex | SubIndex) -> None:
         rows, predicate = self.rows, self.predicate
-        self.filtered = base.subset(k for k in base.ids if predicate(rows[k]))
+        term = getattr(predicate, "term", None)
+        if term is not None:  # a literal: a substring test, inline (15x a regex search)
+            self.filtered = base.subset([k for k in base.ids if term in rows[k].text])
+        else:
+            self.filtered = base.subset([k for k in base.ids if predicate(rows[k])])
 
     # -- reading ---------------------------------------------------------------------
     @property
-    def view(self) -> SortedIndex:
+    def view(self) -> SortedIndex | SubIndex:
         return self.filtered if self.filtered is not None else self.index
 
     def __len__(self) -> int:

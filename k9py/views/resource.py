@@ -147,8 +147,6 @@ class ResourceView(View):
             self.model.process(PUMP_BUDGET)
             self.table.sync()
             self.on_rows_changed()
-        else:
-            self.model.warm()
         self._update_title()
 
     def on_rows_changed(self) -> None:
@@ -329,11 +327,29 @@ class ResourceView(View):
                              confirmed)
 
     def action_kill(self) -> None:
-        for row in self.selected_rows():
-            name, ns = self.object_name(row)
-            self.k9.cluster_call(objects.kill, self.k9.client, self.kind.resource, name, ns,
-                                 ok=f"killed {self.kind.singular()} {name}")
-        self.table.action_clear_marks()
+        """ctrl-k: delete now, no grace period. Pods go at once (as in k9s); other
+        kinds, where a slip costs more, ask first."""
+        from k9py.dialogs.confirm import ConfirmDialog
+
+        names = [self.object_name(r) for r in self.selected_rows()]
+        if not names:
+            return
+
+        def kill(ok: bool | None = True) -> None:
+            if not ok:
+                return
+            for name, ns in names:
+                self.k9.cluster_call(objects.kill, self.k9.client, self.kind.resource, name,
+                                     ns, ok=f"killed {self.kind.singular()} {name}")
+            self.table.action_clear_marks()
+
+        if self.kind.kind == "Pod":
+            kill()
+            return
+        label = ", ".join(n for n, _ in names[:5])
+        self.app.push_screen(ConfirmDialog("Kill", f"Delete {self.kind.singular()} {label} "
+                                           "now, with no grace period?", "Kill",
+                                           default_ok=False), kill)
 
 
 def row_object(row: Row) -> Obj:

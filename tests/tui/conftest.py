@@ -21,6 +21,13 @@ def cluster() -> Iterator[Cluster]:
         yield c
 
 
+@pytest.fixture
+def bare_cluster() -> Iterator[Cluster]:
+    """API server only (no kubelets, scheduler or controllers): exact object sets."""
+    with Cluster(ClusterConfig(virtual=True, components=[])) as c:
+        yield c
+
+
 @pytest.fixture(autouse=True)
 def _config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read or write the developer's own k9py config."""

@@ -26,7 +26,8 @@ def test_scale_patches_replicas_and_rejects_bad_input(cluster: Cluster) -> None:
             workloads.parse_replicas(bad)
 
 
-def test_history_and_undo_follow_kubectl(cluster: Cluster) -> None:
+def test_history_and_undo_follow_kubectl(bare_cluster: Cluster) -> None:
+    cluster = bare_cluster
     dep = _deploy(cluster, image="nginx:1.16.1")
     for rev, image in ((1, "nginx:1.14.2"), (2, "nginx:1.16.1")):
         cluster.client.create("replicasets", owned_replicaset(dep, rev, image),
@@ -45,7 +46,8 @@ def test_history_and_undo_follow_kubectl(cluster: Cluster) -> None:
         workloads.undo(cluster.client, "Deployment", live, 9)
 
 
-def test_undo_refuses_a_paused_deployment(cluster: Cluster) -> None:
+def test_undo_refuses_a_paused_deployment(bare_cluster: Cluster) -> None:
+    cluster = bare_cluster
     dep = _deploy(cluster)
     for rev in (1, 2):
         cluster.client.create("replicasets", owned_replicaset(dep, rev, f"nginx:{rev}"),
@@ -164,3 +166,29 @@ def test_patch_types_match_the_engines() -> None:
 
     assert (client.JSON_PATCH, client.MERGE_PATCH, client.STRATEGIC_MERGE_PATCH) == (
         patch.JSON_PATCH, patch.MERGE_PATCH, patch.STRATEGIC_MERGE_PATCH)
+
+
+def test_statefulset_undo_applies_the_controller_revision(bare_cluster: Cluster) -> None:
+    cluster = bare_cluster
+    c = cluster.client
+    labels = {"app": "db"}
+    sts = c.create("statefulsets", {
+        "metadata": {"name": "db", "labels": labels},
+        "spec": {"replicas": 0, "serviceName": "db", "selector": {"matchLabels": labels},
+                 "template": {"metadata": {"labels": labels}, "spec": {"containers": [
+                     {"name": "db", "image": "postgres:17"}]}}}}, namespace="default")
+    for number, image in ((101, "postgres:15"), (102, "postgres:16")):
+        template = {"metadata": {"labels": labels}, "spec": {"containers": [
+            {"name": "db", "image": image}]}, "$patch": "replace"}
+        c.create("controllerrevisions", {
+            "metadata": {"name": f"db-{number}", "labels": labels, "ownerReferences": [{
+                "apiVersion": "apps/v1", "kind": "StatefulSet", "name": "db",
+                "uid": sts["metadata"]["uid"], "controller": True}]},
+            "data": {"spec": {"template": template}}, "revision": number},
+            namespace="default")
+    revs = workloads.history(c, "StatefulSet", sts)
+    assert [r.number for r in revs][-2:] == [101, 102] and revs[-1].current
+    message = workloads.undo(c, "StatefulSet", c.get("statefulsets", "db", "default"))
+    assert message == "statefulset.apps/db rolled back to revision 101"
+    live = c.get("statefulsets", "db", "default")
+    assert live["spec"]["template"]["spec"]["containers"][0]["image"] == "postgres:15"
