@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.api import errors
 from engine.network.dns import Answer, DNSModel
-from engine.network.ingress import IngressController, IngressRoute, handled, ingress_class, route
+from engine.network.ingress import IngressController, IngressRoute, handled, route
 from engine.network.loadbalancer import ServiceLBController
 from engine.network.proxy import ProxyModel, Route
 from engine.runtime import SharedInformerFactory
@@ -75,11 +75,6 @@ async def run_network(cluster: Any, pool: list[str] | None = None) -> None:
     """The component: LB and ingress controllers, and ``cluster.network``."""
     client = cluster.local_client(FIELD_MANAGER)
     cluster.network = Network(cluster.client)
-    try:
-        client.create("ingressclasses", ingress_class())
-    except errors.StatusError as err:
-        if err.reason != "AlreadyExists":
-            raise
     factory = SharedInformerFactory(client)
     controllers = [ServiceLBController(client, factory, pool),
                    IngressController(client, factory, lambda: _node_address(client))]

@@ -13,8 +13,10 @@ TLS sections are recorded (the route says whether the host is served over
 HTTPS, and with which Secret).
 
 The controller handles Ingresses of IngressClass ``nginx`` (controller
-``k8s.io/ingress-nginx``, the default class, as minikube's addon installs it)
-and writes their ``status.loadBalancer.ingress`` with the node's address.
+``k8s.io/ingress-nginx``; :func:`ingress_class` is the class minikube's addon
+installs, not created here so manifests may bring their own) and Ingresses
+without a class, and writes their ``status.loadBalancer.ingress`` with the
+control-plane node's address.
 """
 
 from __future__ import annotations
@@ -85,16 +87,19 @@ def host_rank(rule_host: str | None, host: str) -> int:
 
 
 def handled(ing: Obj, classes: dict[str, Obj]) -> bool:
-    """Whether this controller serves the Ingress."""
+    """Whether this controller serves the Ingress: class ``nginx``, a class
+    naming its controller, or no class while no other controller's class is
+    the default (ingress-nginx as minikube's addon runs it)."""
     name = (ing.get("spec") or {}).get("ingressClassName") or (
         (ing["metadata"].get("annotations") or {}).get("kubernetes.io/ingress.class"))
     if name:
         cls = classes.get(name)
         return name == CLASS_NAME or bool(cls and (cls.get("spec") or {}).get("controller")
                                          == CONTROLLER)
-    return any((c["metadata"].get("annotations") or {}).get(DEFAULT_CLASS_ANNOTATION) == "true"
-               and (c.get("spec") or {}).get("controller") == CONTROLLER
-               for c in classes.values())
+    defaults = [c for c in classes.values()
+                if (c["metadata"].get("annotations") or {}).get(DEFAULT_CLASS_ANNOTATION) == "true"]
+    return not defaults or any((c.get("spec") or {}).get("controller") == CONTROLLER
+                               for c in defaults)
 
 
 def route(ingresses: list[Obj], host: str, path: str) -> IngressRoute | None:

@@ -16,7 +16,8 @@ from engine.network import run_network
 def net() -> Iterator[Cluster]:
     """Default components plus ``run_network`` with a two-address LB pool."""
     pool = ["172.18.255.200", "172.18.255.201"]
-    components = [*default_components(), partial(run_network, pool=pool)]
+    components = [c for c in default_components() if c is not run_network]
+    components.append(partial(run_network, pool=pool))
     with Cluster(ClusterConfig(virtual=True, components=components)) as c:
         c.advance(2)
         yield c

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.cluster import Cluster
-from engine.network.ingress import path_matches, route
+from engine.network.ingress import handled, ingress_class, path_matches, route
 from tests.network.helpers import service, web_pod
 
 
@@ -76,7 +76,7 @@ def test_ingress_controller_status_and_route_to_a_pod(net: Cluster) -> None:
     c = net.client
     c.create("services", service("web", {"app": "web"}), namespace="default")
     c.create("pods", web_pod("web-1"), namespace="default")
-    assert c.get("ingressclasses", "nginx")["spec"]["controller"] == "k8s.io/ingress-nginx"
+    c.create("ingressclasses", ingress_class())
     body = ingress("web", [rule("web.local", ("/", "Prefix", "web"))])
     del body["metadata"]["creationTimestamp"]
     c.create("ingresses", body, namespace="default")
@@ -87,3 +87,16 @@ def test_ingress_controller_status_and_route_to_a_pod(net: Cluster) -> None:
     assert chosen is not None and chosen.service == "web"
     assert reached is not None and reached.pod == "web-1"
     assert net.network.ingress_route("nothing.local", "/") == (None, None)
+
+
+def test_ingress_classes_served() -> None:
+    nginx = ingress_class()
+    other = {"metadata": {"name": "traefik", "annotations": {
+        "ingressclass.kubernetes.io/is-default-class": "true"}},
+        "spec": {"controller": "traefik.io/ingress-controller"}}
+    plain = ingress("plain", [])
+    assert handled(plain, {})
+    assert not handled(plain, {"traefik": other})
+    assert handled({**plain, "spec": {"ingressClassName": "nginx"}}, {"traefik": other})
+    assert not handled({**plain, "spec": {"ingressClassName": "traefik"}},
+                       {"traefik": other, "nginx": nginx})
