@@ -81,23 +81,25 @@ def _free(node: dict[str, Any], pods: list[dict[str, Any]]) -> dict[str, float]:
 
 def estimate_node(pod: dict[str, Any], node: dict[str, Any],
                   pods: list[dict[str, Any]]) -> NodeVerdict:
-    """The first obvious filter that rejects the pod on this node, if any."""
+    """The first obvious filter that rejects the pod on this node, if any, in the
+    scheduler's filter order (NodeUnschedulable, NodeName, TaintToleration,
+    NodeAffinity, NodeResourcesFit)."""
     name = meta(node).get("name", "")
     spec = pod.get("spec") or {}
-    if spec.get("nodeName") and spec["nodeName"] != name:
-        return NodeVerdict(name, False, "NodeName", "node(s) didn't match the requested node name")
     if (node.get("spec") or {}).get("unschedulable") and not tolerates(
             pod, {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}):
         return NodeVerdict(name, False, "NodeUnschedulable", "node(s) were unschedulable")
-    labels = meta(node).get("labels") or {}
-    if any(labels.get(k) != v for k, v in (spec.get("nodeSelector") or {}).items()):
-        return NodeVerdict(name, False, "NodeAffinity",
-                           "node(s) didn't match Pod's node affinity/selector")
+    if spec.get("nodeName") and spec["nodeName"] != name:
+        return NodeVerdict(name, False, "NodeName", "node(s) didn't match the requested node name")
     for t in (node.get("spec") or {}).get("taints") or []:
         if t.get("effect") in ("NoSchedule", "NoExecute") and not tolerates(pod, t):
             value = t.get("value", "")
             return NodeVerdict(name, False, "TaintToleration",
                                f"node(s) had untolerated taint {{{t.get('key')}: {value}}}")
+    labels = meta(node).get("labels") or {}
+    if any(labels.get(k) != v for k, v in (spec.get("nodeSelector") or {}).items()):
+        return NodeVerdict(name, False, "NodeAffinity",
+                           "node(s) didn't match Pod's node affinity/selector")
     free, req = _free(node, pods), requests_of(pod)
     if free["pods"] < 1:
         return NodeVerdict(name, False, "NodeResourcesFit", "Too many pods")

@@ -59,7 +59,7 @@ class PulsesView(View):
         self.panels = {name: Panel(title, spark) for name, title, spark in (
             ("pods", "Pods by phase", True), ("events", "Events / minute", True),
             ("nodes", "Nodes", True), ("workloads", "Workloads", False),
-            ("cpu", "Node CPU", True), ("mem", "Node MEM", True))}
+            ("cpu", "Node CPU", False), ("mem", "Node MEM", False))}
         self.grid = Grid(*self.panels.values())
         self.pod_phase: dict[str, str] = {}
         self.pod_fault: dict[str, bool] = {}
@@ -94,6 +94,8 @@ class PulsesView(View):
             w.stop()
 
     def pump(self) -> None:
+        if not self.watchers:  # not mounted yet
+            return
         for ev in self.watchers["pods"].drain():
             self._pod(ev)
         for ev in self.watchers["events"].drain():
