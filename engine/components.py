@@ -20,6 +20,7 @@ DEFAULT = (
     "engine.kubelet.manager:run_kubelets",
     "engine.controllers.manager:run_controller_manager",
     "engine.scheduler.scheduler:run_scheduler",
+    "engine.network:run_network",
 )
 
 

@@ -143,3 +143,16 @@ def test_out_of_range_requests_refused(api: APIServer) -> None:
     assert str(err.value) == (
         'Service "a" is invalid: spec.ports[0].nodePort: Invalid value: 8080: provided port is '
         "not in the valid range. The range of valid ports is 30000-32767")
+
+
+def test_update_without_cluster_ip_keeps_the_allocated_one(cluster) -> None:  # noqa: ANN001
+    """``kubectl replace`` of a manifest without clusterIP keeps the allocated address."""
+    client = cluster.client
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "keep"},
+           "spec": {"selector": {"app": "x"}, "ports": [{"port": 80}]}}
+    created = client.create("services", svc, namespace="default")
+    ip = created["spec"]["clusterIP"]
+    replaced = dict(svc, metadata={"name": "keep", "namespace": "default",
+                                   "resourceVersion": created["metadata"]["resourceVersion"]})
+    out = client.update("services", replaced)
+    assert out["spec"]["clusterIP"] == ip and out["spec"]["clusterIPs"] == [ip]

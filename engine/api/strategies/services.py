@@ -59,7 +59,11 @@ class ServiceStrategy(Strategy):
             init_ip_family_fields(spec)
 
     def prepare_for_update(self, new: Obj, old: Obj) -> None:
+        from engine.api.hooks.services import patch_allocated_values
+
         super().prepare_for_update(new, old)
+        if isinstance(new.get("spec"), dict):
+            patch_allocated_values(new, old)  # an update that omits the ClusterIP keeps it
         spec, old_spec = new.get("spec"), old.get("spec")
         if isinstance(spec, dict):
             init_ip_family_fields(spec, old_spec if isinstance(old_spec, dict) else None)
