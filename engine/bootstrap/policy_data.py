@@ -123,8 +123,9 @@ NODE_CONTROLLER_RULES = [
     events(),
 ]
 
+# k9py's node lifecycle controllers PUT pod status where upstream PATCHes it.
 TAINT_EVICTION_RULES = [
-    rule(["patch"], [""], ["pods/status"]),
+    rule(["patch", "update"], [""], ["pods/status"]),
     rule(["delete", "get", "list", "patch", "update"], [""], ["pods"]),
     events(),
 ]
@@ -132,7 +133,7 @@ TAINT_EVICTION_RULES = [
 POD_GC_RULES = [
     rule(["delete", "list", "watch"], [""], ["pods"]),
     rule(["get", "list"], [""], ["nodes"]),
-    rule(["patch"], [""], ["pods/status"]),
+    rule(["patch", "update"], [""], ["pods/status"]),
 ]
 
 NODE_RULES = [

@@ -80,6 +80,10 @@ def test_hpa_scales_out_under_load_and_back_in(sc: Cluster) -> None:  # noqa: F8
 def test_missing_target_and_missing_requests(sc: Cluster) -> None:  # noqa: F811
     sc.client.create("horizontalpodautoscalers", _hpa("ghost"), namespace="default")
     sc.advance(2)
+    assert "status" not in sc.client.get("horizontalpodautoscalers", "ghost", "default") or \
+        not sc.client.get("horizontalpodautoscalers", "ghost", "default")["status"].get(
+            "conditions")  # the first sync waits one 15 s period
+    sc.advance(15)
     hpa = sc.client.get("horizontalpodautoscalers", "ghost", "default")
     assert _conditions(hpa)["AbleToScale"] == ("False", "FailedGetScale")
     assert ("FailedGetScale", 'deployments.apps "ghost" not found') in _events(sc, "ghost")

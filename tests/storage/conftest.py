@@ -20,9 +20,9 @@ Obj = dict[str, Any]
 
 def storage_controllers() -> dict[str, Any]:
     """The manager's controllers, with this area's ones surely among them."""
-    from engine.controllers.storage_and_access import with_pvc_protection
+    from engine.controllers.storage_and_access import with_pending
 
-    return {**default_controllers(), **with_pvc_protection()}
+    return {**default_controllers(), **with_pending()}
 
 
 async def manager(cluster: Cluster) -> None:

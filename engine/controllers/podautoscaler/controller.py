@@ -24,7 +24,13 @@ from engine.controllers.podautoscaler.metrics import MetricComputer, MetricError
 from engine.controllers.podautoscaler.status import Conditions
 from engine.events.recorder import EventRecorder
 from engine.metrics import ResourceMetricsClient
-from engine.runtime import Controller, SharedInformerFactory, split_meta_namespace_key
+from engine.runtime import (
+    Controller,
+    EventHandlerFuncs,
+    SharedInformerFactory,
+    deletion_handling_key,
+    split_meta_namespace_key,
+)
 
 Obj = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -53,11 +59,20 @@ class HorizontalController(Controller):
             self.targets[resource] = informer.lister()
             self.informers.append(informer)
         self.informers.append(pods)
-        self.watch(hpas)
+        self.informers.append(hpas)
+        hpas.add_event_handler(EventHandlerFuncs(
+            on_add=self._enqueue_later, on_update=lambda _old, new: self._enqueue_later(new),
+            on_delete=self.enqueue))
         self.computer = MetricComputer(ResourceMetricsClient(client.api))
         self.recommendations: dict[str, list[bh.Recommendation]] = {}
         self.ups: dict[str, list[bh.ScaleEvent]] = {}
         self.downs: dict[str, list[bh.ScaleEvent]] = {}
+
+    def _enqueue_later(self, hpa: Obj) -> None:
+        """``enqueueHPA``: every request waits one resync period in the queue
+        (upstream's fixed-interval rate limiter), so a new HPA's first sync
+        is 15 s after it is created."""
+        self.queue.add_after(deletion_handling_key(hpa), SYNC_PERIOD)
 
     async def reconcile(self, key: str) -> float | None:
         ns, name = split_meta_namespace_key(key)
