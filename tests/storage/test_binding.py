@@ -154,3 +154,17 @@ def test_claim_in_use_is_protected_until_its_pod_goes(sc: Cluster) -> None:
     sc.advance(40)
     assert not _exists(sc, "persistentvolumeclaims", "data", "default")
     assert sc.client.list("persistentvolumes")["items"] == []
+
+
+def test_claim_of_an_absent_external_provisioner_waits(sc: Cluster) -> None:
+    sc.client.create("storageclasses", immediate_class("nfs", "nfs-provisioner-01"))
+    sc.client.create("persistentvolumeclaims", claim("shared", cls="nfs",
+                                                     modes=("ReadWriteMany",)),
+                     namespace="default")
+    sc.advance(5)
+    pvc = _get(sc, "persistentvolumeclaims", "shared")
+    assert pvc["status"]["phase"] == "Pending"
+    assert ("ExternalProvisioning", "Waiting for a volume to be created either by the external "
+            "provisioner 'nfs-provisioner-01' or manually by the system administrator. If "
+            "volume creation is delayed, please verify that the provisioner is running and "
+            "correctly registered.") in events_for(sc, "shared")

@@ -16,6 +16,10 @@ BETA_STORAGE_PROVISIONER = "volume.beta.kubernetes.io/storage-provisioner"
 SELECTED_NODE = "volume.kubernetes.io/selected-node"
 LOCAL_PATH_NODE = "local.path.provisioner/selected-node"
 NO_PROVISIONER = "kubernetes.io/no-provisioner"
+# The provisioners that run in the simulated cluster: kind's local-path
+# provisioner and minikube's storage-provisioner. Claims of other classes
+# wait for their external provisioner, as they would on kind.
+SIMULATED_PROVISIONERS = ("rancher.io/local-path", "k8s.io/minikube-hostpath")
 YES = "yes"
 
 # Event reasons (pkg/controller/volume/events).

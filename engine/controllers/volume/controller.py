@@ -144,7 +144,7 @@ class PersistentVolumeController(Controller):
             claim = self._annotate_provisioner(claim, provisioner)
         self.recorder.event(claim, "Normal", c.EXTERNAL_PROVISIONING,
                             c.msg_external(provisioner))
-        if provisioner != c.NO_PROVISIONER:
+        if provisioner in c.SIMULATED_PROVISIONERS:
             self.provisioner.provision(claim, sc)
 
     def _annotate_provisioner(self, claim: Obj, provisioner: str) -> Obj:

@@ -59,7 +59,8 @@ def provisioned_volume(claim: Obj, sc: Obj) -> Obj:
 
 
 class Provisioner:
-    """Provisions for every class whose provisioner is not ``no-provisioner``."""
+    """Provisions for the classes of the simulated provisioners
+    (:data:`~engine.controllers.volume.constants.SIMULATED_PROVISIONERS`)."""
 
     def __init__(self, client: Any) -> None:
         self.client = client

@@ -36,7 +36,7 @@ class Reclaimer:
 
     def delete(self, volume: Obj) -> None:
         annotations = volume["metadata"].get("annotations") or {}
-        if annotations.get(c.PROVISIONED_BY, c.NO_PROVISIONER) != c.NO_PROVISIONER:
+        if annotations.get(c.PROVISIONED_BY) in c.SIMULATED_PROVISIONERS:
             self.provisioner.delete(volume)
             return
         message = (f'error getting deleter volume plugin for volume '
