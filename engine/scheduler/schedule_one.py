@@ -123,6 +123,7 @@ def find_nodes_that_fit(sched: Scheduler, state: CycleState, pi: PodInfo,
         nodes = [n for n in all_nodes if n.name in names]
         diagnosis.node_to_status.absent = unresolvable(
             f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(narrowed))}]")
+        diagnosis.unschedulable_plugins.update(narrowed)
     return pass_filters(sched, state, pi, diagnosis, nodes, record)
 
 

@@ -99,3 +99,23 @@ def test_gt_lt_operators(cluster: Cluster) -> None:
     cluster.advance(2)
     assert node_of(cluster, "newer") == WORKER2
     assert node_of(cluster, "older") == WORKER
+
+
+def test_node_name_field_narrows_the_nodes(cluster: Cluster) -> None:
+    """DaemonSet pods pin a node with ``matchFields metadata.name``; the other
+    nodes get NodeAffinity's PreFilterResult status."""
+    from tests.scheduler.helpers import CONTROL_PLANE
+
+    def pinned(node: str) -> dict:
+        return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchFields": [
+                {"key": "metadata.name", "operator": "In", "values": [node]}]}]}}}
+
+    create(cluster, pod("ds-worker", affinity=pinned(WORKER)))
+    create(cluster, pod("ds-cp", affinity=pinned(CONTROL_PLANE)))
+    cluster.advance(2)
+    assert node_of(cluster, "ds-worker") == WORKER
+    assert failed_message(cluster, "ds-cp") == (
+        f"0/3 nodes are available: {TAINT_MSG}, 2 node(s) didn't satisfy plugin(s) "
+        "[NodeAffinity]. preemption: 0/3 nodes are available: 3 Preemption is not helpful "
+        "for scheduling..")

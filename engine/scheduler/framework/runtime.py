@@ -37,7 +37,6 @@ from engine.scheduler.framework.scoring import ScoreResult
 from engine.scheduler.framework.types import (
     Code,
     Status,
-    unresolvable,
 )
 from engine.scheduler.queue import events as ev
 
@@ -93,7 +92,7 @@ class Framework:
                     msg = (f"node(s) didn't satisfy plugin {narrowed[0]}" if len(narrowed) == 1
                            else f"node(s) didn't satisfy plugin(s) [{' '.join(narrowed)}] "
                                 "simultaneously")
-                    return result, unresolvable(msg).with_plugin(p.name), narrowed
+                    return result, Status(Code.UNSCHEDULABLE, msg, plugin=p.name), narrowed
         return result, Status(), narrowed
 
     def run_add_pod(self, state: CycleState, pod: PodInfo, added: PodInfo,

@@ -1,0 +1,1 @@
+"""The scheduler cache (``pkg/scheduler/backend/cache``): NodeInfos, node tree, counts."""

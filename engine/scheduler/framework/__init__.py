@@ -1,0 +1,1 @@
+"""The scheduling framework (``pkg/scheduler/framework``): types, plugins, runner."""

@@ -1,0 +1,1 @@
+"""The scheduling queue (``pkg/scheduler/internal/queue``) and cluster events."""
