@@ -30,9 +30,17 @@ def kill(client: ClusterClient, resource: str, name: str, namespace: str | None)
     return client.delete(resource, name, namespace=namespace, grace_period_seconds=0)
 
 
-def clean_for_display(obj: Obj, *, managed_fields: bool = False, reveal: bool = False) -> Obj:
-    """A copy without managedFields (unless asked) and with Secret data masked."""
-    out = copy.deepcopy(obj)
+FIRST = ("apiVersion", "kind", "metadata", "spec", "status")
+
+
+def clean_for_display(obj: Obj, *, managed_fields: bool = False, reveal: bool = False,
+                      api_version: str = "", kind: str = "") -> Obj:
+    """A copy in kubectl's field order (apiVersion, kind, metadata, spec, status...),
+    without managedFields (unless asked) and with Secret data masked."""
+    out = {k: copy.deepcopy(obj[k]) for k in FIRST if k in obj}
+    out.update((k, copy.deepcopy(v)) for k, v in obj.items() if k not in out)
+    if api_version and kind and "kind" not in out:
+        out = {"apiVersion": api_version, "kind": kind, **out}
     if not managed_fields:
         (out.get("metadata") or {}).pop("managedFields", None)
     if out.get("kind") == "Secret" and not reveal:

@@ -86,7 +86,11 @@ class Renderer:
 
     def row(self, key: str, obj: Obj, ctx: RenderContext) -> Row:
         cells = self.cells(obj, ctx)
-        return Row(key, cells, self.status(obj, cells), obj)
+        return Row(key, cells, self.status(obj, cells), self.keep(obj))
+
+    def keep(self, obj: Obj) -> Obj:
+        """What a row keeps of its object (kinds with many objects keep less)."""
+        return obj
 
 
 def with_namespace(*columns: Column) -> tuple[Column, ...]:

@@ -147,6 +147,9 @@ class PodRenderer(Renderer):
             labels_text(obj), created(obj),
         )
 
+    def keep(self, obj: Obj) -> Obj:
+        return slim_pod(obj)
+
     def status(self, obj: Obj, cells: tuple[Any, ...]) -> str:
         colour = pod_status_colour(cells[3])
         if colour == OK:
@@ -154,6 +157,29 @@ class PodRenderer(Renderer):
             if cells[3] == "Running" and ready != total:
                 return PENDING
         return colour
+
+
+_KEEP_SPEC = ("nodeName", "nodeSelector", "priority", "priorityClassName", "schedulerName")
+_KEEP_CONTAINER = ("name", "image", "ports", "restartPolicy")
+
+
+def slim_pod(pod: Obj) -> Obj:
+    """The part of a pod the pod view uses (metadata without managedFields, the
+    containers' names, images and ports, placement, status). With 100,000 pods the
+    volumes, tolerations, probes and env of every pod would otherwise stay in
+    memory; views that show a whole pod (describe, YAML, edit) read it afresh."""
+    spec = pod.get("spec") or {}
+    m = dict(pod.get("metadata") or {})
+    m.pop("managedFields", None)
+    slim_spec: dict[str, Any] = {k: spec[k] for k in _KEEP_SPEC if k in spec}
+    for key in ("initContainers", "containers"):
+        if key in spec:
+            slim_spec[key] = [{k: c[k] for k in _KEEP_CONTAINER if k in c} for c in spec[key]]
+    out = {"apiVersion": pod.get("apiVersion", "v1"), "kind": pod.get("kind", "Pod"),
+           "metadata": m, "spec": slim_spec}
+    if "status" in pod:
+        out["status"] = pod["status"]
+    return out
 
 
 def container_images(pod: Obj) -> str:

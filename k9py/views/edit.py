@@ -59,7 +59,8 @@ class EditView(View):
 
     def _loaded(self, obj: dict[str, Any]) -> None:
         self.original = obj
-        text = objects.to_yaml(objects.clean_for_display(obj, reveal=True))
+        text = objects.to_yaml(objects.clean_for_display(
+            obj, reveal=True, api_version=self.kind.api_version, kind=self.kind.kind))
         self.editor.load_text(text)
         self.status.update("edit and press ctrl-s to apply")
         self.status.set_class(True, "-ok")

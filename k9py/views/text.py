@@ -139,7 +139,8 @@ class YamlView(TextView):
             self.show_text(Text(f"{self.kind.singular()} {self.obj_name} not found"), "")
             return
         shown = objects.clean_for_display(self.obj, managed_fields=self.managed,
-                                          reveal=self.reveal)
+                                          reveal=self.reveal, api_version=self.kind.api_version,
+                                          kind=self.kind.kind)
         text = objects.to_yaml(shown)
         if self.gone:
             text = f"# deleted: {self.kind.singular()} {self.obj_name} is gone\n" + text

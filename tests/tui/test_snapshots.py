@@ -9,9 +9,20 @@ import pytest
 
 pytest.importorskip("pytest_textual_snapshot")
 
-from engine.cluster import Cluster  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+from engine.cluster import Cluster, ClusterConfig  # noqa: E402
 from tests.tui.conftest import make_app  # noqa: E402
-from tests.tui.helpers import deployment_with_pods, settle, table_keys, wait_for  # noqa: E402
+from tests.tui.helpers import settle, table_keys, wait_for  # noqa: E402
+from tests.tui.scenery import populate  # noqa: E402
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    """The API server alone with a fixed scenery (see tests/tui/scenery.py)."""
+    with Cluster(ClusterConfig(virtual=True, components=[])) as c:
+        populate(c.client)
+        yield c
 
 THEMES = ("k9py-dark", "k9py-light")
 SIZE = (140, 40)
@@ -23,10 +34,10 @@ def _synced(app) -> bool:  # noqa: ANN001
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_pods_view(snap_compare, cluster: Cluster, theme: str) -> None:  # noqa: ANN001
-    app = make_app(cluster, command="pods kube-system", theme=theme)
+    app = make_app(cluster, command="pods default", theme=theme)
 
     async def ready(pilot) -> None:  # noqa: ANN001
-        await wait_for(pilot, lambda: _synced(app) and len(table_keys(app)) == 9)
+        await wait_for(pilot, lambda: _synced(app) and len(table_keys(app)) == 7)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 
@@ -48,7 +59,6 @@ def test_nodes_view_with_cordoned_node(snap_compare, cluster: Cluster,  # noqa: 
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_scale_dialog(snap_compare, cluster: Cluster, theme: str) -> None:  # noqa: ANN001
-    deployment_with_pods(cluster, "nginx-deployment")
     app = make_app(cluster, command="deploy", theme=theme)
 
     async def ready(pilot) -> None:  # noqa: ANN001
