@@ -5,7 +5,8 @@ Upstream: ``test/integration/scheduler_perf`` - SchedulingBasic (nodes with
 already placed, then 1,000 measured), SchedulingNodeAffinity (the nodes
 labelled with a zone, pods requiring it) and SchedulingPodAntiAffinity
 (pods with required anti-affinity on ``kubernetes.io/hostname`` to each
-other). Kube-scheduler's CI floors at 5,000 nodes: 270 pods/s (basic), 220
+other); and pods owned by a ReplicaSet, which get the system default
+topology spreading (what every Deployment's pods go through). Kube-scheduler's CI floors at 5,000 nodes: 270 pods/s (basic), 220
 (node affinity), 60 (anti-affinity).
 
 As scheduler_perf does, only the scheduler runs (no kubelets): nodes are
@@ -59,8 +60,21 @@ def pod(name: str, shape: str) -> Obj:
             "requiredDuringSchedulingIgnoredDuringExecution": [
                 {"labelSelector": {"matchLabels": {"app": "anti"}},
                  "topologyKey": "kubernetes.io/hostname"}]}}
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": "default", "labels": labels}, "spec": spec}
+    meta: Obj = {"name": name, "namespace": "default", "labels": labels}
+    if shape == "owned":
+        meta["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                                    "name": "web", "uid": "rs-uid", "controller": True}]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
+
+
+def replica_set() -> Obj:
+    """The owner of the ``owned`` pods: its selector drives the default spreading."""
+    labels = {"app": "owned"}
+    return {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"replicas": 0, "selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels}, "spec": {"containers": [
+                         {"name": "pause", "image": "registry.k8s.io/pause:3.10"}]}}}}
 
 
 async def _until(predicate: Any, timeout: float = 600.0) -> None:
@@ -94,6 +108,8 @@ def schedule_rate(nodes: int, init_pods: int, pods: int, shape: str) -> tuple[fl
                            components=[run_scheduler])
     with Cluster(config) as cluster:
         cluster.call(_add_nodes, cluster, nodes)
+        if shape == "owned":
+            cluster.client.create("replicasets", replica_set(), namespace="default")
         cluster.settle()
 
         async def measure() -> tuple[float, float]:
@@ -159,7 +175,8 @@ def run(quick: bool = False) -> list[dict]:
         ff = first_fit_rate(nodes, pods)
         rows.append(row(f"baseline: first-fit + bind, {nodes} nodes", ff, "pods/s"))
         for shape, label in (("basic", "SchedulingBasic"), ("affinity", "NodeAffinity"),
-                             ("anti", "PodAntiAffinity")):
+                             ("anti", "PodAntiAffinity"),
+                             ("owned", "ReplicaSet pods (default spreading)")):
             if shape == "anti" and nodes < pods + pods:
                 continue  # one pod per node: needs room for init and measured pods
             wall, cpu = schedule_rate(nodes, pods, pods, shape)

@@ -29,14 +29,17 @@ MAX_COUNTS = 64
 
 
 class _Count:
-    __slots__ = ("predicate", "keys", "pairs")
+    __slots__ = ("predicate", "keys", "pairs", "require_all")
 
-    def __init__(self, predicate: Predicate, keys: tuple[str, ...]) -> None:
+    def __init__(self, predicate: Predicate, keys: tuple[str, ...], require_all: bool) -> None:
         self.predicate = predicate
         self.keys = keys
+        self.require_all = require_all
         self.pairs: dict[Pair, int] = {}
 
     def update(self, pi: PodInfo, labels: dict[str, str], sign: int) -> None:
+        if self.require_all and not all(k in labels for k in self.keys):
+            return
         if not self.predicate(pi):
             return
         pairs = self.pairs
@@ -61,13 +64,16 @@ class AffinityIndex:
         self._counts: OrderedDict[Any, _Count] = OrderedDict()
         # term signature -> (term, {pair: number of pods carrying it there})
         self._anti: dict[tuple, tuple[AffinityTerm, dict[Pair, int]]] | None = None
+        self._domains: dict[tuple[str, ...], dict[str, set[str]]] = {}
 
     # -- queries ---------------------------------------------------------------------------
-    def counts(self, key: Any, predicate: Predicate, keys: tuple[str, ...]) -> dict[Pair, int]:
-        """The current count for ``key`` (read-only; copy it to change it)."""
+    def counts(self, key: Any, predicate: Predicate, keys: tuple[str, ...],
+               require_all: bool = False) -> dict[Pair, int]:
+        """The current count for ``key`` (read-only; copy it to change it).
+        ``require_all``: only nodes that have every one of ``keys`` count."""
         entry = self._counts.get(key)
         if entry is None:
-            entry = _Count(predicate, keys)
+            entry = _Count(predicate, keys, require_all)
             for ni in self._nodes():
                 labels = ni.labels
                 for pi in ni.pods.values():
@@ -78,6 +84,19 @@ class AffinityIndex:
         else:
             self._counts.move_to_end(key)
         return entry.pairs
+
+    def domains(self, keys: tuple[str, ...]) -> dict[str, set[str]]:
+        """The values of each of ``keys`` among the nodes that have all of them."""
+        found = self._domains.get(keys)
+        if found is None:
+            found = {k: set() for k in keys}
+            for ni in self._nodes():
+                labels = ni.labels
+                if all(k in labels for k in keys):
+                    for k in keys:
+                        found[k].add(labels[k])
+            self._domains[keys] = found
+        return found
 
     def anti_terms(self) -> Iterable[tuple[AffinityTerm, dict[Pair, int]]]:
         """Each distinct required anti-affinity term of the existing pods, with
@@ -123,3 +142,4 @@ class AffinityIndex:
         """Node labels changed, or nodes came or went: recount on the next query."""
         self._counts.clear()
         self._anti = None
+        self._domains.clear()

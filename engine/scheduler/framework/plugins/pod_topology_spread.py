@@ -78,6 +78,11 @@ class Constraint:
         return not (self.taints_policy == "Honor" and find_untolerated_taint(
             node.hard_taints, pod_tolerations(pod.pod)) is not None)
 
+    def counts_pod(self, p: PodInfo) -> bool:
+        """Whether a pod counts for this constraint (``countPodsMatchSelector``)."""
+        return p.deletion_timestamp is None and p.namespace == self.namespace and \
+            self.selector.matches(p.labels)
+
     def count(self, node: NodeInfo) -> int:
         """``countPodsMatchSelector`` on one node (memoised per node generation)."""
         n = node.memo_get(self.key)
@@ -108,23 +113,31 @@ def labels_have_keys(labels: dict[str, str], constraints: list[Constraint]) -> b
 class SpreadState:
     """``preFilterState``: matching pods per domain of each constraint."""
 
-    __slots__ = ("constraints", "counts", "required")
+    __slots__ = ("constraints", "counts", "required", "mins")
 
     def __init__(self, constraints: list[Constraint], required: RequiredNodeAffinity) -> None:
         self.constraints = constraints
         self.counts: list[dict[str, int]] = [{} for _ in constraints]
         self.required = required
+        self.mins: list[int | None] = [None] * len(constraints)
 
     def clone(self) -> SpreadState:
         c = SpreadState(self.constraints, self.required)
         c.counts = [dict(m) for m in self.counts]
+        c.mins = list(self.mins)
         return c
 
     def min_match(self, i: int) -> int:
-        counts = self.counts[i]
-        if len(counts) < self.constraints[i].min_domains or not counts:
-            return 0
-        return min(counts.values())
+        """The global minimum (0 below ``minDomains`` domains), computed once per change."""
+        found = self.mins[i]
+        if found is None:
+            counts = self.counts[i]
+            if len(counts) < self.constraints[i].min_domains or not counts:
+                found = 0
+            else:
+                found = min(counts.values())
+            self.mins[i] = found
+        return found
 
     def update_with_pod(self, other: PodInfo, pod: PodInfo, node: NodeInfo, delta: int) -> None:
         if other.namespace != pod.namespace or node.node is None:
@@ -136,12 +149,13 @@ class SpreadState:
                 continue
             value = node.labels[c.topology_key]
             self.counts[i][value] = self.counts[i].get(value, 0) + delta
+            self.mins[i] = None
 
 
 class ScoreState:
     """``preScoreState``."""
 
-    __slots__ = ("constraints", "ignored", "counts", "weights", "ignored_idx")
+    __slots__ = ("constraints", "ignored", "counts", "weights", "ignored_idx", "pairs")
 
     def __init__(self, constraints: list[Constraint]) -> None:
         self.constraints = constraints
@@ -149,6 +163,8 @@ class ScoreState:
         self.ignored_idx: set[int] = set()
         self.counts: list[dict[str, int]] = [{} for _ in constraints]
         self.weights: list[float] = []
+        # The cache's counts per constraint, when every node counts (see _indexed).
+        self.pairs: list[dict[tuple[str, str], int]] | None = None
 
 
 class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
@@ -170,6 +186,24 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             return [], True
         return [Constraint(c, selector, pod.namespace) for c in defaults], True
 
+    def _indexed(self, pod: PodInfo,
+                 constraints: list[Constraint]) -> list[dict[tuple[str, str], int]] | None:
+        """Matching pods per domain from the cache's incremental counts - valid when
+        every node with the topology keys counts: the pod has no nodeSelector or
+        required node affinity to honour, and no constraint honours taints."""
+        spec = pod.pod.get("spec") or {}
+        node_affinity = (spec.get("affinity") or {}).get("nodeAffinity") or {}
+        restricted = spec.get("nodeSelector") or node_affinity.get(
+            "requiredDuringSchedulingIgnoredDuringExecution")
+        if restricted and any(c.affinity_policy == "Honor" for c in constraints):
+            return None
+        if any(c.taints_policy == "Honor" for c in constraints):
+            return None
+        keys = tuple(c.topology_key for c in constraints)
+        index = self.handle.cache.affinity
+        return [index.counts(("pts", c.key, keys), c.counts_pod, keys, require_all=True)
+                for c in constraints]
+
     # -- PreFilter / Filter ------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: PodInfo,
                    nodes: list[NodeInfo]) -> tuple[set[str] | None, Status | None]:
@@ -177,6 +211,15 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         if not constraints:
             return None, SKIP
         s = SpreadState(constraints, RequiredNodeAffinity(pod.pod))
+        indexed = self._indexed(pod, constraints)
+        if indexed is not None:
+            domains = self.handle.cache.affinity.domains(tuple(c.topology_key
+                                                               for c in constraints))
+            for i, c in enumerate(constraints):
+                pairs, tk = indexed[i], c.topology_key
+                s.counts[i] = {v: pairs.get((tk, v), 0) for v in domains[tk]}
+            state.write(STATE_KEY, s)
+            return None, None
         for node in self.handle.cache.list():
             if not labels_have_keys(node.labels, constraints):
                 continue
@@ -241,7 +284,13 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         for i, c in enumerate(constraints):
             size = len(nodes) - len(s.ignored) if c.topology_key == HOSTNAME else sizes[i]
             s.weights.append(math.log(size + 2))
-        if any(s.counts):
+        s.pairs = self._indexed(pod, constraints)
+        if s.pairs is not None:
+            for i, c in enumerate(constraints):
+                pairs, tk = s.pairs[i], c.topology_key
+                for value in s.counts[i]:
+                    s.counts[i][value] = pairs.get((tk, value), 0)
+        elif any(s.counts):
             self._count_domains(s, pod, all_nodes)
         state.write(PRE_SCORE_KEY, s)
         return None
@@ -267,15 +316,50 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             value = node.labels.get(c.topology_key)
             if value is None:
                 continue
-            cnt = c.count(node) if c.topology_key == HOSTNAME else s.counts[i].get(value, 0)
+            if c.topology_key != HOSTNAME:
+                cnt = s.counts[i].get(value, 0)
+            elif s.pairs is not None:
+                cnt = s.pairs[i].get((HOSTNAME, value), 0)
+            else:
+                cnt = c.count(node)
             total += cnt * s.weights[i] + (c.max_skew - 1)
         return math.floor(total + 0.5)
 
     def score_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        """``score`` for every node, with the per-constraint lookups prepared once."""
         s: ScoreState = state.read(PRE_SCORE_KEY)
-        if s is not None:
-            s.ignored_idx = {i for i, n in enumerate(nodes) if n.name in s.ignored}
-        return super().score_nodes(state, pod, nodes)
+        if s is None:
+            return [0] * len(nodes)
+        ignored = s.ignored
+        s.ignored_idx = {i for i, n in enumerate(nodes) if n.name in ignored} if ignored \
+            else set()
+        plan = []
+        for i, c in enumerate(s.constraints):
+            host = c.topology_key == HOSTNAME
+            pairs = s.pairs[i] if (host and s.pairs is not None) else None
+            plan.append((c.topology_key, s.weights[i], c.max_skew - 1, s.counts[i], pairs,
+                         c if host and pairs is None else None))
+        floor = math.floor
+        out = []
+        for n in nodes:
+            if ignored and n.name in ignored:
+                out.append(0)
+                continue
+            labels = n.labels
+            total = 0.0
+            for key, weight, base, counts, pairs, counter in plan:
+                value = labels.get(key)
+                if value is None:
+                    continue
+                if pairs is not None:
+                    cnt = pairs.get((key, value), 0)
+                elif counter is not None:
+                    cnt = counter.count(n)
+                else:
+                    cnt = counts.get(value, 0)
+                total += cnt * weight + base
+            out.append(floor(total + 0.5))
+        return out
 
     def normalize(self, state: CycleState, pod: PodInfo, scores: list[int]) -> None:
         """``NormalizeScore``; nodes without the topology keys get 0."""
