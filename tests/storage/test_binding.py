@@ -168,3 +168,28 @@ def test_claim_of_an_absent_external_provisioner_waits(sc: Cluster) -> None:
             "provisioner 'nfs-provisioner-01' or manually by the system administrator. If "
             "volume creation is delayed, please verify that the provisioner is running and "
             "correctly registered.") in events_for(sc, "shared")
+
+
+def test_recycle_makes_volume_available_and_lost_volume_loses_claim(sc: Cluster) -> None:
+    sc.client.create("persistentvolumes", volume("scratch", "1Gi", policy="Recycle"))
+    sc.client.create("persistentvolumeclaims", claim("tmp", cls=""), namespace="default")
+    sc.advance(2)
+    assert _get(sc, "persistentvolumeclaims", "tmp")["spec"]["volumeName"] == "scratch"
+    sc.client.delete("persistentvolumeclaims", "tmp", namespace="default")
+    sc.advance(2)
+    pv = _get(sc, "persistentvolumes", "scratch", None)
+    assert pv["status"]["phase"] == "Available"
+    assert "claimRef" not in pv["spec"]
+    assert ("VolumeRecycled", "Volume recycled") in events_for(sc, "scratch", "")
+    sc.client.create("persistentvolumeclaims", claim("again", cls=""), namespace="default")
+    sc.advance(2)
+    assert _get(sc, "persistentvolumeclaims", "again")["status"]["phase"] == "Bound"
+    pv = _get(sc, "persistentvolumes", "scratch", None)
+    pv["metadata"]["finalizers"] = []
+    sc.client.update("persistentvolumes", pv)
+    sc.client.delete("persistentvolumes", "scratch")
+    sc.advance(2)
+    lost = _get(sc, "persistentvolumeclaims", "again")
+    assert lost["status"]["phase"] == "Lost"
+    assert ("ClaimLost", "Bound claim has lost reference to PersistentVolume. Data on the "
+            "volume is lost!") in events_for(sc, "again")
