@@ -41,6 +41,11 @@ def test_high_priority_pod_preempts_low_priority_one(cluster: Cluster) -> None:
                                  "priority pod")
     high = get(cluster, "high")
     assert high["status"].get("nominatedNodeName") == WORKER
+    # Preemption succeeded, so the message carries no "preemption: ..." part.
+    assert events(cluster, "high", "FailedScheduling")[0]["message"] == (
+        "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node "
+        "affinity/selector, 1 node(s) had untolerated taint "
+        "{node-role.kubernetes.io/control-plane: }.")
     preempted = events(cluster, "low", "Preempted")
     assert preempted[-1]["message"] == (f"Preempted by pod {high['metadata']['uid']} on node "
                                         f"{WORKER}")
