@@ -29,8 +29,9 @@ Deviations from upstream, each deliberate: the binding cycle runs right
 after the scheduling cycle (the Binding write is a direct call); ties in
 selectHost are broken by one draw of a seeded generator (same law as the
 reservoir sampling); events are queued and written when the active queue
-empties (or every 1,000), instead of on the broadcaster's goroutine; no
-leader election (a single scheduler); VolumeBinding does not wait for the
+empties (or every 1,000), instead of on the broadcaster's goroutine; losing
+the leader lease stops scheduling until it is won again (upstream exits and
+is restarted); VolumeBinding does not wait for the
 PV controller after PreBind; VolumeRestrictions, NodeVolumeLimits,
 VolumeZone and DynamicResources are not implemented.
 """

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import uuid
 from collections import OrderedDict
 from typing import Any
 
@@ -27,7 +28,15 @@ from engine.api import errors, patch
 from engine.api.admission.base import UserInfo
 from engine.client import LocalClient
 from engine.events.recorder import EventRecorder
-from engine.runtime import FilteringEventHandler, SharedInformerFactory, tombstone_object
+from engine.runtime import (
+    FilteringEventHandler,
+    LeaderCallbacks,
+    LeaderElectionConfig,
+    LeaderElector,
+    LeaseLock,
+    SharedInformerFactory,
+    tombstone_object,
+)
 from engine.runtime.handlers import EventHandlerFuncs
 from engine.scheduler import config, explain
 from engine.scheduler.cache.cache import Cache
@@ -48,6 +57,13 @@ Obj = dict[str, Any]
 FIELD_MANAGER = "default-scheduler"
 SCHEDULER_USER = UserInfo(name="system:kube-scheduler", groups=("system:authenticated",))
 POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed"
+# Leader election (kube-scheduler's defaults: --leader-elect-lease-duration 15s,
+# --leader-elect-renew-deadline 10s, --leader-elect-retry-period 2s).
+LEASE_NAME = "kube-scheduler"
+LEASE_NAMESPACE = "kube-system"
+LEASE_DURATION = 15.0
+RENEW_DEADLINE = 10.0
+RETRY_PERIOD = 2.0
 MAX_EXPLANATIONS = 500  # full records; older ones are read back from the pod's annotation
 # Other informers the plugins read, by the name the handle uses.
 LOOKUPS = {
@@ -87,6 +103,8 @@ class Scheduler:
         self.informers = {name: self.factory.informer_for(res) for name, res in LOOKUPS.items()}
         self.scheduled = 0
         self.current_record: explain.AttemptRecord | None = None
+        self.identity = default_identity(cluster)
+        self.elector: LeaderElector | None = None
         self._register_handlers()
 
     # -- event handlers (eventhandlers.go) ---------------------------------------------------
@@ -293,25 +311,49 @@ class Scheduler:
 
     # -- running ---------------------------------------------------------------------------------
     async def run(self) -> None:
-        """``Run``: sync the informers, then schedule one pod at a time."""
+        """The kube-scheduler process: sync the informers, then schedule while
+        holding the ``kube-system/kube-scheduler`` Lease (``leaderElect``)."""
         self.factory.start()
         await self.factory.wait_for_cache_sync()
         flushes = asyncio.get_running_loop().create_task(self.queue.run_flushes())
         try:
-            while True:
-                if not self.queue.active:
-                    self.recorder.flush()
-                qpi = await self.queue.pop()
-                try:
-                    schedule_one(self, qpi)
-                except Exception:  # one pod's failure must not stop the scheduler
-                    log.exception("scheduling %s failed", qpi.key)
-                    self.queue.done(qpi.key)
+            while True:  # upstream exits when leadership is lost; here it contends again
+                self.elector = LeaderElector(self._election_config())
+                await self.elector.run()
                 await asyncio.sleep(0)
         finally:
+            if self.elector is not None:
+                self.elector.stop()
             flushes.cancel()
             self.queue.close()
             self.factory.stop()
+
+    def _election_config(self) -> LeaderElectionConfig:
+        lock = LeaseLock(self.client, LEASE_NAME, self.identity, namespace=LEASE_NAMESPACE)
+        return LeaderElectionConfig(lock, LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD,
+                                    LeaderCallbacks(on_started_leading=self.schedule_loop),
+                                    name=LEASE_NAME)
+
+    async def schedule_loop(self) -> None:
+        """``Run``'s loop: one pod at a time, events written when the queue empties."""
+        while True:
+            if not self.queue.active:
+                self.recorder.flush()
+            qpi = await self.queue.pop()
+            try:
+                schedule_one(self, qpi)
+            except Exception:  # one pod's failure must not stop the scheduler
+                log.exception("scheduling %s failed", qpi.key)
+                self.queue.done(qpi.key)
+            await asyncio.sleep(0)
+
+
+def default_identity(cluster: Any) -> str:
+    """``<hostname>_<uuid>``: the control-plane node's name, a seeded uuid."""
+    specs = cluster.config.node_specs()
+    host = next((s.name for s in specs if s.control_plane), cluster.config.name)
+    rng = random.Random(f"kube-scheduler-identity/{cluster.config.seed}")
+    return f"{host}_{uuid.UUID(int=rng.getrandbits(128), version=4)}"
 
 
 def _assigned(obj: Any) -> bool:
