@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -34,6 +35,7 @@ def test_read_modify_write_with_expected_revision_loses_no_update(store: Store) 
             while True:
                 kv = store.get("/counter")
                 new = str(int(kv.value) + 1).encode()
+                time.sleep(0)  # let other threads in between read and write: real contention
                 if store.update("/counter", new, expected_mod_revision=kv.mod_revision):
                     break
                 failures[n] += 1
