@@ -231,7 +231,7 @@ class APIServer(DeletionMixin):
         info = self.info(resource)
         obj = decode_request(info, obj, field_validation, warnings)
         ns = self._namespace(info, namespace, obj)
-        self._authorize(user, "create", info, ns, meta.name_of(obj))
+        self._authorize(user, "create", info, ns)  # upstream names no object on create
         strategy = strategy_for(info)
         strategy.default(obj)
         m = obj["metadata"]

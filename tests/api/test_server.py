@@ -331,7 +331,7 @@ def test_authorizer_refuses_with_upstream_message(api: APIServer) -> None:
     with pytest.raises(errors.StatusError) as err:
         api.create("pods", pod("web"), namespace="default", user=viewer)
     assert err.value.code == 403
-    assert str(err.value) == ('pods "web" is forbidden: User "viewer" cannot create resource '
+    assert str(err.value) == ('pods is forbidden: User "viewer" cannot create resource '
                               '"pods" in API group "" in the namespace "default"')
     with pytest.raises(errors.StatusError) as err:
         api.delete_collection("nodes", user=viewer)

@@ -41,7 +41,7 @@ def test_read_only_user_is_forbidden_to_write(cluster: Cluster) -> None:
                                         user=READONLY))
     assert err.value.code == 403
     assert str(err.value.message) == (
-        'configmaps "x" is forbidden: User "k9py-readonly" cannot create resource "configmaps" '
+        'configmaps is forbidden: User "k9py-readonly" cannot create resource "configmaps" '
         'in API group "" in the namespace "default"')
     got = cluster.call(lambda: api.list("pods", "default", user=READONLY))
     assert got["kind"] == "PodList"
