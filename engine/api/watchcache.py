@@ -167,12 +167,26 @@ class WatchCache:
                     self._dispatch(event, watchers)
 
     def _dispatch(self, event: Event, watchers: list[Watch]) -> None:
-        cur, prev = _decode_event(event)
+        change = _Change(event)
+        key = event.kv.key
+        plain = "DELETED" if change.deleted else ("ADDED" if change.created else "MODIFIED")
         for w in watchers:
-            if event.kv.key.startswith(w.prefix):
-                out = _filter(w, event.type, cur, prev)
-                if out is not None:
-                    w.push(out)
+            if w.stopped or not key.startswith(w.prefix):
+                continue
+            # Inline of _filter and Watch.push for the common watch without
+            # selectors or conversion (every watcher of a busy resource pays this).
+            if w.matcher is None and w.convert is None:
+                out = WatchEvent(plain, change.cur)
+            else:
+                out = _filter(w, change)
+                if out is None:
+                    continue
+            if w.sink is not None:
+                w.sink(out)
+            else:
+                w._events.append(out)
+                if w._waiter is not None:
+                    w._wake()
 
     # -- watches ------------------------------------------------------------
     def watch(self, info: ResourceInfo, prefix: str, matcher: Matcher | None, *,
@@ -197,8 +211,7 @@ class WatchCache:
         start = bisect.bisect_right(self._revs, since)
         for event in self._events[start:]:
             if event.kv.key.startswith(w.prefix):
-                cur, prev = _decode_event(event)
-                out = _filter(w, event.type, cur, prev)
+                out = _filter(w, _Change(event))
                 if out is not None:
                     w.push(out)
 
@@ -248,27 +261,55 @@ def _resource_prefix(key: str) -> str:
     return f"/registry/{parts[2]}/{parts[3]}/" if len(parts) > 3 else one
 
 
-def _decode_event(event: Event) -> tuple[Obj, Obj | None]:
-    """The object after the change (for a deletion: the last state, stamped
-    with the deletion's revision) and the object before it."""
-    prev = meta.decode(event.prev_kv.value, event.prev_kv.mod_revision) if event.prev_kv else None
-    if event.type == "DELETE":
-        cur = meta.decode(event.prev_kv.value, event.kv.mod_revision) if event.prev_kv else {}
-    else:
-        cur = meta.decode(event.kv.value, event.kv.mod_revision)
-    return cur, prev
+class _Change:
+    """One store event as the watches see it, decoded on first use and once for
+    all of them: the object after the change (for a deletion, the last state
+    stamped with the deletion's revision) and, only for watches with selectors,
+    the object before it."""
+
+    __slots__ = ("event", "created", "deleted", "_cur", "_prev")
+
+    def __init__(self, event: Event) -> None:
+        self.event = event
+        self.deleted = event.type == "DELETE"
+        self.created = event.prev_kv is None
+        self._cur: Obj | None = None
+        self._prev: Obj | None = None
+
+    @property
+    def cur(self) -> Obj:
+        cur = self._cur
+        if cur is None:
+            event = self.event
+            if self.deleted:
+                cur = meta.decode(event.prev_kv.value, event.kv.mod_revision) if event.prev_kv else {}
+            else:
+                cur = meta.decode(event.kv.value, event.kv.mod_revision)
+            self._cur = cur
+        return cur
+
+    @property
+    def prev(self) -> Obj | None:
+        prev = self._prev
+        if prev is None and not self.created:
+            prev_kv = self.event.prev_kv
+            prev = self._prev = meta.decode(prev_kv.value, prev_kv.mod_revision)
+        return prev
 
 
-def _filter(w: Watch, store_type: str, cur: Obj, prev: Obj | None) -> WatchEvent | None:
-    if store_type == "DELETE":
-        if w.matcher is None or w.matcher(cur):
+def _filter(w: Watch, change: _Change) -> WatchEvent | None:
+    matcher = w.matcher
+    if change.deleted:
+        cur = change.cur
+        if matcher is None or matcher(cur):
             return WatchEvent("DELETED", _out(w, cur))
         return None
-    created = prev is None
-    if w.matcher is None:
-        return WatchEvent("ADDED" if created else "MODIFIED", _out(w, cur))
-    now = w.matcher(cur)
-    before = not created and w.matcher(prev)
+    created = change.created
+    if matcher is None:
+        return WatchEvent("ADDED" if created else "MODIFIED", _out(w, change.cur))
+    cur = change.cur
+    now = matcher(cur)
+    before = not created and matcher(change.prev)
     if now and before:
         return WatchEvent("MODIFIED", _out(w, cur))
     if now:
