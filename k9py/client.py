@@ -90,26 +90,33 @@ class NoActions:
 
 
 class EmbeddedActions(NoActions):
-    """Delegates to the embedded ``Cluster`` when it offers the action (issue 3
-    brings kubelets and node management); otherwise "not available"."""
+    """The embedded cluster's kubelets (``cluster.kubelets``: stop/start, add/remove
+    nodes), called on the engine's loop; "not available" while it has none."""
 
     def __init__(self, cluster: Any) -> None:
         self._cluster = cluster
 
     def _call(self, name: str, what: str, *args: Any) -> Any:
-        fn = getattr(self._cluster, name, None)
+        kubelets = getattr(self._cluster, "kubelets", None)
+        fn = getattr(kubelets, name, None)
         if fn is None:
             raise NotAvailable(what)
-        return fn(*args)
+        return self._cluster.call(fn, *args)
+
+    def is_running(self, node: str) -> bool | None:
+        try:
+            return bool(self._call("is_running", "kubelet state", node))
+        except Exception:
+            return None
 
     def stop_kubelet(self, node: str) -> None:
-        self._call("stop_kubelet", "stop kubelet", node)
+        self._call("stop", "stop kubelet", node)
 
     def start_kubelet(self, node: str) -> None:
-        self._call("start_kubelet", "start kubelet", node)
+        self._call("start", "start kubelet", node)
 
     def add_node(self, name: str | None = None) -> str:
-        return self._call("add_node", "add node", name)
+        return self._call("add_node", "add node")
 
     def remove_node(self, node: str) -> None:
         self._call("remove_node", "remove node", node)
@@ -152,6 +159,7 @@ class Session:
     advance: Callable[[float], Any] | None = None
     close: Callable[[], None] = lambda: None
     readonly: bool = False
+    logs: Callable[..., Any] | None = None  # see k9py.logs
 
 
 def error_text(err: BaseException) -> str:

@@ -31,10 +31,12 @@ def session_for(cluster: Any, *, readonly: bool = False) -> Session:
     """A session over a running ``engine.cluster.Cluster``."""
     client = ReadOnlyClient(cluster.client) if readonly else cluster.client
     advance = getattr(cluster, "advance", None) if cluster.config.virtual else None
+    from k9py.logs import EmbeddedLogs
+
     return Session(client=client, cluster_name=cluster.config.name,
                    context=cluster.config.name, actions=EmbeddedActions(cluster),
                    now=cluster.clock.now, advance=advance, close=cluster.stop,
-                   readonly=readonly)
+                   readonly=readonly, logs=EmbeddedLogs(cluster))
 
 
 def boot(opts: EmbeddedOptions) -> Session:

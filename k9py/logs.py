@@ -34,10 +34,10 @@ class LogRequest:
 class LogStream:
     """One log stream; lines land in a queue the UI drains."""
 
-    def __init__(self, client: Any, request: LogRequest) -> None:
+    def __init__(self, client: Any, request: LogRequest, logs: Any = None) -> None:
         self.request = request
         self.lines: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
-        logs = getattr(client, "logs", None)
+        logs = logs or getattr(client, "logs", None)
         if logs is None:
             raise NotAvailable("logs (container logs come with the kubelets)")
         self._handle = logs(request.pod, request.namespace, container=request.container,
@@ -64,3 +64,43 @@ def split_timestamp(line: str) -> tuple[str, str]:
     if sep and len(head) >= 20 and head[4:5] == "-" and head[10:11] == "T":
         return head, rest
     return "", line
+
+
+class EmbeddedLogs:
+    """``logs(...)`` over the embedded cluster's kubelets (``cluster.kubelets.logs``,
+    an async iterator of text chunks on the engine loop), split into lines."""
+
+    def __init__(self, cluster: Any) -> None:
+        self._cluster = cluster
+
+    def __call__(self, name: str, namespace: str, *, container: str, follow: bool = True,
+                 previous: bool = False, timestamps: bool = True,
+                 tail_lines: int | None = None, callback: Any) -> Any:
+        import asyncio
+
+        kubelets = getattr(self._cluster, "kubelets", None)
+        if kubelets is None:
+            raise NotAvailable("logs (this cluster runs no kubelets)")
+        stream = self._cluster.call(lambda: kubelets.logs(
+            namespace, name, container, previous=previous, tail_lines=tail_lines,
+            timestamps=timestamps, follow=True))
+
+        async def pump() -> None:
+            rest = ""
+            async for chunk in stream:
+                rest += chunk
+                *lines, rest = rest.split("\n")
+                if lines:
+                    callback(lines)
+            if rest:
+                callback([rest])
+
+        return _Cancel(asyncio.run_coroutine_threadsafe(pump(), self._cluster.loop))
+
+
+class _Cancel:
+    def __init__(self, future: Any) -> None:
+        self._future = future
+
+    def stop(self) -> None:
+        self._future.cancel()

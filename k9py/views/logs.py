@@ -63,10 +63,12 @@ class LogView(View):
         self.log_widget.clear()
         self._title()
         request = LogRequest(self.pod, self.namespace, self.container, self.previous)
-        client = self.k9.client
+        client, logs = self.k9.client, self.k9.session.logs
+        if getattr(client, "logs", None) is not None:
+            logs = None  # a client that serves logs itself (e.g. a remote API server)
 
         def start() -> LogStream:
-            return LogStream(client, request)
+            return LogStream(client, request, logs)
 
         self.k9.cluster_call(start, on_result=self._opened, on_error=self._failed)
 

@@ -157,13 +157,21 @@ class NodeView(ResourceView):
             return
         node = self.object_name(row)[0]
         actions = self.k9.session.actions
-        if node in self.stopped_kubelets:
+
+        def toggle() -> str:
+            running = getattr(actions, "is_running", lambda _n: None)(node)
+            if running is None:
+                running = node not in self.stopped_kubelets
+            if running:
+                actions.stop_kubelet(node)
+                self.stopped_kubelets.add(node)
+                return f"kubelet on {node} stopped: the node goes NotReady, then its pods " \
+                       "are evicted"
+            actions.start_kubelet(node)
             self.stopped_kubelets.discard(node)
-            self.k9.cluster_call(actions.start_kubelet, node, ok=f"kubelet on {node} started")
-        else:
-            self.stopped_kubelets.add(node)
-            self.k9.cluster_call(actions.stop_kubelet, node, ok=f"kubelet on {node} stopped",
-                                 on_error=lambda _e: self.stopped_kubelets.discard(node))
+            return f"kubelet on {node} started"
+
+        self.k9.cluster_call(toggle, on_result=self.k9.flash)
 
     def action_add_node(self) -> None:
         self.k9.cluster_call(self.k9.session.actions.add_node, None,

@@ -224,17 +224,46 @@ def test_nodes_cordon_uncordon_taint_drain(cluster: Cluster) -> None:
     run(scenario())
 
 
-def test_embedded_only_node_actions_say_not_available(cluster: Cluster) -> None:
+def test_kubelet_stop_start_and_add_remove_node(cluster: Cluster) -> None:
+    if getattr(cluster, "kubelets", None) is None:
+        import pytest
+
+        pytest.skip("this engine runs no kubelets")
+
     async def scenario() -> None:
         app = make_app(cluster, command="no")
         async with app.run_test(size=(160, 45)) as pilot:
             await open_on(pilot, app, "k9py-worker")
-            for key in ("K", "a"):
-                await pilot.press(key)
-                await wait_for(pilot, lambda: flash(app))
-                assert "not available on this cluster" in flash(app) or "kubelet" in flash(app)
+            await pilot.press("K")
+            await wait_for(pilot, lambda: "kubelet on k9py-worker stopped" in flash(app))
+            assert cluster.call(cluster.kubelets.is_running, "k9py-worker") is False
+            await pilot.press("K")
+            await wait_for(pilot, lambda: "kubelet on k9py-worker started" in flash(app))
+            assert cluster.call(cluster.kubelets.is_running, "k9py-worker") is True
+            await pilot.press("a")
+            await wait_for(pilot, lambda: "added" in flash(app))
+            added = flash(app).split()[1]
+            await wait_for(pilot, lambda: added in table_keys(app), what="new node row")
+            await open_on(pilot, app, added)
+            await pilot.press("x")
+            await wait_for(pilot, lambda: "Remove node" in screen_text(app))
+            await pilot.click("#ok")
+            await wait_for(pilot, lambda: added not in table_keys(app), what="node removed")
             assert app.internal_errors == []
     run(scenario())
+
+
+def test_embedded_actions_are_not_available_without_kubelets(bare_cluster: Cluster) -> None:
+    from k9py.client import EmbeddedActions, NotAvailable
+
+    actions = EmbeddedActions(bare_cluster)
+    for call in (lambda: actions.stop_kubelet("n"), lambda: actions.add_node()):
+        try:
+            call()
+        except NotAvailable as err:
+            assert "not available on this cluster" in str(err)
+        else:
+            raise AssertionError("expected NotAvailable")
 
 
 def test_describe_yaml_and_secret_masking(cluster: Cluster) -> None:

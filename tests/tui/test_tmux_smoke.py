@@ -135,3 +135,17 @@ def test_scaled_deployment_becomes_4_of_4_ready(k9: Tmux) -> None:
     k9.wait_for("Scale Deployment nginx-deployment")
     k9.keys("4", "Enter")
     k9.wait(lambda t: " 4/4 " in row(t, "nginx-deployment"), 60, "READY 4/4")
+
+
+@pytest.mark.skip(reason="pods reacting to a NoExecute taint needs issue 3's scheduler and "
+                         "taint-eviction controller: enable when pods run and get evicted")
+def test_noexecute_taint_evicts_the_nodes_pods(k9: Tmux) -> None:
+    k9.keys(":po", "Enter")
+    k9.wait(lambda t: t.count("Running") >= 3, 60, "nginx pods running")
+    k9.keys(":no", "Enter")
+    k9.wait_for("k9py-worker2")
+    k9.keys("j", "t")
+    k9.wait_for("Taints of node k9py-worker")
+    k9.keys("dedicated=gpu:NoExecute", "Enter")
+    k9.wait_for("evicting:")
+    k9.wait(lambda t: "no pod left on k9py-worker" in t, 60, "evictions done")

@@ -92,13 +92,37 @@ def test_logs_follow_wrap_timestamps_previous_and_container(cluster: Cluster) ->
     run(scenario())
 
 
-def test_logs_without_a_log_api_say_so(cluster: Cluster) -> None:
+def test_logs_without_kubelets_say_so(bare_cluster: Cluster) -> None:
+    cluster = bare_cluster
+
     async def scenario() -> None:
         app = make_app(cluster, command="pods kube-system")
         async with app.run_test(size=(160, 45)) as pilot:
-            await wait_for(pilot, lambda: synced(app) and len(table_keys(app)) == 9)
+            await wait_for(pilot, lambda: synced(app) and len(table_keys(app)) >= 1)
             await pilot.press("l")
             await wait_for(pilot, lambda: "not available on this cluster" in screen_text(app))
+            assert app.internal_errors == []
+    run(scenario())
+
+
+def test_logs_from_the_embedded_kubelets(cluster: Cluster) -> None:
+    if getattr(cluster, "kubelets", None) is None:
+        import pytest
+
+        pytest.skip("this engine runs no kubelets")
+    cluster.advance(5)
+
+    async def scenario() -> None:
+        app = make_app(cluster, command="pods kube-system")
+        async with app.run_test(size=(160, 45)) as pilot:
+            await wait_for(pilot, lambda: synced(app) and any(
+                "coredns" in k for k in table_keys(app)))
+            key = next(k for k in table_keys(app) if "coredns" in k)
+            app.top.table.select_key(key)
+            await pilot.press("l")
+            await wait_for(pilot, lambda: isinstance(app.top, LogView)
+                           and (app.top.lines or app.top.unavailable), timeout=10)
+            assert app.top.lines, app.top.unavailable
             assert app.internal_errors == []
     run(scenario())
 
