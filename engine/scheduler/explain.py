@@ -148,7 +148,7 @@ class AttemptRecord:
             per_plugin = {name: {"raw": raw, "normalized": norm, "weight": weight,
                                  "weighted": norm * weight}
                           for name, weight, raw, norm in s.node_scores(i)}
-            nodes.append({"node": s.nodes[i].name, "total": s.totals[i], "plugins": per_plugin})
+            nodes.append({"node": s.nodes[i].name, "total": s.total(i), "plugins": per_plugin})
         out: dict[str, Any] = {"weights": dict(s.order), "skipped": list(s.skipped),
                                "nodes": nodes}
         if limit is not None and len(s.nodes) > limit:
@@ -174,7 +174,7 @@ class AttemptRecord:
         if s is not None:
             nodes = []
             for i in self._best(limit):
-                entry: list[Any] = [s.nodes[i].name, s.totals[i]]
+                entry: list[Any] = [s.nodes[i].name, s.total(i)]
                 for _, _, raw, norm in s.node_scores(i):
                     entry += (raw, norm)
                 nodes.append(entry)

@@ -284,7 +284,8 @@ def fail(sched: Scheduler, qpi: QueuedPodInfo, status: Status, fit: FitError | N
     if nominated:
         record.nominated_node = nominated
     cached = sched.pod_lister_get(pi.namespace, pi.name)
-    if cached is None or (cached.get("spec") or {}).get("nodeName"):
+    if cached is None or (cached.get("spec") or {}).get("nodeName") or \
+            (cached.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
         sched.queue.done(pi.key)
     else:
         pi.update(cached)

@@ -56,7 +56,11 @@ Obj = dict[str, Any]
 
 FIELD_MANAGER = "default-scheduler"
 SCHEDULER_USER = UserInfo(name="system:kube-scheduler", groups=("system:authenticated",))
-POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed"
+# newPodInformer watches with the field selector
+# "status.phase!=Succeeded,status.phase!=Failed"; the same filter is applied here
+# to the shared pod informer's events (a terminal pod leaves both views as a
+# delete), which spares the API server a field evaluation per pod event.
+TERMINAL_PHASES = ("Succeeded", "Failed")
 # Leader election (kube-scheduler's defaults: --leader-elect-lease-duration 15s,
 # --leader-elect-renew-deadline 10s, --leader-elect-retry-period 2s).
 LEASE_NAME = "kube-scheduler"
@@ -98,7 +102,7 @@ class Scheduler:
         self.next_start_node_index = 0
         self.explanations: OrderedDict[str, explain.AttemptRecord] = OrderedDict()
         self.factory = SharedInformerFactory(self.client)
-        self.pod_informer = self.factory.informer_for("pods", field_selector=POD_FIELD_SELECTOR)
+        self.pod_informer = self.factory.informer_for("pods")
         self.node_informer = self.factory.informer_for("nodes")
         self.informers = {name: self.factory.informer_for(res) for name, res in LOOKUPS.items()}
         self.scheduled = 0
@@ -114,7 +118,8 @@ class Scheduler:
         self.pod_informer.add_event_handler(FilteringEventHandler(
             self._responsible_unassigned, EventHandlerFuncs(
                 self._add_pod_to_queue, self._update_pod_in_queue, self._delete_pod_from_queue)))
-        self.pod_informer.add_event_handler(on_delete=self._forget_explanation)
+        self.pod_informer.add_event_handler(FilteringEventHandler(
+            _not_terminal, EventHandlerFuncs(on_delete=self._forget_explanation)))
         self.node_informer.add_event_handler(
             on_add=self._add_node, on_update=self._update_node, on_delete=self._delete_node)
         for name, resource in STORAGE_EVENTS.items():
@@ -129,7 +134,7 @@ class Scheduler:
     def _responsible_unassigned(self, obj: Any) -> bool:
         pod = tombstone_object(obj)
         spec = pod.get("spec") or {}
-        return not spec.get("nodeName") and \
+        return not spec.get("nodeName") and _not_terminal(pod) and \
             (spec.get("schedulerName") or config.SCHEDULER_NAME) == config.SCHEDULER_NAME
 
     def _add_pod_to_cache(self, pod: Obj) -> None:
@@ -356,8 +361,13 @@ def default_identity(cluster: Any) -> str:
     return f"{host}_{uuid.UUID(int=rng.getrandbits(128), version=4)}"
 
 
+def _not_terminal(obj: Any) -> bool:
+    return (tombstone_object(obj).get("status") or {}).get("phase") not in TERMINAL_PHASES
+
+
 def _assigned(obj: Any) -> bool:
-    return bool((tombstone_object(obj).get("spec") or {}).get("nodeName"))
+    pod = tombstone_object(obj)
+    return bool((pod.get("spec") or {}).get("nodeName")) and _not_terminal(pod)
 
 
 def _key(pod: Obj) -> str:

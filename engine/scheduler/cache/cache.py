@@ -42,6 +42,7 @@ class Cache:
         # that filters can pass every other node without looking at it.
         self.hard_tainted: set[str] = set()
         self.unschedulable: set[str] = set()
+        self.prefer_tainted: set[str] = set()  # nodes with PreferNoSchedule taints
         # Nodes with pods whose terms count in InterPodAffinity's scoring.
         self.score_affinity_nodes: dict[str, NodeInfo] = {}
         self.affinity = AffinityIndex(self.list)
@@ -112,6 +113,7 @@ class Cache:
         self._remove_images(ni)
         self.hard_tainted.discard(name)
         self.unschedulable.discard(name)
+        self.prefer_tainted.discard(name)
         self.tree.remove(name)
         self._list = None
         self.affinity.reset()
@@ -122,7 +124,8 @@ class Cache:
 
     def _track_node(self, ni: NodeInfo) -> None:
         for names, flag in ((self.hard_tainted, ni.hard_taints),
-                            (self.unschedulable, ni.unschedulable)):
+                            (self.unschedulable, ni.unschedulable),
+                            (self.prefer_tainted, ni.prefer_taints)):
             if flag:
                 names.add(ni.name)
             else:

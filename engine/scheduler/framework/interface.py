@@ -129,6 +129,11 @@ class ScorePlugin(Plugin):
     # node and on what the returned (hashable) key captures of the pod.
     score_key: Any = None
 
+    def constant_normalized(self, state: CycleState, pod: PodInfo) -> int | None:
+        """The normalised score every node gets, when the plugin knows it is the
+        same everywhere this cycle (None: compute per node)."""
+        return None
+
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         raise NotImplementedError
 

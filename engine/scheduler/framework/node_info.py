@@ -37,7 +37,7 @@ class NodeInfo:
         "req_cpu", "req_mem", "req_eph", "req_scalar", "nz_cpu", "nz_mem",
         "free_cpu", "free_mem", "free_eph", "free_pods", "pods", "pods_with_affinity",
         "pods_with_required_anti_affinity", "used_ports", "images", "generation", "index",
-        "zone", "memo", "score_key", "score_gen", "score_row", "labels_gen", "label_memo",
+        "zone", "memo", "score_key", "score_row", "labels_gen", "label_memo",
         "score_affinity_pods",
     )
 
@@ -61,6 +61,7 @@ class NodeInfo:
         self.used_ports: dict[tuple[str, str, int], int] = {}
         self.images: dict[str, int] = {}  # normalised name -> size in bytes
         self.generation = next_generation()
+        self.score_key = 0
         self.index = 0
         self.zone = ""
         self.memo: dict[Any, tuple[int, Any]] = {}
@@ -69,9 +70,9 @@ class NodeInfo:
         self.label_memo: dict[Any, tuple[int, Any]] = {}
         # Pods whose terms count in InterPodAffinity scoring (hard affinity, preferred).
         self.score_affinity_pods = 0
-        # The last node-local score row (see Framework._local_raw_scores).
+        # The last node-local score row and its key (0 once the node changed); see
+        # framework/scoring.py.
         self.score_key = 0
-        self.score_gen = -1
         self.score_row: Any = None
         if node is not None:
             self.set_node(node)
@@ -115,6 +116,7 @@ class NodeInfo:
                 self.images[name] = size
         self._refresh_free()
         self.generation = next_generation()
+        self.score_key = 0
 
     def _refresh_free(self) -> None:
         self.free_cpu = self.alloc_cpu - self.req_cpu
@@ -164,6 +166,7 @@ class NodeInfo:
                 self.used_ports.pop(port, None)
         self._refresh_free()
         self.generation = next_generation()
+        self.score_key = 0
 
     # -- copies ----------------------------------------------------------------------------
     def clone(self) -> NodeInfo:

@@ -12,6 +12,9 @@ The result is the same; the work is arranged for Python:
   (``generation``); consecutive pods of the same shape reuse almost every
   row. The row also holds the weighted sum of those plugins that have no
   NormalizeScore, so their contribution to the total is one lookup;
+* a plugin that knows its normalised score is the same on every node
+  (``constant_normalized``, e.g. TaintToleration when no node has a
+  PreferNoSchedule taint) contributes an offset, not a per-node addition;
 * per-plugin lists (raw and normalised) are only built when the explanation
   record is turned into data (:meth:`ScoreResult.plugin_scores`).
 """
@@ -52,7 +55,13 @@ class ScoreResult:
         self._rows: list[Any] = []  # memo rows: raw scores of the node-local plugins
         self._local: dict[str, int] = {}  # plugin -> column in the rows
         self._normalized: dict[str, list[int]] = {}
+        self._constant: dict[str, int] = {}  # plugin -> its normalised score on every node
         self._raw: dict[str, list[int]] = {}
+        self.offset = 0  # weighted constant scores, left out of ``totals``
+
+    def total(self, i: int) -> int:
+        """The weighted total of node ``i``."""
+        return self.totals[i] + self.offset
 
     def node_scores(self, i: int) -> list[tuple[str, int, int, int]]:
         """(plugin, weight, raw, normalised) of node ``i`` for each plugin that ran."""
@@ -62,7 +71,10 @@ class ScoreResult:
             raw_list = self._raw.get(name)
             raw = raw_list[i] if raw_list is not None else row[self._local[name]]
             normalized = self._normalized.get(name)
-            out.append((name, weight, raw, raw if normalized is None else normalized[i]))
+            if name in self._constant:
+                out.append((name, weight, raw, self._constant[name]))
+            else:
+                out.append((name, weight, raw, raw if normalized is None else normalized[i]))
         return out
 
     def plugin_scores(self) -> list[tuple[str, int, list[int], list[int]]]:
@@ -73,7 +85,11 @@ class ScoreResult:
             if raw is None:
                 column = self._local[name]
                 raw = [row[column] for row in self._rows]
-            out.append((name, weight, raw, self._normalized.get(name, raw)))
+            if name in self._constant:
+                normalized = [self._constant[name]] * len(raw)
+            else:
+                normalized = self._normalized.get(name, raw)
+            out.append((name, weight, raw, normalized))
         return out
 
 
@@ -105,6 +121,13 @@ def run_score(plugins: list[ScorePlugin], weights: dict[str, int], state: CycleS
         column = result._local.get(p.name)
         if column is not None and not p.has_normalize:
             continue  # already in the row's weighted sum
+        constant = p.constant_normalized(state, pod) if column is not None else None
+        if constant is not None:
+            # The same normalised score on every node: it cannot change the choice,
+            # so it is kept as an offset instead of being added node by node.
+            result._constant[p.name] = constant
+            result.offset += constant * weights[p.name]
+            continue
         if column is None:
             raw = p.score_nodes(state, pod, nodes)
             result._raw[p.name] = raw
@@ -128,11 +151,10 @@ def _local_rows(state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
     """Each node's row: the raw score of every node-local plugin, then the
     weighted sum of those without NormalizeScore."""
     key = score_key_id(tuple((p.name, p.score_key(state, pod)) for p in local))
-    rows = [n.score_row if n.score_key == key and n.score_gen == n.generation else None
-            for n in nodes]
-    missed = [i for i, row in enumerate(rows) if row is None]
-    if not missed:
+    rows = [n.score_row if n.score_key == key else None for n in nodes]
+    if None not in rows:
         return rows
+    missed = [i for i, row in enumerate(rows) if row is None]
     still = []
     for i in missed:
         row = nodes[i].memo_get(key)
@@ -153,5 +175,5 @@ def _local_rows(state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
         rows[i] = row
         node = nodes[i]
         node.memo_set(key, row)
-        node.score_key, node.score_gen, node.score_row = key, node.generation, row
+        node.score_key, node.score_row = key, row
     return rows

@@ -69,6 +69,11 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
         state.write(PRE_SCORE_KEY, prefer)
         return None
 
+    def constant_normalized(self, state: CycleState, pod: PodInfo) -> int | None:
+        """No node has a PreferNoSchedule taint: every raw score is 0, which the
+        reversed normalisation turns into 100 everywhere."""
+        return None if self.handle.cache.prefer_tainted else MAX_NODE_SCORE
+
     def score_key(self, state: CycleState, pod: PodInfo) -> tuple:
         return tuple((t.get("key"), t.get("operator"), t.get("value"), t.get("effect"))
                      for t in state.read(PRE_SCORE_KEY) or ())
