@@ -501,6 +501,9 @@ class K9pyApp(App):
         self.shutdown_views()
         self.exit()
 
+    def on_unmount(self) -> None:
+        self.shutdown_views()
+
     def shutdown_views(self) -> None:
         for view in self.stack:
             view.stop()
