@@ -68,7 +68,7 @@ LEASE_NAMESPACE = "kube-system"
 LEASE_DURATION = 15.0
 RENEW_DEADLINE = 10.0
 RETRY_PERIOD = 2.0
-MAX_EXPLANATIONS = 500  # full records; older ones are read back from the pod's annotation
+MAX_EXPLANATIONS = 100  # full records; older ones are read back from the pod's annotation
 # Other informers the plugins read, by the name the handle uses.
 LOOKUPS = {
     "namespaces": "namespaces", "pvcs": "persistentvolumeclaims", "pvs": "persistentvolumes",
