@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/k9py
+	$(BIN)/k9py -f samples/quickstart
 
 test: $(STAMP)
 	$(BIN)/ruff check engine k9py tests benchmarks

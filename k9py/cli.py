@@ -28,7 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--virtual", action="store_true",
                         help="virtual clock stepped by k9py (deterministic runs, recordings)")
     parser.add_argument("-f", "--filename", action="append", dest="manifests", default=None,
-                        metavar="PATH", help="create the objects in these manifests at start")
+                        metavar="PATH", help="apply these manifests (kubectl apply semantics) "
+                        "and re-apply them when saved")
+    parser.add_argument("--serve", action="store_true",
+                        help="also serve the Kubernetes API for kubectl (see 'k9py serve')")
+    parser.add_argument("--kubeconfig", help="with --serve: where to write the kubeconfig "
+                        "(default ~/.kube/k9py.kubeconfig)")
     parser.add_argument("-c", "--command", help="the view to open (a ':' command, e.g. deploy)")
     parser.add_argument("-n", "--namespace", help="the namespace to start in")
     parser.add_argument("--summary", action="store_true",
@@ -64,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     opts = EmbeddedOptions(nodes=args.nodes, state_dir=args.state_dir, speed=args.speed,
                            virtual=args.virtual, readonly=args.readonly,
-                           manifests=args.manifests)
+                           manifests=args.manifests, serve=args.serve,
+                           kubeconfig=args.kubeconfig)
     if args.summary:
         return _summary(opts)
     return _run_tui(args, opts, boot)

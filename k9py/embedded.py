@@ -25,6 +25,8 @@ class EmbeddedOptions:
     virtual: bool = False
     readonly: bool = False
     manifests: list[str] | None = None
+    serve: bool = False
+    kubeconfig: str | None = None
 
 
 def session_for(cluster: Any, *, readonly: bool = False) -> Session:
@@ -46,8 +48,13 @@ def boot(opts: EmbeddedOptions) -> Session:
     config = ClusterConfig(workers=max(0, opts.nodes - 1), state_dir=opts.state_dir,
                            speed=opts.speed, virtual=opts.virtual)
     cluster = Cluster(config).start()
+    if opts.serve:
+        from engine.serve import start
+
+        start(cluster, kubeconfig_path=opts.kubeconfig or str(
+            Path("~/.kube/k9py.kubeconfig").expanduser()))
     if opts.manifests:
-        load_manifests(cluster.client, opts.manifests)
+        load_manifests(cluster.client, opts.manifests, watch=True)
     session = session_for(cluster, readonly=opts.readonly)
     if opts.virtual:
         start_virtual_driver(cluster, opts.speed)
@@ -76,29 +83,29 @@ def start_virtual_driver(cluster: Any, speed: float) -> None:
     cluster.stop = stop_all
 
 
-def load_manifests(client: Any, paths: list[str]) -> list[str]:
-    """The ``-f`` hook: create every object in the YAML files (issue 6 brings
-    ``kubectl apply`` semantics; this creates, skipping ones that exist)."""
-    import yaml
+def load_manifests(client: Any, paths: list[str], *, namespace: str | None = None,
+                   watch: bool = False) -> list[str]:
+    """The ``-f`` hook: ``kubectl apply`` semantics (engine/apply: three-way
+    merge, all-or-nothing per file, kubectl's messages); with ``watch``, saved
+    files are re-applied while k9py runs. Returns kubectl's output lines;
+    errors are logged and printed the way kubectl prints them."""
+    import sys
 
-    from k9py.kinds import engine_catalog
+    from engine.apply import ApplySession, summarize
+    from engine.apply.options import ApplyOptions
+    from engine.apply.results import kubectl_stderr
 
-    catalog = engine_catalog()
-    created = []
-    for path in paths:
-        for doc in yaml.safe_load_all(Path(path).read_text()):
-            if not isinstance(doc, dict) or "kind" not in doc:
-                continue
-            kind = next((k for k in catalog.kinds if k.kind == doc["kind"]
-                         and k.api_version == doc.get("apiVersion")), None)
-            if kind is None:
-                raise ValueError(f"{path}: unknown kind {doc.get('apiVersion')}/{doc['kind']}")
-            ns = (doc.get("metadata") or {}).get("namespace") or (
-                "default" if kind.namespaced else None)
-            try:
-                client.create(kind.resource, doc, namespace=ns)
-            except Exception as err:
-                if getattr(err, "code", None) != 409:
-                    raise
-            created.append(f"{kind.plural}/{doc['metadata']['name']}")
-    return created
+    session = ApplySession(client, paths, ApplyOptions(namespace=namespace))
+    results = session.apply_all()
+    errors = kubectl_stderr(results)
+    if errors:
+        print(errors, file=sys.stderr, end="" if errors.endswith("\n") else "\n")
+    log.info("apply: %s", summarize(results))
+    if watch:
+        session.watch(lambda rows: log.info("re-apply: %s", summarize(rows)))
+        _APPLY_SESSIONS.append(session)
+    return [r.message for r in results if r.action != "error"]
+
+
+# Watching apply sessions live as long as the process (stopped at exit).
+_APPLY_SESSIONS: list[Any] = []

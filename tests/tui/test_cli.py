@@ -52,8 +52,11 @@ def test_summary_prints_the_cluster() -> None:
     assert "k9py-control-plane" in out.stdout and "kube-system" in out.stdout
 
 
-def test_manifests_hook_creates_objects(cluster: Cluster) -> None:
-    assert load_manifests(cluster.client, [str(FIXTURE)]) == ["deployments/nginx-deployment"]
+def test_manifests_hook_applies_like_kubectl(cluster: Cluster) -> None:
+    assert load_manifests(cluster.client, [str(FIXTURE)]) == [
+        "deployment.apps/nginx-deployment created"]
     assert cluster.client.get("deployments", "nginx-deployment", "default")["spec"][
         "replicas"] == 3
-    load_manifests(cluster.client, [str(FIXTURE)])  # again: already there, no error
+    # again: kubectl apply's three-way merge finds nothing to change
+    assert load_manifests(cluster.client, [str(FIXTURE)]) == [
+        "deployment.apps/nginx-deployment unchanged"]
