@@ -10,7 +10,6 @@ is not part of the stored bytes).
 from __future__ import annotations
 
 import random
-import uuid
 from typing import Any
 
 import orjson
@@ -21,6 +20,11 @@ Obj = dict[str, Any]
 # easily confused characters, so generated names never spell words.
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 GENERATED_SUFFIX_LENGTH = 5
+_ALPHABET_SIZE = len(_NAME_ALPHABET)
+_ALPHABET_BITS = _ALPHABET_SIZE.bit_length()
+# uuid.UUID(version=4): clear the variant and version bits, then set them.
+_UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID_SET = (0x8000 << 48) | (4 << 76)
 MAX_GENERATE_NAME_LENGTH = 63 - GENERATED_SUFFIX_LENGTH  # 58, as upstream's maxGeneratedNameLength
 
 
@@ -32,10 +36,26 @@ class IdentitySource:
         self._random = random.Random(seed)
 
     def uid(self) -> str:
-        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        """``str(uuid.UUID(int=<128 random bits>, version=4))``, formatted directly."""
+        value = self._random.getrandbits(128)
+        value = (value & _UUID_CLEAR) | _UUID_SET  # version 4, RFC 4122 variant
+        text = f"{value:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def name_suffix(self) -> str:
-        return "".join(self._random.choice(_NAME_ALPHABET) for _ in range(GENERATED_SUFFIX_LENGTH))
+        rng = self._random
+        if type(rng) is not random.Random:
+            return "".join(rng.choice(_NAME_ALPHABET) for _ in range(GENERATED_SUFFIX_LENGTH))
+        # random.Random.choice, unrolled: the same draws (getrandbits(5), redrawn
+        # while out of range), so seeded runs name things exactly as before.
+        bits = rng.getrandbits
+        out = []
+        for _ in range(GENERATED_SUFFIX_LENGTH):
+            r = bits(_ALPHABET_BITS)
+            while r >= _ALPHABET_SIZE:
+                r = bits(_ALPHABET_BITS)
+            out.append(_NAME_ALPHABET[r])
+        return "".join(out)
 
     def token(self, length: int = 32) -> str:
         alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -50,7 +70,12 @@ def encode(obj: Obj) -> bytes:
     """Serialise for storage, without ``metadata.resourceVersion``."""
     meta = obj.get("metadata")
     if meta and "resourceVersion" in meta:
-        obj = {**obj, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
+        if type(meta) is dict:
+            stripped = dict(meta)
+            del stripped["resourceVersion"]
+        else:
+            stripped = {k: v for k, v in meta.items() if k != "resourceVersion"}
+        obj = {**obj, "metadata": stripped}
     return orjson.dumps(obj)
 
 

@@ -60,6 +60,9 @@ class APIServer(DeletionMixin):
         self.admission = admission(self)
         self._timers: list[Any] = []
         self._listers: dict[ResourceInfo, APILister] = {}
+        self._listers_by_name: dict[str, APILister] = {}  # the same listers, by the name asked
+        self._now_second: int | None = None  # _now's last second and its text
+        self._now_text = ""
         # Decides requests that carry a user (RBAC sets it); None allows all.
         self.authorizer: authorization.Authorizer | None = None
         self._last_seen_revision = store.revision
@@ -73,16 +76,23 @@ class APIServer(DeletionMixin):
 
     def lister(self, resource: ResourceLike) -> APILister:
         """A cached, always-current view of one resource for admission plugins."""
+        if type(resource) is str:
+            found = self._listers_by_name.get(resource)
+            if found is not None:
+                return found
         info = self.info(resource)
         found = self._listers.get(info)
         if found is None:
             found = self._listers[info] = APILister(self, info)
+        if type(resource) is str:
+            self._listers_by_name[resource] = found
         return found
 
     def close(self) -> None:
         for lister in self._listers.values():
             lister.stop()
         self._listers.clear()
+        self._listers_by_name.clear()
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
@@ -280,7 +290,15 @@ class APIServer(DeletionMixin):
             m.pop(field, None)
 
     def _now(self) -> str:
-        return self.clock.rfc3339()
+        """``clock.rfc3339()`` (second precision), formatted once per second."""
+        clock = self.clock
+        if type(clock).rfc3339 is not Clock.rfc3339:
+            return clock.rfc3339()
+        second = int(clock.now())
+        if second != self._now_second:
+            self._now_text = clock.rfc3339(second)
+            self._now_second = second
+        return self._now_text
 
     @staticmethod
     def _check(info: ResourceInfo, obj: Obj, errs: list[errors.FieldError]) -> None:

@@ -5,6 +5,7 @@ in a namespace that does not exist or is being terminated."""
 from __future__ import annotations
 
 from engine.api import errors
+from engine.api.admission._util import get_object
 from engine.api.admission.base import AdmissionPlugin, Attributes, Obj
 
 
@@ -15,10 +16,11 @@ class NamespaceLifecycle(AdmissionPlugin):
         return attrs.operation == "CREATE" and attrs.info.namespaced and bool(attrs.namespace)
 
     def admit(self, attrs: Attributes, obj: Obj) -> None:
-        kv = self.api.store.get(f"/registry/namespaces/{attrs.namespace}")
-        if kv is None:
+        # Through the namespace lister, as upstream's plugin reads its informer
+        # (the API server's listers are current after every write).
+        namespace = get_object(self.api, "namespaces", attrs.namespace)
+        if namespace is None:
             raise errors.not_found("namespaces", "", attrs.namespace)
-        namespace = self.api.get("namespaces", attrs.namespace)
         if namespace.get("status", {}).get("phase") == "Terminating":
             # Events about the namespace's own teardown are still allowed upstream.
             if attrs.info.plural == "events":

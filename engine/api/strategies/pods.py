@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from engine.api.defaults.core import default_pod_status
+from engine.api.memo import LRU
 from engine.api.strategies.base import StatusStrategy, Strategy
 from engine.api.validation.quantity import QuantityError, parse_quantity_value
 
@@ -35,8 +38,45 @@ def _positive(value: Any) -> Any:
 def pod_qos_class(pod: Obj) -> str:
     """``qos.ComputePodQOS``: Guaranteed when every container (and init
     container) limits cpu and memory and the summed requests equal the summed
-    limits; BestEffort when nothing requests or limits cpu or memory; else Burstable."""
+    limits; BestEffort when nothing requests or limits cpu or memory; else Burstable.
+
+    Memoised by the containers' ``resources`` (all the class depends on), since
+    every pod of a template has the same."""
     spec = pod.get("spec") or {}
+    key = _qos_key(spec)
+    if key is None:
+        return _compute_qos(spec)
+    found = _QOS.get(key)
+    if found is None:
+        found = _compute_qos(spec)
+        _QOS.put(key, found)
+    return found
+
+
+_QOS = LRU(1024)
+
+
+def _qos_key(spec: Any) -> bytes | None:
+    """The JSON of each container's ``resources``, in the order they are summed
+    (None when the spec's shape is unusual: then the class is just computed)."""
+    if type(spec) is not dict:
+        return None
+    parts = []
+    for key in ("containers", "initContainers"):
+        containers = spec.get(key)
+        if not containers:
+            parts.append([])  # absent, null or empty: nothing to sum
+        elif type(containers) is list:
+            parts.append([c.get("resources") for c in containers if isinstance(c, dict)])
+        else:
+            return None
+    try:
+        return orjson.dumps(parts)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+
+
+def _compute_qos(spec: Any) -> str:
     requests: dict[str, Any] = {}
     limits: dict[str, Any] = {}
     guaranteed = True

@@ -9,11 +9,15 @@ validator never raises on a malformed object.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import orjson
+
 from engine.api import errors
 from engine.api.errors import FieldError
+from engine.api.memo import LRU
 
 Obj = dict[str, Any]
 Errs = list[FieldError]
@@ -43,6 +47,45 @@ def index(path: str, i: int) -> str:
 def key(path: str, k: str) -> str:
     """``field.Path.Key``."""
     return f"{path}[{k}]"
+
+
+# -- memoised validators ---------------------------------------------------------------
+
+CheckFn = Callable[[Any, str, Errs], None]
+
+
+def memo_clean(size: int = 1024) -> Callable[[CheckFn], CheckFn]:
+    """Remember which values a ``check(value, path, errs)`` validator passed.
+
+    For validators whose findings depend on the value alone (the path only
+    labels them) and that report by appending to ``errs``: a value whose JSON
+    bytes passed before passes again without being walked. Values with errors
+    are always walked, so the errors carry the caller's path. Unserialisable
+    values are always walked too. Identical subtrees are common: every pod of
+    a template, the service-account token volume, admission's tolerations.
+    """
+
+    def wrap(check: CheckFn) -> CheckFn:
+        passed = LRU(size)
+
+        @functools.wraps(check)
+        def memoised(value: Any, path: str, errs: Errs) -> None:
+            try:
+                key = orjson.dumps(value)
+            except (TypeError, orjson.JSONEncodeError):
+                check(value, path, errs)
+                return
+            if passed.get(key) is not None:
+                return
+            before = len(errs)
+            check(value, path, errs)
+            if len(errs) == before:
+                passed.put(key, True)
+
+        memoised.uncached = check  # type: ignore[attr-defined]
+        return memoised
+
+    return wrap
 
 
 # -- accessors -------------------------------------------------------------------------

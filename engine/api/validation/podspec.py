@@ -31,6 +31,7 @@ from engine.api.validation.common import (
     as_str,
     go_value,
     is_int,
+    memo_clean,
 )
 from engine.api.validation.objectmeta import (
     validate_annotations,
@@ -340,6 +341,7 @@ def _downward_api_volume(src: Obj, path: str, errs: Errs) -> None:
         _downward_api_file(as_map(item), path, errs)
 
 
+@memo_clean()
 def _projected_volume(src: Obj, path: str, errs: Errs) -> None:
     """Upstream ``validateProjectedVolumeSource`` / ``validateProjectionSources``."""
     _file_mode(src, "defaultMode", path, errs)
@@ -1039,6 +1041,7 @@ def _host_port_conflicts(containers: list[Any], path: str, errs: Errs) -> None:
 # -- scheduling ----------------------------------------------------------------------
 
 
+@memo_clean()
 def validate_tolerations(tolerations: Any, path: str, errs: Errs) -> None:
     """Upstream ``ValidateTolerations``."""
     for i, tol in enumerate(as_list(tolerations)):
