@@ -242,8 +242,29 @@ def validate_immutable_field(new: Any, old: Any, path: str) -> Errs:
     return [errors.invalid(path, go_value(new), FIELD_IMMUTABLE_ERROR_MSG)]
 
 
+_PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
 def _semantic_equal(a: Any, b: Any) -> bool:
     """``apiequality.Semantic.DeepEqual`` on JSON: nil, empty and absent agree."""
+    ta, tb = type(a), type(b)
+    if ta in _PLAIN and tb in _PLAIN:
+        # The rules below, for plain JSON values without the general machinery:
+        # "empty" is None or an empty dict, list or string; otherwise values of
+        # different types differ; maps compare key by key (absent = None).
+        if (a is None or ((ta is dict or ta is list or ta is str) and not a)) and (
+                b is None or ((tb is dict or tb is list or tb is str) and not b)):
+            return True
+        if ta is not tb:
+            return False
+        if ta is dict:
+            for k, v in a.items():
+                if not _semantic_equal(v, b.get(k)):
+                    return False
+            return all(k in a or _semantic_equal(None, v) for k, v in b.items())
+        if ta is list:
+            return len(a) == len(b) and all(map(_semantic_equal, a, b))
+        return a == b
     if a in (None, {}, [], "") and b in (None, {}, [], ""):
         return True
     if isinstance(a, dict) and isinstance(b, dict):
