@@ -69,8 +69,8 @@ def k9(tmp_path: Path) -> Iterator[Tmux]:
                f"{k9py} -f {FIXTURE}; sleep 5")
     tmux.run("new-session", "-d", "-s", "k9", "-x", "160", "-y", "45", command)
     try:
-        tmux.wait_for("Context:", timeout=20)
-        tmux.wait(lambda t: "pods(default)" in t and "Synchronizing" not in t, 20, "pods")
+        tmux.wait_for("Context:", timeout=60)
+        tmux.wait(lambda t: "pods(default)" in t and "Synchronizing" not in t, 60, "pods")
         yield tmux
     finally:
         tmux.run("kill-server")
@@ -126,8 +126,6 @@ def test_scale_rollback_cordon_taint_in_a_real_terminal(k9: Tmux) -> None:
     assert "Traceback" not in screen
 
 
-@pytest.mark.skip(reason="READY 4/4 needs pods to run: enable when issue 3's scheduler, "
-                         "kubelets and controllers run pods to Ready")
 def test_scaled_deployment_becomes_4_of_4_ready(k9: Tmux) -> None:
     k9.keys(":deploy", "Enter")
     k9.wait_for("nginx-deployment")
@@ -137,8 +135,6 @@ def test_scaled_deployment_becomes_4_of_4_ready(k9: Tmux) -> None:
     k9.wait(lambda t: " 4/4 " in row(t, "nginx-deployment"), 60, "READY 4/4")
 
 
-@pytest.mark.skip(reason="pods reacting to a NoExecute taint needs issue 3's scheduler and "
-                         "taint-eviction controller: enable when pods run and get evicted")
 def test_noexecute_taint_evicts_the_nodes_pods(k9: Tmux) -> None:
     k9.keys(":po", "Enter")
     k9.wait(lambda t: t.count("Running") >= 3, 60, "nginx pods running")
@@ -147,5 +143,5 @@ def test_noexecute_taint_evicts_the_nodes_pods(k9: Tmux) -> None:
     k9.keys("j", "t")
     k9.wait_for("Taints of node k9py-worker")
     k9.keys("dedicated=gpu:NoExecute", "Enter")
-    k9.wait_for("evicting:")
+    k9.wait(lambda t: "do not tolerate it" in t and "will be evicted" in t, 30, "evictions")
     k9.wait(lambda t: "no pod left on k9py-worker" in t, 60, "evictions done")
