@@ -2,10 +2,12 @@
 
 Sources, best first:
 
-1. The scheduler's explanation record (issue 3): the pod annotation
-   ``scheduler.k9py.io/explanation`` holding JSON
-   ``{"nodes": [{"node", "filter", "reason", "scores": {plugin: n}, "total"}],
-   "selected": node}``. When present it is shown as is.
+1. The scheduler's explanation record: the pod annotation
+   ``k9py.dev/scheduling-explanation`` (its compact form, version 1, written
+   by engine/scheduler/explain.py: ``filter.rejected`` maps a node to
+   ``[plugin, code, reason...]``; ``score`` lists ``plugins``, ``weights`` and
+   per node ``[node, total, raw1, normalized1, raw2, normalized2, ...]``).
+   When present it is shown as is (per plugin: normalized score x weight).
 2. The scheduler's verdict in the API today: the PodScheduled=False
    condition and the FailedScheduling event ("0/3 nodes are available: ...").
 3. k9py's estimate from the API objects, clearly labelled: the obvious
@@ -23,7 +25,7 @@ from k9py.ops.nodes import tolerates
 from k9py.quantity import parse_quantity, requests_of
 from k9py.render.base import condition, meta
 
-EXPLANATION = "scheduler.k9py.io/explanation"
+EXPLANATION = "k9py.dev/scheduling-explanation"
 
 
 @dataclass
@@ -51,12 +53,28 @@ def from_record(pod: dict[str, Any]) -> Explanation | None:
         return None
     try:
         data = json.loads(raw)
-        verdicts = [NodeVerdict(n["node"], not n.get("filter"), n.get("filter") or "",
-                                n.get("reason") or "", n.get("scores") or {}, n.get("total"))
-                    for n in data.get("nodes") or []]
-    except (ValueError, KeyError, TypeError, AttributeError):
+        if data.get("v") != 1:
+            return None
+        verdicts = [NodeVerdict(node, False, e[0], "; ".join(e[2:]))
+                    for node, e in ((data.get("filter") or {}).get("rejected") or {}).items()]
+        verdicts += _scored(data.get("score"))
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
-    return Explanation("scheduler", verdicts, selected=data.get("selected") or "")
+    return Explanation("scheduler", verdicts, summary=data.get("message") or "",
+                       selected=data.get("selectedNode") or "")
+
+
+def _scored(score: dict[str, Any] | None) -> list[NodeVerdict]:
+    """Feasible nodes with each plugin's weighted score and the total."""
+    if not score:
+        return []
+    plugins, weights = score["plugins"], score["weights"]
+    out = []
+    for entry in score["nodes"]:
+        scores = {name: entry[3 + 2 * j] * weight
+                  for j, (name, weight) in enumerate(zip(plugins, weights, strict=True))}
+        out.append(NodeVerdict(entry[0], True, scores=scores, total=entry[1]))
+    return out
 
 
 def _free(node: dict[str, Any], pods: list[dict[str, Any]]) -> dict[str, float]:

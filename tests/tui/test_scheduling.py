@@ -38,12 +38,31 @@ def test_estimate_names_the_first_rejecting_filter_in_scheduler_order() -> None:
 
 
 def test_the_schedulers_record_wins() -> None:
-    record = {"selected": "", "nodes": [
-        {"node": "a", "filter": "TaintToleration", "reason": "untolerated taint"},
-        {"node": "b", "filter": None, "scores": {"NodeResourcesFit": 80}, "total": 80}]}
+    """The record in the compact form engine/scheduler writes on the pod."""
+    record = {"v": 1, "result": "Scheduled", "selectedNode": "b",
+              "filter": {"reasons": {}, "rejected": {
+                  "a": ["TaintToleration", "UnschedulableAndUnresolvable",
+                        "node(s) had untolerated taint {dedicated: gpu}"]}},
+              "score": {"plugins": ["TaintToleration", "NodeResourcesFit"], "weights": [3, 1],
+                        "skipped": [], "nodes": [["b", 380, 0, 100, 80, 80]],
+                        "nodesNotShown": 0}}
     p = pod()
     p["metadata"]["annotations"] = {EXPLANATION: json.dumps(record)}
     ex = explain(p, [node("a"), node("b")], [], [])
-    assert ex.source == "scheduler"
+    assert ex.source == "scheduler" and ex.selected == "b"
     assert [(v.node, v.fits, v.filter, v.total) for v in ex.verdicts] == [
-        ("a", False, "TaintToleration", None), ("b", True, "", 80)]
+        ("a", False, "TaintToleration", None), ("b", True, "", 380)]
+    assert ex.verdicts[0].reason == "node(s) had untolerated taint {dedicated: gpu}"
+    assert ex.verdicts[1].scores == {"TaintToleration": 300, "NodeResourcesFit": 80}
+
+
+def test_record_written_by_the_real_scheduler_is_read(cluster) -> None:  # noqa: ANN001
+    cluster.client.create("pods", {"metadata": {"name": "placed"}, "spec": {
+        "containers": [{"name": "c", "image": "nginx"}]}}, namespace="default")
+    cluster.advance(3)
+    placed = cluster.client.get("pods", "placed", "default")
+    ex = explain(placed, cluster.client.list("nodes")["items"], [], [])
+    assert ex.source == "scheduler"
+    assert ex.selected == placed["spec"]["nodeName"]
+    rejected = {v.node: v.filter for v in ex.verdicts if not v.fits}
+    assert rejected == {"k9py-control-plane": "TaintToleration"}
