@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.api.memo import LRU
 from engine.api.patch._json import MISSING, json_equal
 from engine.api.patch.fieldpath import FieldSet, Path, field_pe, key_pe, value_pe
 from engine.api.patch.schema_walk import (
@@ -52,6 +53,15 @@ def item_pe(node: TypeNode, item: Any) -> str:
             else:
                 raise ItemError(f'associative list with keys has an element that omits key '
                                 f'field "{key}" (and doesn\'t have default value)')
+        # The element depends on the key fields alone; plain scalar keys (the
+        # usual name/type/port) are remembered by name, type and value.
+        memo_key = tuple((k, type(v), v) for k, v in fields.items())
+        if all(t in _PLAIN_KEY_TYPES for _, t, _ in memo_key):
+            pe = _KEY_PES.get(memo_key)
+            if pe is None:
+                pe = key_pe(fields)
+                _KEY_PES.put(memo_key, pe)
+            return pe
         return key_pe(fields)
     if isinstance(item, dict):
         raise ItemError("associative list without keys has an element that's a map type")
@@ -60,6 +70,10 @@ def item_pe(node: TypeNode, item: Any) -> str:
     if item is None:
         raise ItemError("associative list without keys has an element that's an explicit null")
     return value_pe(item)
+
+
+_PLAIN_KEY_TYPES = frozenset({str, int, bool, type(None)})
+_KEY_PES = LRU(8192)
 
 
 def _pe_or_none(node: TypeNode, item: Any) -> str | None:
@@ -441,12 +455,15 @@ def with_zero_structs(old: dict[str, Any], new: dict[str, Any], node: TypeNode) 
     """
     if node.kind != MAP or not isinstance(new, dict):
         return old
+    structs = _STRUCT_FIELDS.get(node)
+    if structs is None:
+        structs = _STRUCT_FIELDS[node] = _struct_fields(node)
+    if not structs:
+        return old
     out: dict[str, Any] | None = None
     for key, child in new.items():
-        info = node.child(key)
-        sub = info.node
-        if not (info.declared and sub.kind == MAP and sub.props and not sub.atomic
-                and isinstance(child, dict) and child):
+        sub = structs.get(key)
+        if sub is None or not (isinstance(child, dict) and child):
             continue
         current = old.get(key)
         if current is not None and not isinstance(current, dict):
@@ -456,3 +473,18 @@ def with_zero_structs(old: dict[str, Any], new: dict[str, Any], node: TypeNode) 
             out = dict(old) if out is None else out
             out[key] = filled
     return old if out is None else out
+
+
+# Per map node: its declared fields that hold a granular struct (what
+# with_zero_structs fills), worked out once per compiled schema node.
+_STRUCT_FIELDS: dict[TypeNode, dict[str, TypeNode]] = {}
+
+
+def _struct_fields(node: TypeNode) -> dict[str, TypeNode]:
+    out: dict[str, TypeNode] = {}
+    for key in node.props:
+        info = node.child(key)
+        sub = info.node
+        if info.declared and sub.kind == MAP and sub.props and not sub.atomic:
+            out[key] = sub
+    return out
