@@ -109,23 +109,23 @@ class MVCC:
         self, prefix: str, start_after: str | None, limit: int
     ) -> tuple[list[KeyValue], bool]:
         """Live keys under ``prefix`` after ``start_after``, at most ``limit``."""
-        keys = self.index.keys()
         if start_after is not None and start_after >= prefix:
-            i = bisect_right(keys, start_after)
+            chunks = self.index.chunks_from(start_after, after=True)
         else:
-            i = bisect_left(keys, prefix)
+            chunks = self.index.chunks_from(prefix)
         kvs = self.kvs
         out: list[KeyValue] = []
-        for j in range(i, len(keys)):  # islice would step over the first i keys
-            key = keys[j]
-            if not key.startswith(prefix):
-                break
-            kv = kvs.get(key)
-            if kv is None:
-                continue
-            if limit and len(out) == limit:
-                return out, True
-            out.append(kv)
+        for keys, i in chunks:
+            for j in range(i, len(keys)):  # islice would step over the first i keys
+                key = keys[j]
+                if not key.startswith(prefix):
+                    return out, False
+                kv = kvs.get(key)
+                if kv is None:
+                    continue
+                if limit and len(out) == limit:
+                    return out, True
+                out.append(kv)
         return out, False
 
     def range_at(
