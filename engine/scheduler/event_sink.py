@@ -1,11 +1,11 @@
-"""Scheduler events, written off the scheduling path.
+"""Scheduler events, written in a batch at the end of each scheduling turn.
 
 Upstream the scheduler hands events to a broadcaster (``k8s.io/client-go/
-tools/events``) whose sink writes them on its own goroutine, so a burst of
-scheduling never waits for event writes. Here the engine has one thread:
-events are queued and written when the scheduler's active queue is empty, or
-once :data:`MAX_PENDING` are waiting (the broadcaster's queue length), so a
-long burst still writes them steadily. Nothing is dropped.
+tools/events``) whose sink writes them on its own goroutine. Here the engine
+has one thread: the scheduling loop queues the events of the pods it
+schedules in one turn and writes them before yielding the loop, so no other
+component (a kubelet starting the pod) can write about a pod before the
+scheduler's event does. :data:`MAX_PENDING` bounds the queue regardless.
 """
 
 from __future__ import annotations

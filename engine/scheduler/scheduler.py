@@ -43,7 +43,7 @@ from engine.scheduler.cache.cache import Cache
 from engine.scheduler.event_sink import DeferredRecorder
 from engine.scheduler.framework.interface import CycleState
 from engine.scheduler.framework.plugins.default_binder import ANNOTATIONS_KEY
-from engine.scheduler.framework.pod_info import PodInfo
+from engine.scheduler.framework.pod_info import PodInfo, QueuedPodInfo
 from engine.scheduler.framework.runtime import Framework
 from engine.scheduler.framework.selectors import LabelSelector
 from engine.scheduler.queue import events as ev
@@ -68,6 +68,7 @@ LEASE_NAMESPACE = "kube-system"
 LEASE_DURATION = 15.0
 RENEW_DEADLINE = 10.0
 RETRY_PERIOD = 2.0
+BATCH = 16  # pods per turn of the engine loop
 MAX_EXPLANATIONS = 100  # full records; older ones are read back from the pod's annotation
 # Other informers the plugins read, by the name the handle uses.
 LOOKUPS = {
@@ -340,16 +341,23 @@ class Scheduler:
                                     name=LEASE_NAME)
 
     async def schedule_loop(self) -> None:
-        """``Run``'s loop: one pod at a time, events written when the queue empties."""
+        """``Run``'s loop (``ScheduleOne`` until stopped). Up to :data:`BATCH` pods
+        are scheduled per turn of the engine loop; their events are written before
+        the loop moves on, so a kubelet's events about a pod never come before the
+        scheduler's."""
+        queue = self.queue
         while True:
-            if not self.queue.active:
-                self.recorder.flush()
-            qpi = await self.queue.pop()
-            try:
-                schedule_one(self, qpi)
-            except Exception:  # one pod's failure must not stop the scheduler
-                log.exception("scheduling %s failed", qpi.key)
-                self.queue.done(qpi.key)
+            qpi: QueuedPodInfo | None = await queue.pop()
+            done = 0
+            while qpi is not None:
+                try:
+                    schedule_one(self, qpi)
+                except Exception:  # one pod's failure must not stop the scheduler
+                    log.exception("scheduling %s failed", qpi.key)
+                    queue.done(qpi.key)
+                done += 1
+                qpi = queue.pop_nowait() if done < BATCH and queue.active else None
+            self.recorder.flush()
             await asyncio.sleep(0)
 
 
