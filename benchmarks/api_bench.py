@@ -1,8 +1,16 @@
 """API server write throughput and latency for pods (issue: engine foundation).
 
 Goal: at least 20,000 in-memory API writes/s and p99 write latency under 5 ms.
-Baseline (same run): the store alone putting the same encoded pods, i.e. the
-cost of the API semantics on top of storage."""
+Baselines (same run): the store alone putting the same encoded pods, i.e. the
+cost of the API semantics on top of storage; for status updates, the store
+compare-and-swapping the same encoded pod; for watch fan-out, pod creates with
+no watch open.
+
+* status update: a kubelet-style write of ``pods/status`` (as the kubelet
+  writes it: with a field manager), a Ready condition flipping each time;
+* watch fan-out: pod creates while 1,000 watches without selectors are open
+  (drained between timed batches, as their readers would), and the time per
+  delivered event."""
 
 from __future__ import annotations
 
@@ -57,6 +65,70 @@ def _updates(n: int, latencies: list[float] | None = None) -> float:
     return n / (time.perf_counter() - start)
 
 
+def _status(i: int) -> dict:
+    ready = "True" if i % 2 else "False"
+    return {"phase": "Running", "hostIP": "10.0.0.1", "podIP": "10.244.0.5",
+            "podIPs": [{"ip": "10.244.0.5"}], "startTime": "2025-01-01T00:00:01Z",
+            "qosClass": "Burstable",
+            "conditions": [
+                {"type": "Ready", "status": ready, "lastProbeTime": None,
+                 "lastTransitionTime": f"2025-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}Z"},
+                {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                 "lastTransitionTime": "2025-01-01T00:00:00Z"}],
+            "containerStatuses": [{"name": "app", "ready": ready == "True", "restartCount": 0,
+                                   "image": "nginx:1.14.2", "imageID": "", "started": True,
+                                   "state": {"running": {"startedAt": "2025-01-01T00:00:05Z"}}}]}
+
+
+def _status_updates(n: int, latencies: list[float] | None = None) -> float:
+    api = _server()
+    current = api.create("pods", _pod(0), namespace="default", field_manager="kubectl")
+    start = time.perf_counter()
+    for i in range(n):
+        current["status"] = _status(i)
+        t0 = time.perf_counter()
+        current = api.update("pods", current, subresource="status", field_manager="kubelet")
+        if latencies is not None:
+            latencies.append(time.perf_counter() - t0)
+    return n / (time.perf_counter() - start)
+
+
+def _store_cas_updates(n: int) -> float:
+    api = _server()
+    pod = api.create("pods", _pod(0), namespace="default", field_manager="kubectl")
+    key = api.info("pods").key("default", "pod-0")
+    encoded = []
+    for i in range(2):
+        pod["status"] = _status(i)
+        encoded.append(meta.encode(pod))
+    store, revision = api.store, int(pod["metadata"]["resourceVersion"])
+    start = time.perf_counter()
+    for i in range(n):
+        revision = store.update(key, encoded[i % 2], revision).mod_revision
+    return n / (time.perf_counter() - start)
+
+
+FANOUT_WATCHERS = 1000
+
+
+def _fanout_creates(n: int, watchers: int) -> float:
+    """Pod creates/s with ``watchers`` watches open on the namespace's pods."""
+    api = _server()
+    watches = [api.watch("pods", "default") for _ in range(watchers)]
+    pods = [_pod(i) for i in range(n)]
+    elapsed = 0.0
+    for first in range(0, n, 100):
+        start = time.perf_counter()
+        for p in pods[first:first + 100]:
+            api.create("pods", p, namespace="default")
+        elapsed += time.perf_counter() - start
+        for w in watches:
+            w.drain()
+    for w in watches:
+        w.stop()
+    return n / elapsed
+
+
 def _store_puts(n: int) -> float:
     store = Store()
     encoded = [meta.encode(_pod(i)) for i in range(n)]
@@ -68,13 +140,21 @@ def _store_puts(n: int) -> float:
 
 def run(quick: bool = False) -> list[dict]:
     n, times = (5_000, 3) if quick else (20_000, 5)
+    n_fan = 500 if quick else 2_000
     baseline = repeat(lambda: _store_puts(n), times)
     creates = repeat(lambda: _creates(n), times)
     updates = repeat(lambda: _updates(n), times)
+    cas = repeat(lambda: _store_cas_updates(n), times)
+    statuses = repeat(lambda: _status_updates(n), times)
+    plain = repeat(lambda: _fanout_creates(n_fan, 0), times)
+    fanout = repeat(lambda: _fanout_creates(n_fan, FANOUT_WATCHERS), times)
     lat_c: list[float] = []
     lat_u: list[float] = []
+    lat_s: list[float] = []
     _creates(n, lat_c)
     _updates(n, lat_u)
+    _status_updates(n, lat_s)
+    per_event = (1 / fanout - 1 / plain) / FANOUT_WATCHERS * 1e6
     return [
         row("store: create of encoded pods (baseline)", baseline, "ops/s"),
         row("api: pod create", creates, "ops/s", baseline),
@@ -82,4 +162,10 @@ def run(quick: bool = False) -> list[dict]:
         row("api: pod create p50 latency", percentile(lat_c, 50) * 1e3, "ms"),
         row("api: pod create p99 latency", percentile(lat_c, 99) * 1e3, "ms"),
         row("api: pod update p99 latency", percentile(lat_u, 99) * 1e3, "ms"),
+        row("store: CAS update of an encoded pod (baseline)", cas, "ops/s"),
+        row("api: pod status update (subresource, field manager)", statuses, "ops/s", cas),
+        row("api: pod status update p99 latency", percentile(lat_s, 99) * 1e3, "ms"),
+        row("api: pod create, no watchers (baseline)", plain, "ops/s"),
+        row(f"api: pod create, {FANOUT_WATCHERS:,} watchers", fanout, "ops/s", plain),
+        row("api: watch fan-out per delivered event", per_event, "us"),
     ]
