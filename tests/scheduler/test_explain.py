@@ -112,3 +112,16 @@ def test_annotation_expands_to_the_record_shape(cluster: Cluster) -> None:
         {k: full[k] for k in ("result", "selectedNode", "nodes", "preFilter")}
     compact = raw_annotation(get(cluster, "web"))
     assert compact["v"] == 1 and len(json.dumps(compact)) < 2000
+
+
+def test_older_records_come_back_from_the_annotation(cluster: Cluster, monkeypatch) -> None:
+    import engine.scheduler.scheduler as scheduler_module
+
+    monkeypatch.setattr(scheduler_module, "MAX_EXPLANATIONS", 2)
+    for i in range(4):
+        create(cluster, pod(f"w{i}", cpu="10m"))
+        cluster.advance(0.5)
+    record = explain(cluster, "w0")  # evicted from memory: read from the pod
+    assert record["result"] == "Scheduled" and record["selectedNode"] == node_of(cluster, "w0")
+    assert "passed" not in record["filter"]  # the annotation leaves that list out
+    assert "passed" in explain(cluster, "w3")["filter"]  # still in memory, in full
