@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 
 Obj = dict[str, Any]
 
-FIELD_MANAGER = "default-scheduler"
+FIELD_MANAGER = "kube-scheduler"  # the binary's user agent, as managedFields show it
 SCHEDULER_USER = UserInfo(name="system:kube-scheduler", groups=("system:authenticated",))
 # newPodInformer watches with the field selector
 # "status.phase!=Succeeded,status.phase!=Failed"; the same filter is applied here

@@ -268,21 +268,21 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         if not constraints:
             return SKIP
         s = ScoreState(constraints)
-        require_all = not defaulted
-        sizes = [0] * len(constraints)
-        for node in nodes:
-            if require_all and not labels_have_keys(node.labels, constraints):
-                s.ignored.add(node.name)
-                continue
-            for i, c in enumerate(constraints):
-                if c.topology_key == HOSTNAME:
-                    continue
-                value = node.labels.get(c.topology_key)
-                if value is not None and value not in s.counts[i]:
-                    s.counts[i][value] = 0
-                    sizes[i] += 1
+        scored = nodes
+        if not defaulted:  # every topology key is required (system defaults are not)
+            scored = [n for n in nodes if labels_have_keys(n.labels, constraints)]
+            if len(scored) != len(nodes):
+                kept = set(map(id, scored))
+                s.ignored = {n.name for n in nodes if id(n) not in kept}
         for i, c in enumerate(constraints):
-            size = len(nodes) - len(s.ignored) if c.topology_key == HOSTNAME else sizes[i]
+            if c.topology_key == HOSTNAME:
+                size = len(scored)
+            else:
+                tk = c.topology_key
+                values = {n.labels.get(tk) for n in scored}
+                values.discard(None)
+                s.counts[i] = dict.fromkeys(values, 0)
+                size = len(values)
             s.weights.append(math.log(size + 2))
         s.pairs = self._indexed(pod, constraints)
         if s.pairs is not None:
@@ -367,6 +367,12 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         if s is None:
             return
         ignored = s.ignored_idx
+        if not ignored:
+            if scores:
+                lo, hi = min(scores), max(scores)
+                scores[:] = [MAX_NODE_SCORE * (hi + lo - v) // hi for v in scores] if hi \
+                    else [MAX_NODE_SCORE] * len(scores)
+            return
         valid = [v for i, v in enumerate(scores) if i not in ignored]
         lo = min(valid) if valid else 0
         hi = max(valid) if valid else 0
