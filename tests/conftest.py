@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from engine.api.server import APIServer
-from engine.cluster import Cluster, ClusterConfig
 from engine.clock import VirtualClock
+from engine.cluster import Cluster, ClusterConfig
 from engine.store import Store
 
 
