@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.api import errors
 from engine.api.admission.base import UserInfo
@@ -72,6 +73,18 @@ def authorize(user: UserInfo, verb: str, group: str, resource: str, namespace: s
                     "selfsubjectreviews") and verb == "create":
         return True
     return verb in READ_VERBS
+
+
+def decide(api: Any, user: UserInfo, verb: str, group: str, resource: str, namespace: str,
+           name: str, subresource: str = "") -> bool:
+    """The API server's RBAC decision when RBAC is installed (engine/api/rbac),
+    else :func:`authorize`'s built-in policy."""
+    from engine.api import rbac
+
+    verdict = rbac.allowed(api, user, verb, group, resource, namespace, name, subresource)
+    if verdict is None:
+        return authorize(user, verb, group, resource, namespace, name, subresource)
+    return verdict
 
 
 def forbidden(user: UserInfo, verb: str, group: str, resource: str, namespace: str, name: str,

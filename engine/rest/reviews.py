@@ -22,9 +22,10 @@ Obj = dict[str, Any]
 def _allowed(ctx: Ctx, spec: Obj) -> bool:
     attrs = spec.get("resourceAttributes")
     if attrs is not None:
-        return auth.authorize(ctx.user, attrs.get("verb", ""), attrs.get("group", ""),
-                              attrs.get("resource", ""), attrs.get("namespace", ""),
-                              attrs.get("name", ""), attrs.get("subresource", ""))
+        return auth.decide(ctx.server.api, ctx.user, attrs.get("verb", ""),
+                           attrs.get("group", ""), attrs.get("resource", ""),
+                           attrs.get("namespace", ""), attrs.get("name", ""),
+                           attrs.get("subresource", ""))
     non = spec.get("nonResourceAttributes") or {}
     return "system:masters" in ctx.user.groups or non.get("verb") == "get"
 

@@ -97,8 +97,8 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     watching = request.query.get("watch", "").lower() in ("true", "1")
     verb = verb_for(request.method, ri, watching)
     user = request[USER]
-    if not auth.authorize(user, verb, info.group, info.plural, ri.namespace, ri.name,
-                          ri.subresource):
+    if not auth.decide(request.app[SERVER_KEY].api, user, verb, info.group, info.plural,
+                       ri.namespace, ri.name, ri.subresource):
         raise auth.forbidden(user, verb, info.group, info.plural, ri.namespace, ri.name,
                              ri.subresource)
     accept = media.parse_accept(request.headers.get("Accept"))
