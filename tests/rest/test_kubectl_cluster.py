@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.rest.conftest import needs_kubectl
+from tests.rest.conftest import needs_kubectl, wait_for
 
 pytestmark = needs_kubectl
 AGE = r"\d+[smhdy]\S*"
@@ -100,3 +100,17 @@ def test_wrong_token_is_unauthorized(kubectl, served, tmp_path):
     assert result.returncode == 1
     assert ("error: You must be logged in to the server (the server has asked for the client "
             "to provide credentials)") in result.stderr
+
+
+def test_rolebinding_grants_the_readonly_user_a_write(kubectl, ns):
+    """RBAC decides: a RoleBinding to the built-in ``edit`` ClusterRole lets the
+    read-only user write in that namespace only."""
+    kubectl("create", "rolebinding", "ro-edit", "--clusterrole=edit", "--user=k9py-readonly",
+            "-n", ns)
+    wait_for(lambda: kubectl("auth", "can-i", "create", "configmaps", "-n", ns, "--context",
+                             "k9py-readonly", check=False).stdout.strip() == "yes", 10)
+    out = kubectl("create", "configmap", "granted", "-n", ns, "--context", "k9py-readonly")
+    assert out.stdout == "configmap/granted created\n"
+    elsewhere = kubectl("create", "configmap", "x", "-n", "default", "--context",
+                        "k9py-readonly", check=False)
+    assert elsewhere.returncode == 1 and "is forbidden" in elsewhere.stderr
