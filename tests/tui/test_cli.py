@@ -60,3 +60,23 @@ def test_manifests_hook_applies_like_kubectl(cluster: Cluster) -> None:
     # again: kubectl apply's three-way merge finds nothing to change
     assert load_manifests(cluster.client, [str(FIXTURE)]) == [
         "deployment.apps/nginx-deployment unchanged"]
+
+
+def test_serve_beside_the_tui_answers_kubectl(tmp_path: Path) -> None:
+    """``k9py --serve``: the embedded cluster the TUI shows is also served to kubectl."""
+    import shutil
+    import stat
+
+    from k9py.embedded import EmbeddedOptions, boot
+
+    config = tmp_path / "kubeconfig"
+    session = boot(EmbeddedOptions(serve=True, kubeconfig=str(config), virtual=True))
+    try:
+        assert stat.S_IMODE(config.stat().st_mode) == 0o600
+        if shutil.which("kubectl"):
+            out = subprocess.run(["kubectl", "--kubeconfig", str(config), "--cache-dir",
+                                  str(tmp_path / "cache"), "get", "ns", "-o", "name"],
+                                 capture_output=True, text=True, timeout=60)
+            assert "namespace/kube-system" in out.stdout.split(), out.stderr
+    finally:
+        session.close()
