@@ -101,7 +101,8 @@ def _store_cas_updates(n: int) -> float:
     for i in range(2):
         pod["status"] = _status(i)
         encoded.append(meta.encode(pod))
-    store, revision = api.store, int(pod["metadata"]["resourceVersion"])
+    store = api.store
+    revision = store.get(key).mod_revision
     start = time.perf_counter()
     for i in range(n):
         revision = store.update(key, encoded[i % 2], revision).mod_revision
