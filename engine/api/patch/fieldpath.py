@@ -80,8 +80,15 @@ def from_fields_v1(fields: Any) -> FieldSet:
         return _parse(fields)
     found = _PARSED.get(raw)
     if found is None:
-        found = _parse(orjson.loads(raw))  # raises for unreadable sets, never cached
+        canonical = [True]
+        out: set[Path] = set()
+        _read(orjson.loads(raw), (), out, canonical)  # raises for unreadable sets
+        found = frozenset(out)
         _PARSED.put(raw, found)
+        if canonical[0]:
+            # These bytes are exactly what to_fields_v1 writes for the set, so a
+            # write that hands the set back unchanged need not encode it again.
+            _ENCODED.put(found, raw)
     return found
 
 
@@ -96,22 +103,38 @@ def _parse(fields: dict[str, Any]) -> FieldSet:
     return frozenset(out)
 
 
-def _read(node: dict[str, Any], prefix: Path, out: set[Path]) -> None:
+def _read(node: dict[str, Any], prefix: Path, out: set[Path],
+          canonical: list[bool] | None = None) -> None:
+    """Add the members of one FieldsV1 level. With ``canonical``, clears
+    ``canonical[0]`` unless the level is exactly as :func:`to_fields_v1` writes
+    it: elements in their normal form and strictly in PathElement order, and a
+    ``".": {}`` member mark only first, only below the root, only beside children."""
+    previous: Any = None
+    check = canonical is not None and canonical[0]
     for key, child in node.items():
         if key == ".":
+            if check and (previous is not None or not prefix or child != {} or len(node) == 1):
+                canonical[0] = check = False
             if prefix:
                 out.add(prefix)
             continue
         pe = _normalized(key)
         if pe is None:
+            if check:
+                canonical[0] = check = False
             continue  # a future element type: dropped, as upstream does
         if not isinstance(child, dict):
             raise FieldsError(f"expected an object for {key}")
+        if check:
+            order = pe_order(pe)
+            if pe != key or (previous is not None and not previous < order):
+                canonical[0] = check = False
+            previous = order
         path = (*prefix, pe)
         if not child:
             out.add(path)
         else:
-            _read(child, path, out)
+            _read(child, path, out, canonical if check else None)
 
 
 def to_fields_v1(paths: Iterable[Path]) -> dict[str, Any]:
