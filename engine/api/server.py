@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.api import authorization, binding, errors, event_ttl, listing, meta, patch
+from engine.api import aggregated, authorization, binding, errors, event_ttl, listing, meta, patch
 from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
 from engine.api.apilister import APILister
 from engine.api.decoding import decode_request
@@ -125,7 +125,15 @@ class APIServer(DeletionMixin):
     # -- helpers -------------------------------------------------------------
     @staticmethod
     def info(resource: ResourceLike) -> ResourceInfo:
-        return resource if isinstance(resource, ResourceInfo) else resolve(resource)
+        if isinstance(resource, ResourceInfo):
+            if resource.group in aggregated.GROUPS:  # get/list went to aggregated first
+                aggregated.refuse(resource)
+            return resource
+        try:
+            return resolve(resource)
+        except errors.StatusError:
+            aggregated.refuse(resource)  # 405 for a delegated resource's other verbs
+            raise
 
     def _namespace(self, info: ResourceInfo, namespace: str | None, obj: Obj | None = None) -> str:
         """The request's namespace; the object's must agree with it."""
@@ -159,6 +167,8 @@ class APIServer(DeletionMixin):
     # -- read verbs ------------------------------------------------------------
     def get(self, resource: ResourceLike, name: str, namespace: str | None = None, *,
             user: UserInfo | None = None) -> Obj:
+        if (delegated := aggregated.lookup(resource)) is not None:
+            return aggregated.get(self, delegated, name, namespace, user=user)
         info = self.info(resource)
         ns = self._namespace(info, namespace)
         self._authorize(user, "get", info, ns, name)
@@ -169,6 +179,9 @@ class APIServer(DeletionMixin):
              limit: int = 0, continue_: str | None = None,
              user: UserInfo | None = None) -> Obj:
         """A List object; ``namespace=None`` lists across all namespaces."""
+        if (delegated := aggregated.lookup(resource)) is not None:
+            return aggregated.list_(self, delegated, namespace, label_selector=label_selector,
+                                    field_selector=field_selector, user=user)
         info = self.info(resource)
         self._authorize(user, "list", info, namespace if info.namespaced else None)
         matcher = listing.make_matcher(info, label_selector, field_selector)
