@@ -104,14 +104,14 @@ def _check_path(path: Path, given: str) -> None:
 
     if not path.exists():
         raise ValueError(f"apply: {given}: no such file or folder ({path})")
-    files = expand_paths([str(path)])
-    if not files:
-        raise ValueError(f"apply: {given}: no .yaml, .yml or .json files in {path}")
-    for file in files:
-        try:
+    try:
+        files = expand_paths([str(path)])
+        if not files:
+            raise ManifestError(f"no .yaml, .yml or .json files in {path}", str(path))
+        for file in files:
             load_file(file)
-        except ManifestError as err:
-            raise ValueError(f"apply: {err}") from None
+    except ManifestError as err:
+        raise ValueError(f"apply: {given}: {err}") from None
 
 
 def _inline(text: Any, namespace: str | None) -> Action:

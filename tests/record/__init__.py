@@ -1,0 +1,1 @@
+"""Recording scenarios: parser, conditions, actions, runner, asciicast, demos."""
