@@ -1,0 +1,131 @@
+"""K9pyApp on the recorder's clock: its timers fire on simulated time, never the wall's.
+
+k9py's own timers (the app's ticker, the flash line's clear-after, dialogs'
+refreshes) are wall-clock Textual timers. In a recording they would fire
+depending on how fast the machine is, so :class:`RecordingApp` hands them to
+:class:`VirtualTimers`, which the recorder fires after each step of simulated
+time. The 30 Hz pump is not scheduled at all: the recorder calls it whenever it
+settles the UI. Textual's own timers (screen refresh, cursor blink) are left
+alone: the recorder renders frames itself and k9py's inputs do not blink.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.screen import Screen
+
+from k9py.app import K9pyApp
+from k9py.widgets.chrome import Flash
+
+
+@dataclass(eq=False)
+class VirtualTimer:
+    """What ``set_timer``/``set_interval`` return, on simulated time."""
+
+    owner: VirtualTimers
+    due: float
+    interval: float | None
+    callback: Callable[[], Any] | None
+    seq: int
+    active: bool = True
+    paused: bool = False
+
+    def stop(self) -> None:
+        self.active = False
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+
+    def reset(self) -> None:
+        self.due = self.owner.now() + (self.interval or 0.0)
+
+
+@dataclass
+class VirtualTimers:
+    """Timers on ``now()`` (simulated seconds), fired by :meth:`fire_due`."""
+
+    now: Callable[[], float]
+    timers: list[VirtualTimer] = field(default_factory=list)
+    _seq: int = 0
+
+    def set_timer(self, delay: float, callback: Callable[[], Any] | None = None, *,
+                  name: str | None = None, pause: bool = False) -> VirtualTimer:
+        return self._add(delay, None, callback, pause)
+
+    def set_interval(self, interval: float, callback: Callable[[], Any] | None = None, *,
+                     name: str | None = None, repeat: int = 0,
+                     pause: bool = False) -> VirtualTimer:
+        return self._add(interval, interval, callback, pause)
+
+    def _add(self, delay: float, interval: float | None, callback: Callable[[], Any] | None,
+             pause: bool) -> VirtualTimer:
+        self._seq += 1
+        timer = VirtualTimer(self, self.now() + max(0.0, delay), interval, callback,
+                             self._seq, paused=pause)
+        self.timers.append(timer)
+        return timer
+
+    def next_due(self) -> float:
+        live = [t.due for t in self.timers if t.active and not t.paused]
+        return min(live) if live else math.inf
+
+    async def fire_due(self) -> int:
+        """Run every timer due by now, in (due, creation) order; an interval fires
+        at most once per call (missed ticks are skipped, as Textual's are)."""
+        now = self.now()
+        due = sorted((t for t in self.timers if t.active and not t.paused and t.due <= now),
+                     key=lambda t: (t.due, t.seq))
+        for timer in due:
+            if timer.interval:
+                periods = math.floor((now - timer.due) / timer.interval) + 1
+                timer.due += periods * timer.interval
+            else:
+                timer.active = False
+            if timer.callback is not None:
+                result = timer.callback()
+                if inspect.isawaitable(result):
+                    await result
+        self.timers = [t for t in self.timers if t.active]
+        return len(due)
+
+
+class RecordingApp(K9pyApp):
+    """The k9py app with its timers on :class:`VirtualTimers` and no file watcher."""
+
+    def __init__(self, *args: Any, timers: VirtualTimers, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timers = timers
+
+    def set_interval(self, interval: float, callback: Any = None, *, name: str | None = None,
+                     repeat: int = 0, pause: bool = False) -> Any:
+        if callback == self._pump:  # the recorder pumps whenever it settles the UI
+            return super().set_interval(interval, callback, name=name, repeat=repeat,
+                                        pause=True)
+        return self.timers.set_interval(interval, callback, name=name, repeat=repeat,
+                                        pause=pause)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.virtualize(self.query_one(Flash))
+
+    def _watch_theme_files(self) -> None:  # type: ignore[override]
+        """No skin hot-reload while recording (it is a wall-clock file watcher)."""
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(screen, Screen):
+            self.virtualize(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def virtualize(self, node: Any) -> None:
+        """k9py's own widgets and dialogs schedule on simulated time."""
+        if type(node).__module__.startswith("k9py."):
+            node.set_timer = self.timers.set_timer
+            node.set_interval = self.timers.set_interval

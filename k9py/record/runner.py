@@ -1,0 +1,295 @@
+"""Run a scenario: a fresh embedded cluster on a virtual clock, the TUI headless,
+each step executed, each settled screen captured into an asciicast.
+
+Determinism comes from one rule: simulated time moves only when the recorder
+advances it, and a frame is captured only once everything has settled at that
+time -- the engine idle, the watch threads done listing, the app's workers
+finished, its watch queues pumped, Textual idle, and two renders in a row
+equal. Cast times are the simulated seconds that passed during shown steps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from k9py.record.asciicast import Cast, write_atomic
+from k9py.record.frames import Frame, diff, render, screen_strips, with_caption
+from k9py.record.scenario import (
+    Apply,
+    Caption,
+    ClusterAction,
+    Hide,
+    Press,
+    Scenario,
+    Screenshot,
+    Show,
+    Sleep,
+    Step,
+    Type,
+    Vocabulary,
+    Wait,
+    load_scenario,
+)
+
+FRAME_STEP = 0.5  # simulated seconds between frames while sleeping or waiting
+PRESS_GAP = 0.3  # simulated seconds after each pressed key
+CAPTION_SECONDS = 3.0  # how long a caption stays on screen
+SETTLE_ROUNDS = 60
+BUSY_TIMEOUT = 30.0  # wall seconds a watch thread or worker may take
+
+
+class RecordError(Exception):
+    """A step failed while recording (the message names the step and its line)."""
+
+
+@dataclass
+class Recording:
+    """The result of a run: the cast, the SVGs asked for, the last screen's text."""
+
+    cast: Cast
+    final_text: str
+    screenshots: dict[str, str] = field(default_factory=dict)
+    wall_seconds: float = 0.0
+
+
+def boot_cluster(nodes: int) -> Any:
+    """A fresh cluster on a capped virtual clock (as k9py.embedded boots one, minus
+    the wall-clock driver thread: here the recorder alone moves time)."""
+    from engine.cluster import Cluster, ClusterConfig
+
+    return Cluster(ClusterConfig(virtual=True, workers=max(0, nodes - 1))).start()
+
+
+@contextlib.contextmanager
+def virtual_monotonic(now: Callable[[], float]) -> Iterator[None]:
+    """k9py's describe/YAML views throttle live refreshes with ``time.monotonic()``;
+    during a recording that throttle reads simulated time instead."""
+    import types
+
+    from k9py.views import text as text_views
+
+    original = text_views.time
+    text_views.time = types.SimpleNamespace(monotonic=now)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        text_views.time = original
+
+
+class Runner:
+    """Executes the steps of one scenario against a running app and cluster."""
+
+    def __init__(self, scenario: Scenario, cluster: Any, session: Any, app: Any,
+                 pilot: Any, log: Callable[[str], None]) -> None:
+        self.scenario, self.cluster, self.session = scenario, cluster, session
+        self.app, self.pilot, self.log = app, pilot, log
+        self.cast = Cast(scenario.width, scenario.height, title=scenario.title,
+                         idle_time_limit=scenario.idle_time_limit)
+        self.shown = True
+        self.time = 0.0  # cast time: simulated seconds during shown steps
+        self.emitted: Frame | None = None  # what the cast's terminal shows
+        self.screen: Frame | None = None  # the app's last settled screen (no caption)
+        self.caption: tuple[str, float] | None = None
+        self.screenshots: dict[str, str] = {}
+
+    def vnow(self) -> float:
+        return self.cluster.clock.monotonic()
+
+    # -- settling and frames ---------------------------------------------------------------
+    def _busy(self) -> bool:
+        app = self.app
+        if any(t.name.startswith("k9py-watch-") and t.is_alive()
+               for t in threading.enumerate()):
+            return True
+        if any(not w.is_finished for w in app.workers):
+            return True
+        model = getattr(app.top, "model", None)
+        return bool(getattr(model, "backlog", 0))
+
+    async def _wait_threads(self) -> None:
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while any(t.name.startswith("k9py-watch-") and t.is_alive()
+                  for t in threading.enumerate()) or \
+                any(not w.is_finished for w in self.app.workers):
+            if time.monotonic() > deadline:
+                raise RecordError("the UI's watch threads or workers did not finish")
+            await asyncio.sleep(0.001)
+
+    def _pump(self) -> None:
+        for _ in range(1000):
+            self.app._pump()  # noqa: SLF001 - the recorder is the app's ticker
+            model = getattr(self.app.top, "model", None)
+            if not getattr(model, "backlog", 0):
+                return
+
+    async def settle(self) -> Frame:
+        """The screen once the engine, the watches, the workers and Textual are idle."""
+        previous: Frame | None = None
+        frame = None
+        for _ in range(SETTLE_ROUNDS):
+            await self._wait_threads()
+            self.cluster.settle()
+            self._pump()
+            await self.pilot.pause()
+            frame = render(screen_strips(self.app))
+            if frame == previous and not self._busy():
+                break
+            previous = frame
+        assert frame is not None
+        self.screen = frame
+        return frame
+
+    async def frame(self) -> Frame:
+        """Settle, then write the changed rows to the cast (when shown)."""
+        screen = await self.settle()
+        if self.caption is not None and self.vnow() >= self.caption[1]:
+            self.caption = None
+        shown = screen
+        if self.caption is not None:
+            strips = with_caption(screen_strips(self.app), self.caption[0], self.scenario.width)
+            shown = render(strips)
+        if self.shown:
+            self.cast.output(self.time, diff(self.emitted, shown))
+            self.emitted = shown
+        return screen
+
+    async def advance(self, seconds: float) -> None:
+        """Let simulated time pass in frame steps, firing timers, capturing frames."""
+        remaining = seconds
+        while remaining > 1e-9:
+            step = min(FRAME_STEP, remaining)
+            # On the UI thread, blocking it: no repaint can see a time in between.
+            self.cluster.advance(step)
+            remaining -= step
+            if self.shown:
+                self.time += step
+            await self.app.timers.fire_due()
+            await self.frame()
+
+    # -- steps ---------------------------------------------------------------------------------
+    async def run(self) -> None:
+        await self.frame()
+        for step in self.scenario.steps:
+            self.log(f"{step.where()}")
+            await self.step(step)
+        self.caption = None
+        await self.frame()
+
+    async def step(self, step: Step) -> None:
+        if isinstance(step, Hide):
+            self.shown = False
+        elif isinstance(step, Show):
+            self.shown = True
+            await self.frame()
+        elif isinstance(step, Press):
+            for _ in range(step.count):
+                for key in step.keys:
+                    await self._key(key, PRESS_GAP)
+        elif isinstance(step, Type):
+            for char in step.text:
+                await self._key(char, step.speed)
+        elif isinstance(step, Sleep):
+            await self.advance(step.seconds)
+        elif isinstance(step, Wait):
+            await self._wait(step)
+        elif isinstance(step, Caption):
+            if self.shown:
+                self.cast.marker(self.time, step.text)
+            self.caption = (step.text, self.vnow() + CAPTION_SECONDS)
+            await self.frame()
+        elif isinstance(step, Screenshot):
+            await self.settle()
+            self.screenshots[step.name] = self.app.export_screenshot(title=self.scenario.title)
+        elif isinstance(step, Apply | ClusterAction):
+            await self._act(step)
+        else:  # pragma: no cover - the parser knows every step
+            raise RecordError(f"{step.where()}: cannot run this step")
+
+    async def _key(self, key: str, gap: float) -> None:
+        await self.pilot.press(key)
+        await self.frame()
+        await self.advance(gap)
+
+    async def _act(self, step: Apply | ClusterAction) -> None:
+        action = step.action
+        try:
+            await asyncio.to_thread(action.run, self.session)
+        except Exception as err:
+            raise RecordError(f"{step.where()}: {action.describe()} failed: "
+                              f"{type(err).__name__}: {err}") from err
+        await self.frame()
+
+    async def _wait(self, step: Wait) -> None:
+        deadline = self.vnow() + step.timeout
+        while True:
+            screen = self.screen or await self.settle()
+            if self._holds(step, screen):
+                return
+            left = deadline - self.vnow()
+            if left <= 1e-9:
+                raise RecordError(f"{step.where()}: timed out after {step.timeout:g}s "
+                                  f"(simulated) waiting for {step.describe()}")
+            await self.advance(min(FRAME_STEP, left))
+
+    def _holds(self, step: Wait, screen: Frame) -> bool:
+        if step.screen is not None:
+            return step.screen in screen.screen_text()
+        try:
+            return bool(step.condition.check(self.session.client))
+        except Exception as err:
+            raise RecordError(f"{step.where()}: checking {step.describe()} failed: "
+                              f"{type(err).__name__}: {err}") from err
+
+
+async def run_scenario(scenario: Scenario, log: Callable[[str], None] | None = None
+                       ) -> Recording:
+    """Boot a cluster, run the app headless through the steps, return the recording."""
+    from k9py.config import Config
+    from k9py.embedded import session_for
+    from k9py.record.recording_app import RecordingApp, VirtualTimers
+
+    log = log or (lambda _msg: None)
+    started = time.perf_counter()
+    cluster = boot_cluster(scenario.nodes)
+    try:
+        session = session_for(cluster)
+        timers = VirtualTimers(now=cluster.clock.monotonic)
+        app = RecordingApp(session, config=Config(), theme=scenario.theme, command="pods",
+                           timers=timers)
+        app.animation_level = "none"
+        size = (scenario.width, scenario.height)
+        with virtual_monotonic(cluster.clock.monotonic):
+            async with app.run_test(headless=True, size=size) as pilot:
+                runner = Runner(scenario, cluster, session, app, pilot, log)
+                await runner.run()
+                final = runner.screen.screen_text() if runner.screen else ""
+                recording = Recording(runner.cast, final, dict(runner.screenshots))
+                app.shutdown_views()
+    finally:
+        cluster.stop()
+    recording.wall_seconds = time.perf_counter() - started
+    return recording
+
+
+def record(scenario_path: Path | str, out: Path | str, *, svg_dir: Path | str | None = None,
+           vocab: Vocabulary | None = None,
+           log: Callable[[str], None] | None = None) -> Recording:
+    """Parse (all errors before anything runs), record, then write the cast and the
+    SVGs -- only once the whole scenario succeeded, each file atomically."""
+    log = log or (lambda _msg: None)
+    scenario = load_scenario(scenario_path, vocab)
+    recording = asyncio.run(run_scenario(scenario, log))
+    if recording.screenshots and svg_dir is None:
+        log(f"screenshots skipped (no --svg-dir): {', '.join(recording.screenshots)}")
+    elif svg_dir is not None:
+        for name, svg in recording.screenshots.items():
+            write_atomic(Path(svg_dir) / name, svg)
+    write_atomic(Path(out), recording.cast.dumps())
+    return recording
