@@ -1,7 +1,8 @@
 """The ``k9py`` command: the TUI on an embedded cluster.
 
 ``k9py`` opens the TUI; ``k9py serve ...`` runs the API server subcommand
-(``k9py.serve_cmd``); ``k9py --summary`` prints the cluster in ``kubectl get``
+(``k9py.serve_cmd``); ``k9py record``/``k9py play`` record and play demo
+scenarios (``k9py.record.command``); ``k9py --summary`` prints the cluster in ``kubectl get``
 layout and exits (for scripts and terminals without a TUI).
 """
 
@@ -16,7 +17,8 @@ from collections.abc import Sequence
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="k9py", description="A k9s-grade terminal UI over an embedded Kubernetes "
-        "control plane. Subcommand: 'k9py serve' (the API server for kubectl).")
+        "control plane. Subcommands: 'k9py serve' (the API server for kubectl), "
+        "'k9py record' (a demo scenario to an asciicast), 'k9py play' (play one).")
     parser.add_argument("--nodes", type=int, default=3,
                         help="number of nodes: one control plane plus workers (default 3)")
     parser.add_argument("--state-dir", help="keep the cluster's state in this directory")
@@ -54,10 +56,18 @@ def _serve(argv: list[str]) -> int:
     return int(serve_cmd.main(argv) or 0)
 
 
+def _record_or_play(argv: list[str]) -> int:
+    from k9py.record.command import play_main, record_main
+
+    return (record_main if argv[0] == "record" else play_main)(argv[1:])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["serve"]:
         return _serve(argv[1:])
+    if argv[:1] in (["record"], ["play"]):
+        return _record_or_play(argv)
     args = build_parser().parse_args(argv)
     if args.nodes < 1:
         print("k9py: --nodes must be at least 1", file=sys.stderr)

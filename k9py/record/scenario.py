@@ -190,6 +190,15 @@ def check_key(key: str) -> str:
                      "ctrl+d, shift+s, colon, ...)")
 
 
+def theme_names() -> set[str]:
+    """k9py's skins (bundled and the user's) and Textual's built-in themes."""
+    from textual.theme import BUILTIN_THEMES
+
+    from k9py.themes import load_themes
+
+    return set(load_themes().themes) | set(BUILTIN_THEMES)
+
+
 # -- the file ----------------------------------------------------------------------------------
 class _Reader:
     """Turns composed YAML nodes into steps, raising ScenarioError with positions."""
@@ -229,6 +238,10 @@ class _Reader:
             out["title"] = str(self.value(top["title"][1]))
         if "theme" in top:
             out["theme"] = str(self.value(top["theme"][1]))
+            known = theme_names()
+            if out["theme"] not in known:
+                raise self.fail(top["theme"][1], f"unknown theme {out['theme']!r} "
+                                f"(themes: {', '.join(sorted(known))})")
         if "terminal" in top:
             node = top["terminal"][1]
             term = self.value(node)
