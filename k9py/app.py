@@ -20,8 +20,9 @@ from textual.containers import Container
 from textual.widgets import Static
 
 from k9py import __version__
+from k9py.applying import ApplyMixin
 from k9py.client import Session, error_text
-from k9py.commands import ALL, parse_command
+from k9py.commands import ALL, APPLY_COMMANDS, parse_command
 from k9py.config import Config, load_config
 from k9py.kinds import Catalog, engine_catalog
 from k9py.model.watcher import ResourceWatcher
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 PUMP_INTERVAL = 1 / 30
 
 
-class K9pyApp(App):
+class K9pyApp(ApplyMixin, App):
     """k9py: a k9s-grade explorer of the cluster behind ``session``."""
 
     CSS_PATH = str(Path(__file__).with_name("k9py.tcss"))  # absolute: subclasses live elsewhere
@@ -54,6 +55,7 @@ class K9pyApp(App):
         Binding("right_square_bracket", "history(1)", "History forward",
                 id="k9py.historyforward"),
         Binding("minus", "last_view", "Last view", id="k9py.lastview"),
+        Binding("ctrl+o", "pick_manifest", "Apply file", id="k9py.applyfile"),
         Binding("ctrl+c,ctrl+q", "quit", "Quit", priority=True, id="k9py.quit"),
     ]
 
@@ -144,6 +146,7 @@ class K9pyApp(App):
     def _started(self) -> None:
         self.node_watch = ResourceWatcher(self.client, "nodes").start()
         self.run_command(self.start_command)
+        self.attach_manifests()
         self._update_header()
 
     # -- themes ------------------------------------------------------------------------------
@@ -310,7 +313,7 @@ class K9pyApp(App):
 
     # -- commands and the prompt ----------------------------------------------------------------
     def open_prompt(self, mode: str, value: str = "") -> None:
-        candidates = self.catalog.names() if mode == "command" else []
+        candidates = sorted({*self.catalog.names(), *APPLY_COMMANDS}) if mode == "command" else []
         self.query_one(Prompt).open(mode, value, candidates)
 
     @on(Prompt.CommandSubmitted)
@@ -351,7 +354,7 @@ class K9pyApp(App):
             self.flash(cmd.error, "error")
             return False
         if cmd.special:
-            return self._special(cmd.special, cmd.args)
+            return self._special(cmd.special, cmd.args, cmd.line)
         kind = cmd.kind
         ns: str | None = None
         if kind.namespaced:
@@ -373,7 +376,7 @@ class K9pyApp(App):
         self.history.append(text)
         self.history_pos = len(self.history) - 1
 
-    def _special(self, special: str, args: list[str]) -> bool:
+    def _special(self, special: str, args: list[str], line: str = "") -> bool:
         from k9py.views.help import AliasesView, HelpView
 
         if special == "quit":
@@ -392,6 +395,12 @@ class K9pyApp(App):
             self.flash(f"one context: {self.session.context} (the embedded cluster)")
         elif special == "theme":
             return self._theme_command(args)
+        elif special == "apply":
+            return self.apply_command(line)
+        elif special == "applylog":
+            from k9py.views.applylog import ApplyLogView
+
+            self.replace_views(ApplyLogView())
         return True
 
     def _xray(self, args: list[str]) -> bool:
@@ -509,6 +518,7 @@ class K9pyApp(App):
             view.stop()
         if self.node_watch is not None:
             self.node_watch.stop()
+        self.stop_manifests()
 
     # -- cluster calls and messages ----------------------------------------------------------------
     def cluster_call(self, fn: Callable[..., Any], *args: Any, ok: str | None = None,

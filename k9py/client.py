@@ -160,6 +160,8 @@ class Session:
     close: Callable[[], None] = lambda: None
     readonly: bool = False
     logs: Callable[..., Any] | None = None  # see k9py.logs
+    # k9py.manifests.Manifests: -f, :apply and the watch; made on first use when None
+    manifests: Any = None
 
 
 def error_text(err: BaseException) -> str:

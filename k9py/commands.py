@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from k9py.kinds import SPECIAL_COMMANDS, Catalog, Kind
 
 ALL = object()
+# Apply commands (issue 6): ``:apply`` keeps its argument line whole (kubectl flags, quoting).
+APPLY_COMMANDS = {"apply": "apply", "applylog": "applylog", "al": "applylog"}
 
 
 @dataclass
@@ -21,6 +23,7 @@ class Command:
     filter: str = ""
     args: list[str] = field(default_factory=list)
     error: str = ""
+    line: str = ""  # the arguments as typed (``:apply 'my dir' -R``)
 
 
 def _is_selector(arg: str) -> bool:
@@ -35,6 +38,9 @@ def parse_command(text: str, catalog: Catalog, depth: int = 0) -> Command:
     alias = catalog.user_aliases.get(head)
     if alias and depth < 3:
         return parse_command(" ".join([alias, *args]), catalog, depth + 1)
+    if head in APPLY_COMMANDS:
+        line = text.strip()[len(head):].strip()
+        return Command(special=APPLY_COMMANDS[head], args=args, line=line)
     if head in SPECIAL_COMMANDS:
         return Command(special=SPECIAL_COMMANDS[head], args=args)
     kind = catalog.lookup(head)

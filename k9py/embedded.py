@@ -25,6 +25,9 @@ class EmbeddedOptions:
     virtual: bool = False
     readonly: bool = False
     manifests: list[str] | None = None
+    apply_options: Any = None  # engine.apply.ApplyOptions for -f (-R, --prune, -n...)
+    watch: bool = True  # re-apply the -f paths when saved
+    stdin: Any = None  # what -f - reads (read before the TUI takes the terminal)
     serve: bool = False
     kubeconfig: str | None = None
 
@@ -53,12 +56,34 @@ def boot(opts: EmbeddedOptions) -> Session:
 
         start(cluster, kubeconfig_path=opts.kubeconfig or str(
             Path("~/.kube/k9py.kubeconfig").expanduser()))
-    if opts.manifests:
-        load_manifests(cluster.client, opts.manifests, watch=True)
     session = session_for(cluster, readonly=opts.readonly)
+    if opts.manifests:
+        session.manifests = apply_manifests(cluster, opts)
     if opts.virtual:
         start_virtual_driver(cluster, opts.speed)
     return session
+
+
+def apply_manifests(cluster: Any, opts: EmbeddedOptions) -> Any:
+    """``-f``: apply now (kubectl apply semantics), then watch the paths. The
+    results wait in the returned :class:`~k9py.manifests.Manifests` until the
+    app subscribes (flash line, apply log). The command line's own request, so
+    it uses the full client even with ``--readonly`` (which guards the TUI)."""
+    from k9py.manifests import Manifests
+
+    manifests = Manifests(cluster.client, opts.manifests or [], opts.apply_options,
+                          now=cluster.clock.now, stdin=opts.stdin)
+    results = manifests.apply_all()
+    log.info("apply: %s", _summary(results))
+    if opts.watch:  # stopped with the app (K9pyApp.shutdown_views); daemon threads
+        manifests.start_watch()
+    return manifests
+
+
+def _summary(results: list[Any]) -> str:
+    from engine.apply import summarize
+
+    return summarize(results)
 
 
 def start_virtual_driver(cluster: Any, speed: float) -> None:

@@ -22,6 +22,8 @@ GENERAL = [
     (":", "Command mode (:po, :dp ns, :po app=x, :xray dp, :pulses, :theme, :q)"),
     ("/", "Filter: regex, !inverse, -f fuzzy, -l label selector"), ("?", "Help"),
     ("ctrl-a", "Aliases"), ("[ / ]", "History back / forward"), ("-", "Last view"),
+    (":apply PATH, ctrl-o", "Apply manifests (kubectl apply; saved files re-apply)"),
+    (":applylog, :al", "Apply log: every apply and re-apply, errors in full"),
     ("0-9", "All namespaces / favourite namespaces"), ("ctrl-e / ctrl-g",
                                                         "Toggle header / crumbs"),
     ("ctrl-c", "Quit"),
