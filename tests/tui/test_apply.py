@@ -223,3 +223,29 @@ def test_readonly_refuses_apply(bare_cluster: Cluster) -> None:
             assert "read-only" in flash(app)
             assert app.session.manifests is None
     run(scenario())
+
+
+def test_command_line_passes_kubectls_flags() -> None:
+    from k9py.cli import parse_args
+
+    args = parse_args(["-f", "samples/nginx", "-R", "--prune", "--server-side", "-n", "demo",
+                       "--dry-run=server"])
+    assert args.manifests == ["samples/nginx"] and args.namespace == "demo"
+    o = args.apply_options
+    assert (o.recursive, o.prune, o.server_side, o.dry_run, o.namespace) == (
+        True, True, True, True, "demo")
+    plain = parse_args(["-n", "kube-system"])  # no -f: engine.apply is not even loaded
+    assert plain.manifests == [] and plain.apply_options is None
+    assert plain.namespace == "kube-system"
+
+
+def test_stdin_manifest_errors_print_as_kubectl_does() -> None:
+    """``k9py --summary -f -``: stdin is read before the cluster boots; errors go
+    to stderr in kubectl's words (the TUI shows them in its flash line instead)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "k9py", "--summary", "--nodes", "1", "-f", "-"],
+                         input=BROKEN, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "error: error parsing STDIN: error converting YAML to JSON" in out.stderr
