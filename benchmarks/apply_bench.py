@@ -3,11 +3,22 @@
 Baselines (same run): PyYAML's C loader on the same text (parsing), and plain
 creates of the same objects through the same client (apply = GET + dry run +
 create/patch, so about 3-4 requests per object).
+
+Save-to-flash latency: a watched manifest (one ConfigMap) is rewritten and the
+clock stops at the first frame k9py writes that shows ``apply: 1 configured``
+in its flash line (headless, every frame rendered as for a terminal). The
+baseline is the same save seen by a bare ``ApplySession`` watch callback: the
+watcher's debounce (150 ms without another change) plus the re-apply, the
+floor the TUI adds its hand-over and frame to. Median of 10 saves each.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 import yaml
 
@@ -98,6 +109,107 @@ def _first_apply_rate(data: bytes, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
+CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  n: \"{i}\"\n"
+SAVES = 10
+
+
+def _saves(path: Any, wait: Callable[[int], float]) -> list[float]:
+    """Seconds from each save of ``path`` until ``wait(i)`` says its result arrived."""
+    out = []
+    for i in range(1, SAVES + 1):
+        time.sleep(0.4)  # the previous save's debounce window is over
+        start = time.perf_counter()
+        path.write_text(CONFIGMAP.format(i=i))
+        out.append(wait(i) - start)
+    return out
+
+
+def _session_latency(cluster: Any, path: Any) -> list[float]:
+    """The floor: an ApplySession's watch callback, no UI."""
+    from engine.apply import ApplySession
+
+    arrived: list[float] = []
+    event = threading.Event()
+
+    def callback(rows: list) -> None:
+        arrived.append(time.perf_counter())
+        event.set()
+
+    session = ApplySession(cluster.client, [str(path)])
+    session.apply_all()
+    session.watch(callback)
+    time.sleep(0.5)
+
+    def wait(_i: int) -> float:
+        if not event.wait(10):
+            raise RuntimeError("no re-apply within 10 s")
+        event.clear()
+        return arrived[-1]
+
+    try:
+        return _saves(path, wait)
+    finally:
+        session.stop()
+
+
+async def _tui_latency(cluster: Any, path: Any) -> list[float]:
+    """Save to the first frame drawn with the flash line saying so."""
+    from benchmarks.tui_bench import FrameClock, NullDriver
+    from k9py.app import K9pyApp
+    from k9py.config import Config
+    from k9py.embedded import session_for
+
+    class BenchK9(FrameClock, K9pyApp):
+        pass
+
+    app = BenchK9(session_for(cluster), config=Config(), command="applylog")
+    app.driver_class = NullDriver
+    flash = "apply: 1 configured"
+
+    async def until(predicate: Callable[[], Any], limit: float = 10) -> None:
+        deadline = time.perf_counter() + limit
+        while not predicate():
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the TUI never showed the apply")
+            await asyncio.sleep(0.002)
+
+    async with app.run_test(headless=False, size=(160, 45)):
+        await until(lambda: app.top is not None)
+        app.apply_command(str(path))
+        await until(lambda: app.query_one("#flash").message == "apply: 1 created")
+        await asyncio.sleep(0.5)
+        out = []
+        for i in range(1, SAVES + 1):
+            await asyncio.sleep(0.4)
+            app.query_one("#flash").clear()
+            app.hit = 0.0
+            app.expect = lambda: app.query_one("#flash").message == flash
+            start = time.perf_counter()
+            path.write_text(CONFIGMAP.format(i=i))
+            await until(lambda: app.hit)
+            out.append(app.hit - start)
+    return out
+
+
+def _save_to_flash() -> tuple[float, float]:
+    """Median seconds save-to-frame (TUI) and save-to-callback (the session alone)."""
+    import statistics
+    import tempfile
+    from pathlib import Path
+
+    from engine.cluster import Cluster, ClusterConfig
+
+    with tempfile.TemporaryDirectory() as tmp, \
+            Cluster(ClusterConfig(components=[], fsync=False)) as cluster:
+        base = Path(tmp) / "session.yaml"
+        base.write_text(CONFIGMAP.format(i=0))
+        floor = statistics.median(_session_latency(cluster, base))
+        path = Path(tmp) / "tui.yaml"
+        path.write_text(CONFIGMAP.format(i=0).replace("settings", "tui"))
+        tui = statistics.median(asyncio.run(_tui_latency(cluster, path)))
+    return tui, floor
+
+
 def run(quick: bool = False) -> list[dict]:
     n = 100 if quick else 400
     times = 3 if quick else 5
@@ -111,4 +223,11 @@ def run(quick: bool = False) -> list[dict]:
             repeat(lambda: _create_rate(data, n), times)),
         row("apply: re-apply unchanged (GET + three-way diff)",
             repeat(lambda: _apply_rate(data, n), times), "objects/s"),
+        _latency_row(),
     ]
+
+
+def _latency_row() -> dict:
+    tui, floor = _save_to_flash()
+    return row("apply: file save to TUI flash drawn (vs session callback)", tui * 1000, "ms",
+               floor * 1000, higher_is_better=False)

@@ -64,8 +64,9 @@ def row_key(seq: int) -> str:
 
 
 def place(r: Any) -> str:
-    """``file:line:col``: where an error points (the file alone otherwise)."""
-    if not r.line:
+    """``file:line:col`` for an error (where to look); the file alone otherwise
+    (OBJECT says which document; the detail view has its line)."""
+    if not r.line or r.action != "error":
         return r.file
     return f"{r.file}:{r.line}" + (f":{r.column}" if r.column else "")
 
@@ -141,10 +142,13 @@ class ApplyLogView(View):
         if not entries:
             return
         self.seen = entries[-1][0]
+        at_top = self.table.cursor == 0  # following the newest row, as a log tail does
         self.model.feed(Entry("ADDED", {"metadata": {"name": row_key(seq)}, "result": r})
                         for seq, r in entries)
         self.model.process(budget=1.0)
         self.table.sync()
+        if at_top and self.table.cursor != 0:
+            self.table.move_cursor(0)
         self._update_title()
 
     def tick(self) -> None:

@@ -158,6 +158,10 @@ def test_a_broken_save_reports_and_keeps_the_objects(bare_cluster: Cluster,
             assert configmap(bare_cluster)["data"] == {"colour": "blue"}  # still running
             await wait_for(pilot, lambda: app.top.model.row_at(0).status == "error")
             assert f"{manifest.name}:7:1" in screen_text(app)
+            await pilot.press("enter")  # the cursor follows the newest row: the error
+            await wait_for(pilot, lambda: isinstance(app.top, ApplyDetailView))
+            assert app.top.result.action == "error"
+            await pilot.press("escape")
             manifest.write_text(CONFIGMAP.format(colour="red"))  # fixed: applied again
             await wait_for(pilot, lambda: "configured" in flash(app), timeout=5)
             assert configmap(bare_cluster)["data"] == {"colour": "red"}
