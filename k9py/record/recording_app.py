@@ -107,10 +107,11 @@ class RecordingApp(K9pyApp):
     def set_interval(self, interval: float, callback: Any = None, *, name: str | None = None,
                      repeat: int = 0, pause: bool = False) -> Any:
         if callback == self._pump:  # the recorder pumps whenever it settles the UI
-            return super().set_interval(interval, callback, name=name, repeat=repeat,
-                                        pause=True)
-        return self.timers.set_interval(interval, callback, name=name, repeat=repeat,
-                                        pause=pause)
+            return self.timers.set_interval(interval, None, pause=True)
+        if is_k9py(callback):
+            return self.timers.set_interval(interval, callback, name=name, repeat=repeat,
+                                            pause=pause)
+        return super().set_interval(interval, callback, name=name, repeat=repeat, pause=pause)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -125,7 +126,29 @@ class RecordingApp(K9pyApp):
         return super().push_screen(screen, *args, **kwargs)
 
     def virtualize(self, node: Any) -> None:
-        """k9py's own widgets and dialogs schedule on simulated time."""
-        if type(node).__module__.startswith("k9py."):
-            node.set_timer = self.timers.set_timer
-            node.set_interval = self.timers.set_interval
+        """The timers ``node`` sets for k9py's own callbacks run on simulated time
+        (Textual's, such as a screen's refresh timer, stay as they are)."""
+        real_timer, real_interval = node.set_timer, node.set_interval
+        timers = self.timers
+
+        def set_timer(delay: float, callback: Any = None, *, name: str | None = None,
+                      pause: bool = False) -> Any:
+            if is_k9py(callback):
+                return timers.set_timer(delay, callback, name=name, pause=pause)
+            return real_timer(delay, callback, name=name, pause=pause)
+
+        def set_interval(interval: float, callback: Any = None, *, name: str | None = None,
+                         repeat: int = 0, pause: bool = False) -> Any:
+            if is_k9py(callback):
+                return timers.set_interval(interval, callback, name=name, repeat=repeat,
+                                           pause=pause)
+            return real_interval(interval, callback, name=name, repeat=repeat, pause=pause)
+
+        node.set_timer = set_timer
+        node.set_interval = set_interval
+
+
+def is_k9py(callback: Any) -> bool:
+    """A callback defined in k9py (a bound method's function counts where it was defined)."""
+    func = getattr(callback, "__func__", callback)
+    return str(getattr(func, "__module__", "") or "").startswith("k9py.")

@@ -11,10 +11,9 @@ equal. Cast times are the simulated seconds that passed during shown steps.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from k9py.record.scenario import (
     Wait,
     load_scenario,
 )
+from k9py.record.shims import WallClockShims
 
 FRAME_STEP = 0.5  # simulated seconds between frames while sleeping or waiting
 PRESS_GAP = 0.3  # simulated seconds after each pressed key
@@ -67,29 +67,13 @@ def boot_cluster(nodes: int) -> Any:
     return Cluster(ClusterConfig(virtual=True, workers=max(0, nodes - 1))).start()
 
 
-@contextlib.contextmanager
-def virtual_monotonic(now: Callable[[], float]) -> Iterator[None]:
-    """k9py's describe/YAML views throttle live refreshes with ``time.monotonic()``;
-    during a recording that throttle reads simulated time instead."""
-    import types
-
-    from k9py.views import text as text_views
-
-    original = text_views.time
-    text_views.time = types.SimpleNamespace(monotonic=now)  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        text_views.time = original
-
-
 class Runner:
     """Executes the steps of one scenario against a running app and cluster."""
 
     def __init__(self, scenario: Scenario, cluster: Any, session: Any, app: Any,
-                 pilot: Any, log: Callable[[str], None]) -> None:
+                 pilot: Any, shims: WallClockShims, log: Callable[[str], None]) -> None:
         self.scenario, self.cluster, self.session = scenario, cluster, session
-        self.app, self.pilot, self.log = app, pilot, log
+        self.app, self.pilot, self.shims, self.log = app, pilot, shims, log
         self.cast = Cast(scenario.width, scenario.height, title=scenario.title,
                          idle_time_limit=scenario.idle_time_limit)
         self.shown = True
@@ -136,6 +120,7 @@ class Runner:
         for _ in range(SETTLE_ROUNDS):
             await self._wait_threads()
             self.cluster.settle()
+            await self.shims.poll_changed()
             self._pump()
             await self.pilot.pause()
             frame = render(screen_strips(self.app))
@@ -165,13 +150,25 @@ class Runner:
         remaining = seconds
         while remaining > 1e-9:
             step = min(FRAME_STEP, remaining)
-            # On the UI thread, blocking it: no repaint can see a time in between.
-            self.cluster.advance(step)
+            self._advance_clock(step)
             remaining -= step
             if self.shown:
                 self.time += step
             await self.app.timers.fire_due()
             await self.frame()
+
+    def _advance_clock(self, seconds: float) -> None:
+        """Move the engine's horizon by ``seconds``, on the UI thread and blocking it,
+        so no repaint sees a time in between. Another thread's settle (an
+        ``advance(0)`` read before ours applied) can put the horizon back; then
+        the rest is asked for again."""
+        clock = self.cluster.clock
+        target = clock.horizon + seconds
+        for _ in range(100):
+            self.cluster.advance(target - clock.horizon)
+            if clock.horizon >= target - 1e-9:
+                return
+        raise RecordError("the virtual clock did not reach the requested time")
 
     # -- steps ---------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -265,9 +262,9 @@ async def run_scenario(scenario: Scenario, log: Callable[[str], None] | None = N
                            timers=timers)
         app.animation_level = "none"
         size = (scenario.width, scenario.height)
-        with virtual_monotonic(cluster.clock.monotonic):
+        with WallClockShims(cluster.clock.monotonic, timers) as shims:
             async with app.run_test(headless=True, size=size) as pilot:
-                runner = Runner(scenario, cluster, session, app, pilot, log)
+                runner = Runner(scenario, cluster, session, app, pilot, shims, log)
                 await runner.run()
                 final = runner.screen.screen_text() if runner.screen else ""
                 recording = Recording(runner.cast, final, dict(runner.screenshots))
