@@ -27,6 +27,7 @@ class Tmux:
 
     def __init__(self, socket: str) -> None:
         self.socket = socket
+        self.manifest = Path()  # the watched copy of FIXTURE k9py was started with
 
     def run(self, *args: str) -> str:
         out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
@@ -65,8 +66,11 @@ def row(screen: str, name: str) -> str:
 def k9(tmp_path: Path) -> Iterator[Tmux]:
     tmux = Tmux(f"k9py-smoke-{os.getpid()}")
     k9py = Path(sys.executable).parent / "k9py"
+    tmux.manifest = tmp_path / "manifests" / FIXTURE.name  # a copy: tests edit it (watched)
+    tmux.manifest.parent.mkdir()
+    shutil.copy(FIXTURE, tmux.manifest)
     command = (f"cd {ROOT} && K9PY_CONFIG_DIR={tmp_path} TERM=xterm-256color "
-               f"{k9py} -f {FIXTURE}; sleep 5")
+               f"{k9py} -f {tmux.manifest}; sleep 5")
     tmux.run("new-session", "-d", "-s", "k9", "-x", "160", "-y", "45", command)
     try:
         tmux.wait_for("Context:", timeout=60)
@@ -133,6 +137,10 @@ def test_scaled_deployment_becomes_4_of_4_ready(k9: Tmux) -> None:
     k9.wait_for("Scale Deployment nginx-deployment")
     k9.keys("4", "Enter")
     k9.wait(lambda t: " 4/4 " in row(t, "nginx-deployment"), 60, "READY 4/4")
+    # saving the watched manifest re-applies it: the flash line says so at once
+    k9.manifest.write_text(k9.manifest.read_text().replace("replicas: 3", "replicas: 5"))
+    k9.wait(lambda t: "apply: 1 configured" in t, 5, "re-apply flash")
+    k9.wait(lambda t: "/5 " in row(t, "nginx-deployment"), 10, "READY x/5")
 
 
 def test_noexecute_taint_evicts_the_nodes_pods(k9: Tmux) -> None:
