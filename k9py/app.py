@@ -29,6 +29,7 @@ from k9py.model.watcher import ResourceWatcher
 from k9py.render.base import condition
 from k9py.themes import DEFAULT_THEME, derived_variables, load_themes, theme_dirs
 from k9py.views.base import View
+from k9py.views.usage import UsageFeed
 from k9py.widgets.chrome import Crumbs, Flash, Header, HeaderInfo, Hints
 from k9py.widgets.prompt import Prompt
 
@@ -78,6 +79,7 @@ class K9pyApp(ApplyMixin, App):
         self.history_pos = -1
         self.node_watch: ResourceWatcher | None = None
         self._node_ready: dict[str, bool] = {}
+        self.usage = UsageFeed()  # metrics.k8s.io readings for the tables and header
         self._theme_sources: dict[str, Any] = {}
         self._hints_key: Any = None
         self.internal_errors: list[Exception] = []
@@ -145,6 +147,8 @@ class K9pyApp(ApplyMixin, App):
 
     def _started(self) -> None:
         self.node_watch = ResourceWatcher(self.client, "nodes").start()
+        self.usage.start(self.client, self.config.refresh_rate, self.call_from_thread,
+                         self._update_header)
         self.run_command(self.start_command)
         self.attach_manifests()
         self._update_header()
@@ -196,6 +200,7 @@ class K9pyApp(ApplyMixin, App):
         if self.top is not None:
             self.top.display = False
         self.stack.append(view)
+        self.usage.attach(view)
         self.query_one("#content").mount(view)
         self.call_after_refresh(self._focus_view, view)
         self._update_chrome()
@@ -233,6 +238,7 @@ class K9pyApp(ApplyMixin, App):
 
     def _update_chrome(self) -> None:
         self.query_one(Crumbs).set_crumbs([v.crumb for v in self.stack])
+        self.usage.focus(self.top)
         self._hints_dirty = True
 
     # -- the ticker ----------------------------------------------------------------------------
@@ -270,9 +276,10 @@ class K9pyApp(ApplyMixin, App):
         ready = sum(self._node_ready.values())
         nodes = f"{len(self._node_ready)} ({ready} ready)" if self._node_ready else "n/a"
         s = self.session
+        cpu, mem = self.usage.header()
         info = HeaderInfo(context=s.context, cluster=s.cluster_name, user=s.user,
                           k9py_version=f"v{__version__}", k8s_version=s.k8s_version,
-                          nodes=nodes, readonly=self.readonly)
+                          nodes=nodes, cpu=cpu, mem=mem, readonly=self.readonly)
         self.query_one(Header).set_info(info)
 
     def _bindings_changed(self, _screen: Any = None) -> None:
@@ -518,6 +525,7 @@ class K9pyApp(ApplyMixin, App):
             view.stop()
         if self.node_watch is not None:
             self.node_watch.stop()
+        self.usage.stop()
         self.stop_manifests()
 
     # -- cluster calls and messages ----------------------------------------------------------------

@@ -100,6 +100,18 @@ class TableModel:
             self._pending.setdefault(key_of(parent) if self.explode else key,
                                      ("MODIFIED", parent))
 
+    def rerender_keys(self, keys: Iterable[str]) -> None:
+        """Render these rows again (their context changed, e.g. a new metrics
+        reading), leaving the other rows alone; an exploded model re-renders all."""
+        if self.explode:
+            self.rerender()
+            return
+        rows, pending = self.rows, self._pending
+        for key in keys:
+            row = rows.get(key)
+            if row is not None:
+                pending.setdefault(key, ("MODIFIED", row.obj))
+
     def clear(self) -> None:
         self.rows.clear()
         self._children.clear()

@@ -1,13 +1,24 @@
-"""Pods: kubectl's STATUS logic (``printPod``) with k9s's columns and colours."""
+"""Pods: kubectl's STATUS logic (``printPod``) with k9s's columns and colours.
+
+Usage columns as k9s ``internal/render/pod.go`` (``gatherCoMX``): CPU in
+millicores and MEM in MiB from the pod's metrics.k8s.io reading, CPU/RL and
+MEM/RL (wide) the summed requests:limits of the containers and sidecars, and
+%CPU/R, %CPU/L, %MEM/R, %MEM/L the usage in percent of them (``n/a`` when
+there is no request or limit). Without the metrics API every usage cell is
+``n/a``.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from k9py.quantity import parse_quantity
 from k9py.render.base import (
     COMPLETED,
     ERROR,
     KILL,
+    NA,
     NONE,
     OK,
     PENDING,
@@ -19,9 +30,7 @@ from k9py.render.base import (
     deleting,
     join,
     labels_text,
-    mebibytes,
     meta,
-    milli_cpu,
     name_of,
     namespace_of,
     with_namespace,
@@ -127,7 +136,10 @@ class PodRenderer(Renderer):
     kind = "Pod"
     columns = with_namespace(
         Column("NAME"), Column("READY"), Column("STATUS"), Column("RESTARTS", num=True, right=True),
-        Column("CPU", num=True, right=True), Column("MEM", num=True, right=True),
+        Column("CPU", num=True, right=True), Column("CPU/RL", wide=True, right=True),
+        Column("%CPU/R", num=True, right=True), Column("%CPU/L", num=True, right=True),
+        Column("MEM", num=True, right=True), Column("MEM/RL", wide=True, right=True),
+        Column("%MEM/R", num=True, right=True), Column("%MEM/L", num=True, right=True),
         Column("IP"), Column("NODE"), Column("NOMINATED NODE", wide=True),
         Column("QOS", wide=True), Column("LABELS", wide=True, max_width=60),
         Column("AGE", time=True),
@@ -138,10 +150,13 @@ class PodRenderer(Renderer):
         status = obj.get("status") or {}
         spec = obj.get("spec") or {}
         usage = ctx.pod_metrics(namespace_of(obj), name_of(obj))
+        rc, rm, lc, lm = requests_limits(obj)
+        cpu, mem = usage if usage is not None else (None, None)
         return (
             namespace_of(obj), name_of(obj), f"{ready}/{total}", phase_reason(obj),
             str(restarts(obj)),
-            milli_cpu(usage[0] if usage else None), mebibytes(usage[1] if usage else None),
+            mx_cpu(cpu), f"{mx_cpu(rc)}:{mx_cpu(lc)}", mx_percent(cpu, rc), mx_percent(cpu, lc),
+            mx_mem(mem), f"{mx_mem(rm)}:{mx_mem(lm)}", mx_percent(mem, rm), mx_percent(mem, lm),
             status.get("podIP") or NONE, spec.get("nodeName") or NONE,
             status.get("nominatedNodeName") or NONE, status.get("qosClass") or "",
             labels_text(obj), created(obj),
@@ -163,6 +178,60 @@ _KEEP_SPEC = ("nodeName", "nodeSelector", "priority", "priorityClassName", "sche
 _KEEP_CONTAINER = ("name", "image", "ports", "restartPolicy")
 
 
+def mx_cpu(millicores: int | None) -> str:
+    """k9s ``toMc``: millicores without a unit (``0`` for none); ``n/a`` unknown."""
+    return NA if millicores is None else str(millicores)
+
+
+def mx_mem(amount: int | None) -> str:
+    """k9s ``toMi``: whole MiB without a unit; ``n/a`` unknown."""
+    return NA if amount is None else str(amount // (1024 * 1024))
+
+
+def mx_percent(value: int | None, total: int) -> str:
+    """k9s ``client.ToPercentageStr``: floor(value / total x 100), ``n/a`` without
+    a total (or without a reading)."""
+    if value is None or not total:
+        return NA
+    return str(math.floor(value / total * 100))
+
+
+# The slim pod keeps its summed requests and limits here (interned: pods of one
+# template share one tuple), so a re-render for new metrics needs no spec.
+RL_KEY = "k9py.dev/requests-limits"
+_RL_INTERN: dict[tuple[int, int, int, int], tuple[int, int, int, int]] = {}
+
+
+def _q(value: Any, scale: float) -> int:
+    try:  # Quantity.MilliValue()/Value() round up
+        return math.ceil(round(parse_quantity(value) * scale, 6))
+    except (ValueError, TypeError):
+        return 0
+
+
+def requests_limits(pod: Obj) -> tuple[int, int, int, int]:
+    """(request millicores, request bytes, limit millicores, limit bytes) over the
+    containers and sidecar init containers, a container without requests counting
+    its limits (k9s ``cosRequests``/``containerRequests``, ``cosLimits``)."""
+    kept = pod.get(RL_KEY)
+    if kept is not None:
+        return kept
+    spec = pod.get("spec") or {}
+    sidecars = _sidecars(spec)
+    rc = rm = lc = lm = 0
+    for c in [*(i for i in spec.get("initContainers") or [] if i.get("name") in sidecars),
+              *(spec.get("containers") or [])]:
+        res = c.get("resources") or {}
+        limits = res.get("limits") or {}
+        requests = res.get("requests") or limits
+        rc += _q(requests.get("cpu", 0), 1000)
+        rm += _q(requests.get("memory", 0), 1)
+        lc += _q(limits.get("cpu", 0), 1000)
+        lm += _q(limits.get("memory", 0), 1)
+    found = (rc, rm, lc, lm)
+    return _RL_INTERN.setdefault(found, found) if len(_RL_INTERN) < 4096 else found
+
+
 def slim_pod(pod: Obj) -> Obj:
     """The part of a pod the pod view uses (metadata without managedFields, the
     containers' names, images and ports, placement, status). With 100,000 pods the
@@ -176,7 +245,7 @@ def slim_pod(pod: Obj) -> Obj:
         if key in spec:
             slim_spec[key] = [{k: c[k] for k in _KEEP_CONTAINER if k in c} for c in spec[key]]
     out = {"apiVersion": pod.get("apiVersion", "v1"), "kind": pod.get("kind", "Pod"),
-           "metadata": m, "spec": slim_spec}
+           "metadata": m, "spec": slim_spec, RL_KEY: requests_limits(pod)}
     if "status" in pod:
         out["status"] = pod["status"]
     return out

@@ -32,6 +32,8 @@ class HeaderInfo:
     k9py_version: str = ""
     k8s_version: str = ""
     nodes: str = "n/a"
+    # Cluster use in percent of the nodes' allocatable ("12%"), from the metrics
+    # API (k9s ``MetricsServer.ClusterLoad``); "n/a" without metrics.
     cpu: str = "n/a"
     mem: str = "n/a"
     readonly: bool = False
@@ -86,6 +88,38 @@ def _info_rows(info: HeaderInfo) -> list[tuple[str, str]]:
     return rows[:HEADER_ROWS]
 
 
+# k9s's default thresholds (``config.Threshold``: cpu and memory warn at 70 %,
+# critical at 90 %): the header's CPU/MEM turn the warning or error colour.
+WARN_PERCENT = 70
+CRITICAL_PERCENT = 90
+
+
+def _level(value: str) -> str:
+    """The status colour for one ``NN%`` reading ("" below the warning level)."""
+    try:
+        percent = int(value.rstrip("%"))
+    except ValueError:
+        return ""
+    if percent >= CRITICAL_PERCENT:
+        return "error"
+    return "pending" if percent >= WARN_PERCENT else ""
+
+
+def _usage_text(info: HeaderInfo, p: Palette, width: int) -> Text:
+    """``12% / 34%``, each part in its threshold colour, padded to ``width``."""
+    text = Text()
+    if not _level(info.cpu) and not _level(info.mem):  # one run, as every other row
+        text.append(f"{info.cpu} / {info.mem}".ljust(width), p.section)
+        return text
+    for i, value in enumerate((info.cpu, info.mem)):
+        if i:
+            text.append(" / ", p.section)
+        level = _level(value)
+        text.append(value, p.status[level] if level else p.section)
+    text.append(" " * max(0, width - text.cell_len), p.section)
+    return text
+
+
 def _columns(items: list[tuple[str, str]], rows: int) -> list[list[tuple[str, str]]]:
     return [items[i:i + rows] for i in range(0, len(items), rows)]
 
@@ -111,7 +145,10 @@ def render_header(info: HeaderInfo, hints: Hints, p: Palette, width: int) -> Tex
         line = Text(no_wrap=True, overflow="crop")
         key, value = info_rows[r] if r < len(info_rows) else ("", "")
         line.append(f"{key + ':' if key else '':<10}", p.info)
-        line.append(f"{value:<{info_w - 10}}", p.section)
+        if key == "CPU/MEM":
+            line.append_text(_usage_text(info, p, info_w - 10))
+        else:
+            line.append(f"{value:<{info_w - 10}}", p.section)
         for (col, numbered), w in zip(blocks, widths, strict=False):
             if r < len(col):
                 k, d = col[r]

@@ -97,11 +97,12 @@ def test_workload_columns_are_upstreams() -> None:
     assert row.cells[1:5] == ("web", "2/4", "4", "2")
     assert row.status == PENDING
     pod_names = [c.name for c in renderer_for("Pod").columns if not c.wide]
-    assert pod_names == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "CPU", "MEM", "IP",
-                         "NODE", "AGE"]
+    # k9s's default pod and node columns with metrics (internal/render/pod.go, node.go).
+    assert pod_names == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "CPU", "%CPU/R",
+                         "%CPU/L", "MEM", "%MEM/R", "%MEM/L", "IP", "NODE", "AGE"]
     node_names = [c.name for c in renderer_for("Node").columns if not c.wide]
-    assert node_names == ["NAME", "STATUS", "ROLES", "TAINTS", "VERSION", "PODS", "CPU", "MEM",
-                          "AGE"]
+    assert node_names == ["NAME", "STATUS", "ROLES", "TAINTS", "VERSION", "PODS", "CPU", "CPU/A",
+                          "%CPU", "MEM", "MEM/A", "%MEM", "AGE"]
     ev_names = [c.name for c in renderer_for("Event").columns if not c.wide and not c.namespace]
     assert ev_names == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
 

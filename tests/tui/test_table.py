@@ -48,7 +48,8 @@ def test_wide_faults_and_filters(cluster: Cluster) -> None:
 
     async def scenario() -> None:
         app = make_app(cluster, command="pods all")
-        async with app.run_test(size=(200, 45)) as pilot:
+        # wide pod rows (with k9s's CPU/RL and MEM/RL) need 250 columns to reach LABELS
+        async with app.run_test(size=(250, 45)) as pilot:
             await wait_for(pilot, lambda: synced(app) and "default/broken" in table_keys(app))
             assert "LABELS" not in screen_text(app)
             await pilot.press("ctrl+w")

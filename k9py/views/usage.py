@@ -1,0 +1,86 @@
+"""Metrics for the views: the app's one :class:`~k9py.model.metrics.MetricsPoller`,
+the newest snapshot, and how it reaches the pod and node tables and the header.
+
+Each resource view's :class:`~k9py.render.base.RenderContext` reads the newest
+snapshot (``pod_metrics`` / ``node_metrics``); when a poll brings new
+readings, only the rows whose readings changed are rendered again (all of
+them when the metrics API appears or goes away, or the pod scope changes).
+The pod readings asked for follow the view on top: its namespace when it
+shows pods, none otherwise (as k9s fetches pod metrics with the pod list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from k9py.model.metrics import NO_PODS, MetricsPoller, Snapshot
+from k9py.render.base import NA
+
+
+class UsageFeed:
+    """The poller and its snapshot, as the app's views and header use them."""
+
+    def __init__(self) -> None:
+        self.snapshot = Snapshot()
+        self.poller: MetricsPoller | None = None
+        self._top: Any = None
+
+    def start(self, client: Any, interval: float,
+              call_from_thread: Callable[..., Any], on_header: Callable[[], None]) -> None:
+        """Poll ``client`` every ``interval`` s; updates land on the UI thread."""
+        self.stop()
+        self._on_header = on_header
+
+        def update(snapshot: Snapshot, pods: set[str], nodes: set[str]) -> None:
+            call_from_thread(self._apply, snapshot, pods, nodes)
+
+        self.poller = MetricsPoller(client, interval, update)
+        self.poller.set_pod_scope(_pod_scope(self._top))
+        self.poller.start()
+
+    def stop(self) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+            self.poller = None
+
+    def attach(self, view: Any) -> None:
+        """Point a view's render context at the newest readings."""
+        ctx = getattr(view, "ctx", None)
+        if ctx is not None:
+            ctx.pod_metrics = lambda ns, name: self.snapshot.pod(ns, name)
+            ctx.node_metrics = lambda name: self.snapshot.node(name)
+
+    def focus(self, view: Any) -> None:
+        """The view on top changed: read the pods it shows, if any."""
+        self._top = view
+        if self.poller is not None:
+            self.poller.set_pod_scope(_pod_scope(view))
+
+    def header(self) -> tuple[str, str]:
+        """The header's CPU and MEM: cluster use in percent, or ``n/a``."""
+        cpu, mem = self.snapshot.cluster_load()
+        return (NA if cpu is None else f"{cpu}%"), (NA if mem is None else f"{mem}%")
+
+    def _apply(self, snapshot: Snapshot, pods: set[str], nodes: set[str]) -> None:
+        old, self.snapshot = self.snapshot, snapshot
+        everything = (old.available != snapshot.available
+                      or old.pod_scope != snapshot.pod_scope)
+        model = getattr(self._top, "model", None)
+        kind = getattr(getattr(self._top, "kind", None), "kind", "")
+        if model is not None and kind in ("Pod", "Node"):
+            if everything:
+                model.rerender()
+            else:
+                model.rerender_keys(pods if kind == "Pod" else nodes)
+        self._on_header()
+
+
+def _pod_scope(view: Any) -> Any:
+    """The namespace (None: all) a pod view shows; NO_PODS for other views."""
+    kind = getattr(view, "kind", None)
+    if getattr(kind, "kind", "") != "Pod" or getattr(view, "model", None) is None:
+        return NO_PODS
+    if getattr(view.model, "explode", None) is not None:  # a pod's containers
+        return NO_PODS
+    return view.scope.namespace
