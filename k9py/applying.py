@@ -15,10 +15,22 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Any
 
+from textual.message import Message
+
 from k9py.client import error_text
 
 if TYPE_CHECKING:
     from k9py.manifests import Manifests, Rows
+
+
+class ApplyResults(Message):
+    """A batch of results from another thread. Posting is thread-safe and never
+    blocks, so a watcher thread is never stuck waiting for a UI that is
+    shutting down (and joining that very thread)."""
+
+    def __init__(self, rows: Rows) -> None:
+        super().__init__()
+        self.rows = rows
 
 
 class ApplyMixin:
@@ -53,7 +65,10 @@ class ApplyMixin:
             self.session.manifests.stop()
 
     def _rows_from_thread(self, rows: Rows) -> None:
-        self.call_from_thread(self.show_apply, rows)  # type: ignore[attr-defined]
+        self.post_message(ApplyResults(rows))  # type: ignore[attr-defined]
+
+    def on_apply_results(self, message: ApplyResults) -> None:
+        self.show_apply(message.rows)
 
     def show_apply(self, rows: Rows) -> None:
         """One flash line per batch: counts, or the first error with its place."""

@@ -97,6 +97,16 @@ class ApplyLogRenderer(Renderer):
         return STATUSES.get(r.action, WARNING if r.warnings else OK)
 
 
+class LogTable(ResourceTable):
+    """The table without the sort keys of columns it does not have (RESTARTS,
+    CPU...): hidden from the header's hints and inert."""
+
+    def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        if action == "sort" and parameters:
+            return parameters[0] in {c.name for c in self.model.columns}
+        return super().check_action(action, parameters)
+
+
 class ApplyLogView(View):
     """The apply log as a live table."""
 
@@ -112,7 +122,7 @@ class ApplyLogView(View):
         self.ctx = RenderContext()
         self.model = TableModel(ApplyLogRenderer(), self.ctx)
         self.model.synced = True
-        self.table = ResourceTable(self.model)
+        self.table = LogTable(self.model)
         self.filter = parse_filter("")
         self.faults_only = False
         self.seen = 0  # the newest log entry taken

@@ -253,3 +253,58 @@ def test_stdin_manifest_errors_print_as_kubectl_does() -> None:
                          input=BROKEN, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "error: error parsing STDIN: error converting YAML to JSON" in out.stderr
+
+
+class RemoteClient:
+    """Only the client interface (k9py.client.ClusterClient): no clock, no engine."""
+
+    VERBS = ("get", "list", "create", "update", "update_status", "patch", "delete",
+             "delete_collection", "watch")
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        if name not in self.VERBS:
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+
+def test_apply_needs_only_the_client_interface(bare_cluster: Cluster) -> None:
+    from k9py.app import K9pyApp
+    from k9py.client import Session
+    from k9py.config import Config
+
+    async def scenario() -> None:
+        app = K9pyApp(Session(client=RemoteClient(bare_cluster.client)), config=Config())
+        async with app.run_test(size=(160, 45)) as pilot:
+            await command(pilot, "apply samples/nginx")
+            await wait_for(pilot, lambda: flash(app) == "apply: 1 created", timeout=10)
+            assert bare_cluster.client.get("deployments", "nginx-deployment", "default")
+    run(scenario())
+
+
+def test_deleting_a_file_prunes_only_with_prune(bare_cluster: Cluster, tmp_path: Path) -> None:
+    from engine.apply import ApplyOptions
+    from k9py.embedded import EmbeddedOptions, apply_manifests
+
+    (tmp_path / "settings.yaml").write_text(CONFIGMAP.format(colour="blue"))
+    shutil.copy(NGINX, tmp_path / "nginx.yaml")
+    opts = EmbeddedOptions(manifests=[str(tmp_path)], apply_options=ApplyOptions(prune=True))
+
+    async def scenario() -> None:
+        app = make_app(bare_cluster, command="applylog")
+        app.session.manifests = apply_manifests(bare_cluster, opts)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await wait_for(pilot, lambda: flash(app) == "apply: 2 created", timeout=10)
+            await pilot.pause(0.3)
+            (tmp_path / "settings.yaml").unlink()
+            await wait_for(pilot, lambda: "deleted" in flash(app), timeout=5, what="prune")
+            with pytest.raises(Exception, match="not found"):
+                configmap(bare_cluster)
+            assert bare_cluster.client.get("deployments", "nginx-deployment", "default")
+            assert flash(app) == "apply: 1 file removed, 1 deleted"
+            await wait_for(pilot, lambda: "configmap/settings pruned" in screen_text(app))
+            assert app.top.model.row_at(0).cells[3] == "deleted"
+            assert app.top.model.row_at(0).status == "kill"
+    run(scenario())
