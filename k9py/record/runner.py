@@ -113,6 +113,16 @@ class Runner:
             if not getattr(model, "backlog", 0):
                 return
 
+    async def _ui_idle(self) -> None:
+        """Textual has handled every message queued so far and laid the screen out.
+        (Pilot.pause would also sleep 20 ms or more to guess at idleness; here the
+        repeated renders in :meth:`settle` decide when the screen is still.)"""
+        pilot, app = self.pilot, self.app
+        await pilot._wait_for_screen()  # noqa: SLF001
+        await asyncio.sleep(0)
+        app.screen._on_timer_update()  # noqa: SLF001 - what Pilot.pause ends with
+        await pilot._wait_for_screen()  # noqa: SLF001
+
     async def settle(self) -> Frame:
         """The screen once the engine, the watches, the workers and Textual are idle."""
         previous: Frame | None = None
@@ -122,7 +132,7 @@ class Runner:
             self.cluster.settle()
             await self.shims.poll_changed()
             self._pump()
-            await self.pilot.pause()
+            await self._ui_idle()
             frame = render(screen_strips(self.app))
             if frame == previous and not self._busy():
                 break
@@ -210,7 +220,7 @@ class Runner:
             raise RecordError(f"{step.where()}: cannot run this step")
 
     async def _key(self, key: str, gap: float) -> None:
-        await self.pilot.press(key)
+        press_key(self.app, key)
         await self.frame()
         await self.advance(gap)
 
@@ -243,6 +253,26 @@ class Runner:
         except Exception as err:
             raise RecordError(f"{step.where()}: checking {step.describe()} failed: "
                               f"{type(err).__name__}: {err}") from err
+
+
+def press_key(app: Any, key: str) -> None:
+    """Send one key as Pilot.press does, without its idle waits (the recorder
+    settles afterwards anyway)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char: str | None = unicodedata.lookup(
+            _get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)  # noqa: SLF001 - as App._press_keys
 
 
 async def run_scenario(scenario: Scenario, log: Callable[[str], None] | None = None

@@ -323,7 +323,7 @@ class _Reader:
             return Press(verb=verb, keys=tuple(keys), count=count, **at)
         if verb == "type":
             if not isinstance(value, str | int | float) or isinstance(value, bool):
-                raise ValueError("type: give the text to type")
+                raise ValueError("give the text to type")
             speed = parse_duration(mods["speed"][0]) if "speed" in mods else DEFAULT_SPEED
             return Type(verb=verb, text=str(value), speed=speed, **at)
         if verb == "wait":
@@ -331,10 +331,10 @@ class _Reader:
                 else DEFAULT_TIMEOUT
             if isinstance(value, dict):
                 if set(value) != {"screen"} or not isinstance(value["screen"], str | int):
-                    raise ValueError("wait: give a condition or {screen: \"text\"}")
+                    raise ValueError("give a condition or {screen: \"text\"}")
                 return Wait(verb=verb, screen=str(value["screen"]), timeout=timeout, **at)
             if not isinstance(value, str):
-                raise ValueError("wait: give a condition (e.g. 'deployment web available 3') "
+                raise ValueError("give a condition (e.g. 'deployment web available 3') "
                                  "or {screen: \"text\"}")
             parse = self._need("parse_condition", "wait conditions")
             return Wait(verb=verb, condition=parse(value), timeout=timeout, **at)
@@ -342,18 +342,18 @@ class _Reader:
             return Sleep(verb=verb, seconds=parse_duration(value), **at)
         if verb == "caption":
             if value is None or isinstance(value, dict | list):
-                raise ValueError("caption: give the text to show")
+                raise ValueError("give the text to show")
             return Caption(verb=verb, text=str(value), **at)
         if verb == "screenshot":
             name = str(value) if isinstance(value, str) else ""
             if not name.endswith(".svg") or Path(name).name != name:
-                raise ValueError(f"screenshot: give a file name ending in .svg, not {value!r}")
+                raise ValueError(f"give a file name ending in .svg, not {value!r}")
             return Screenshot(verb=verb, name=name, **at)
         if verb == "apply":
             parse = self._need("parse_apply", "apply")
             return Apply(verb=verb, action=parse(value, self.path.parent), **at)
         if not isinstance(value, dict):
-            raise ValueError("cluster: give a mapping, e.g. {stop_kubelet: k9py-worker}")
+            raise ValueError("give a mapping, e.g. {stop_kubelet: k9py-worker}")
         parse = self._need("parse_cluster_action", "cluster actions")
         return ClusterAction(verb=verb, action=parse(value), **at)
 
