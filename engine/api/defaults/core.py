@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import orjson
+
 from engine.api.defaults._util import (
     child,
     ensure,
@@ -30,12 +32,14 @@ from engine.api.defaults.podspec import (
     default_pvc_spec,
     default_template,
 )
+from engine.api.memo import LRU
 
 Obj = dict[str, Any]
 
 # v1.DefaultClientIPServiceAffinitySeconds (3 hours).
 CLIENT_IP_AFFINITY_SECONDS = 10800
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
+_MISS: Any = object()
 
 
 # -- pods ----------------------------------------------------------------------------
@@ -43,12 +47,49 @@ def default_pod(pod: Obj) -> None:
     """``SetDefaults_Pod`` + ``SetDefaults_PodSpec`` and nested defaults."""
     spec = ensure(pod, "spec")
     if spec is not None:
-        default_pod_spec(spec)
-        _requests_from_limits(spec)
-        set_if_none(spec, "enableServiceLinks", True)
-        if spec.get("hostNetwork") is True:
-            _host_network_ports(spec)
+        _default_pod_spec_memo(spec)
     default_pod_status(pod)
+
+
+# A pod spec's defaults depend on the spec alone, and the pods of one template
+# (and every update of a pod, whose spec is already defaulted) send the same
+# spec: its JSON bytes map to the defaulted spec's bytes, or to None when
+# defaulting changes nothing.
+_DEFAULTED_SPECS = LRU(512)
+
+
+def _default_pod_spec_memo(spec: Obj) -> None:
+    """:func:`_default_pod_spec` in place, from the memo when the spec was seen.
+
+    The spec dict keeps its identity; a hit replaces its content with a fresh
+    decoding of the remembered result, so no two pods share a subtree."""
+    try:
+        encoded = orjson.dumps(spec)
+    except (TypeError, orjson.JSONEncodeError):
+        encoded = b"null"
+    if b"null" in encoded:  # NaN and infinities encode as null too: no key
+        _default_pod_spec(spec)
+        return
+    found = _DEFAULTED_SPECS.get(encoded, _MISS)
+    if found is _MISS:
+        _default_pod_spec(spec)
+        try:
+            result = orjson.dumps(spec)
+        except (TypeError, orjson.JSONEncodeError):
+            return
+        _DEFAULTED_SPECS.put(encoded, None if result == encoded else result)
+    elif found is not None:
+        spec.clear()
+        spec.update(orjson.loads(found))
+
+
+def _default_pod_spec(spec: Obj) -> None:
+    """The spec part of ``SetDefaults_Pod`` (pod-only defaults included)."""
+    default_pod_spec(spec)
+    _requests_from_limits(spec)
+    set_if_none(spec, "enableServiceLinks", True)
+    if spec.get("hostNetwork") is True:
+        _host_network_ports(spec)
 
 
 def _requests_from_limits(spec: Obj) -> None:

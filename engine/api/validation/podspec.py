@@ -19,7 +19,10 @@ import posixpath
 import re
 from typing import Any
 
+import orjson
+
 from engine.api import errors
+from engine.api.memo import LRU
 from engine.api.validation import names, resourcelists
 from engine.api.validation.common import (
     IS_NEGATIVE_ERROR_MSG,
@@ -1417,7 +1420,54 @@ def _resource_claims(spec: Obj, path: str, errs: Errs) -> set[str]:
     return seen
 
 
+# Pod specs that validated clean, by (path, is_pod, pod name, template key):
+# the pods of one template send the same spec. The pod name matters only to
+# ephemeral volumes (their claim names), so it is part of the key only then.
+_CLEAN_SPECS = LRU(512)
+# The service-account admission plugin's volume, ``kube-api-access-`` and five
+# characters of the generated-name alphabet: different in every pod.
+_TOKEN_VOLUME = re.compile(rb'"(kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5})"')
+
+
+def template_key(encoded: bytes) -> tuple[bytes, ...]:
+    """A pod spec's JSON bytes with its token volume's name cut out.
+
+    Two specs with the same key are the same bytes but for a consistent
+    renaming of one such name into another: the key is the bytes split at every
+    occurrence of the spec's own name, so neither name occurs elsewhere in
+    either spec. The names have the same length and character classes
+    (lowercase letters, digits, dashes), so every check of a pod spec (DNS
+    labels, uniqueness, volumeMount references, lengths) decides both alike.
+    """
+    found = _TOKEN_VOLUME.search(encoded)
+    if found is None:
+        return (encoded,)
+    return tuple(encoded.split(found.group(1)))
+
+
 def validate_pod_spec(spec: Any, path: str, pod_name: str = "", is_pod: bool = False) -> Errs:
+    """Upstream ``ValidatePodSpec``; a spec that passed before passes at once.
+
+    Only clean results are remembered, so errors are always worked out afresh
+    with the caller's path and name; unserialisable specs are always walked."""
+    if type(spec) is not dict:
+        return _validate_pod_spec(spec, path, pod_name, is_pod)
+    try:
+        encoded = orjson.dumps(spec)
+    except (TypeError, orjson.JSONEncodeError):
+        encoded = b"null"
+    if b"null" in encoded:  # NaN and infinities encode as null too: no key
+        return _validate_pod_spec(spec, path, pod_name, is_pod)
+    key = (path, is_pod, pod_name if b'"ephemeral"' in encoded else "", template_key(encoded))
+    if _CLEAN_SPECS.get(key) is not None:
+        return []
+    errs = _validate_pod_spec(spec, path, pod_name, is_pod)
+    if not errs:
+        _CLEAN_SPECS.put(key, True)
+    return errs
+
+
+def _validate_pod_spec(spec: Any, path: str, pod_name: str, is_pod: bool) -> Errs:
     """Upstream ``ValidatePodSpec`` (optional parts are skipped when absent)."""
     spec = as_map(spec)
     errs: Errs = []

@@ -24,8 +24,11 @@ import math
 import re
 from typing import Any
 
+import orjson
+
 from engine.api import errors, schema
 from engine.api.errors import FieldError
+from engine.api.memo import LRU
 from engine.api.validation.quantity import QuantityError, parse_quantity
 
 _QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
@@ -522,6 +525,42 @@ def _clean(value: Any, node: _Node) -> bool:
     return True  # ANY
 
 
+# Top-level subtrees (a pod's spec, a deployment's template) found clean, by
+# (node, JSON bytes): every pod of a template sends the same spec, and a
+# value's cleanliness depends on nothing else. Metadata is walked every time
+# (names and uids differ per object, so it would only fill the table).
+_CLEAN_SUBTREES = LRU(1024)
+
+
+def _clean_top(obj: dict[str, Any], node: _Node) -> bool:
+    """:func:`_clean_struct` for a whole object, remembering clean subtrees."""
+    props = node.props
+    for name, value in obj.items():
+        sub = props.get(name)
+        if sub is None:
+            return False
+        if value is None:
+            continue
+        if sub.kind != STRUCT or name == "metadata" or type(value) is not dict:
+            if not _clean(value, sub):
+                return False
+            continue
+        try:
+            encoded = orjson.dumps(value)
+        except (TypeError, orjson.JSONEncodeError):
+            encoded = b"null"
+        if b"null" in encoded:  # NaN and infinities encode as null too: no key
+            if not _clean_struct(value, sub):
+                return False
+            continue
+        key = (sub, encoded)
+        if _CLEAN_SUBTREES.get(key) is None:
+            if not _clean_struct(value, sub):
+                return False
+            _CLEAN_SUBTREES.put(key, True)
+    return True
+
+
 @functools.lru_cache(maxsize=4096)
 def _time_ok(text: str) -> bool:
     return _time_error(text) is None
@@ -548,7 +587,7 @@ def validate_schema(obj: dict[str, Any], definition: str, *,
     decoder's modes; the result is the same either way.
     """
     node = _definition_node(definition)
-    if (_clean_struct(obj, node) if node.kind == STRUCT and isinstance(obj, dict)
+    if (_clean_top(obj, node) if node.kind == STRUCT and isinstance(obj, dict)
             else _clean(obj, node)):
         return [], []
     walker = _Walker(collect_unknown=True)

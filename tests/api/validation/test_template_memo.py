@@ -1,0 +1,125 @@
+"""The write path's per-template memos decide exactly as the uncached checks.
+
+A pod spec that validated clean, or a subtree the decoder found clean, is
+remembered by its JSON bytes (the pod spec modulo its token volume's name):
+an identical or consistently renamed spec must hit, anything else must miss,
+and errors must always be worked out afresh with the caller's path."""
+
+from __future__ import annotations
+
+import copy
+
+import orjson
+
+from engine.api.validation import podspec, structural
+from tests.api.validation import builders as b
+
+
+def _spec(volume: str = "kube-api-access-7j8q8") -> dict:
+    spec = copy.deepcopy(b.pod()["spec"])
+    spec["volumes"] = [{"name": volume, "emptyDir": {}}]
+    spec["containers"][0]["volumeMounts"] = [{"name": volume, "mountPath": "/var/run/x"}]
+    return spec
+
+
+def test_template_key_ignores_only_the_token_volume_name() -> None:
+    one = podspec.template_key(orjson.dumps(_spec("kube-api-access-7j8q8")))
+    two = podspec.template_key(orjson.dumps(_spec("kube-api-access-bcd22")))
+    assert one == two
+    other = podspec.template_key(orjson.dumps(_spec("data")))
+    assert other != one
+    changed = _spec("kube-api-access-bcd22")
+    changed["containers"][0]["image"] = "busybox"
+    assert podspec.template_key(orjson.dumps(changed)) != one
+
+
+def test_template_key_of_a_spec_naming_two_token_volumes_differs() -> None:
+    spec = _spec("kube-api-access-7j8q8")
+    spec["volumes"].append({"name": "kube-api-access-bcd22", "emptyDir": {}})
+    dup = _spec("kube-api-access-bcd22")
+    dup["volumes"].append({"name": "kube-api-access-bcd22", "emptyDir": {}})
+    assert podspec.template_key(orjson.dumps(spec)) != podspec.template_key(orjson.dumps(dup))
+    assert podspec.validate_pod_spec(spec, "spec", "p", is_pod=True) == []
+    assert podspec.validate_pod_spec(dup, "spec", "p", is_pod=True) != []
+
+
+def test_clean_spec_memo_hits_and_errors_keep_their_path() -> None:
+    podspec._CLEAN_SPECS.clear()
+    spec = _spec()
+    assert podspec.validate_pod_spec(spec, "spec", "a", is_pod=True) == []
+    assert len(podspec._CLEAN_SPECS) == 1
+    assert podspec.validate_pod_spec(_spec("kube-api-access-zzzzz"), "spec", "b",
+                                     is_pod=True) == []
+    assert len(podspec._CLEAN_SPECS) == 1  # a hit
+    bad = _spec()
+    bad["containers"][0]["volumeMounts"][0]["name"] = "missing"
+    want = podspec._validate_pod_spec(bad, "spec.template.spec", "", False)
+    got = podspec.validate_pod_spec(bad, "spec.template.spec")
+    assert [str(e) for e in got] == [str(e) for e in want] and got
+    assert len(podspec._CLEAN_SPECS) == 1  # errors are not remembered
+
+
+def test_clean_spec_memo_keys_the_pod_name_for_ephemeral_volumes() -> None:
+    spec = _spec()
+    spec["volumes"].append({"name": "scratch", "ephemeral": {"volumeClaimTemplate": {
+        "spec": {"accessModes": ["ReadWriteOnce"],
+                 "resources": {"requests": {"storage": "1Gi"}}}}}})
+    podspec._CLEAN_SPECS.clear()
+    assert podspec.validate_pod_spec(spec, "spec", "short", is_pod=True) == []
+    long_name = "p" * 250
+    want = podspec._validate_pod_spec(spec, "spec", long_name, True)
+    assert want  # the claim name would be too long
+    assert podspec.validate_pod_spec(spec, "spec", long_name, is_pod=True) == want
+
+
+def test_validation_does_not_change_the_spec() -> None:
+    spec = _spec()
+    before = orjson.dumps(spec)
+    podspec.validate_pod_spec(spec, "spec", "a", is_pod=True)
+    assert orjson.dumps(spec) == before
+
+
+def test_clean_subtree_memo_decides_as_the_walk() -> None:
+    structural._CLEAN_SUBTREES.clear()
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": _spec()}
+    assert structural.validate_schema(pod, "io.k8s.api.core.v1.Pod") == ([], [])
+    assert len(structural._CLEAN_SUBTREES) == 1
+    assert structural.validate_schema(copy.deepcopy(pod), "io.k8s.api.core.v1.Pod") == ([], [])
+    assert len(structural._CLEAN_SUBTREES) == 1
+    bad = copy.deepcopy(pod)
+    bad["spec"]["terminationGracePeriodSeconds"] = "30"
+    errs, _ = structural.validate_schema(bad, "io.k8s.api.core.v1.Pod")
+    assert errs and "terminationGracePeriodSeconds" in str(errs[0])
+    unknown = copy.deepcopy(pod)
+    unknown["spec"]["bogus"] = 1
+    assert structural.validate_schema(unknown, "io.k8s.api.core.v1.Pod")[1] == ["spec.bogus"]
+    assert len(structural._CLEAN_SUBTREES) == 1
+
+
+def test_defaulted_spec_memo_copies_and_misses_on_a_changed_template() -> None:
+    from engine.api.defaults import core
+
+    core._DEFAULTED_SPECS.clear()
+    raw = {"containers": [{"name": "app", "image": "nginx",
+                           "resources": {"limits": {"cpu": "1"}}}]}
+    want = copy.deepcopy(raw)
+    core._default_pod_spec(want)
+    first, second = copy.deepcopy(raw), copy.deepcopy(raw)
+    core.default_pod({"spec": first})
+    spec = second
+    core.default_pod({"spec": spec})
+    assert spec is second  # defaulted in place
+    assert orjson.dumps(first) == orjson.dumps(second) == orjson.dumps(want)
+    assert len(core._DEFAULTED_SPECS) == 1
+    first["containers"][0]["resources"]["requests"]["cpu"] = "2"  # no shared subtrees
+    assert second["containers"][0]["resources"]["requests"]["cpu"] == "1"
+    third = {"spec": copy.deepcopy(raw)}
+    core.default_pod(third)
+    assert third["spec"]["containers"][0]["resources"]["requests"] == {"cpu": "1"}
+    changed = copy.deepcopy(raw)
+    changed["restartPolicy"] = "Never"
+    core.default_pod({"spec": changed})
+    assert changed["restartPolicy"] == "Never" and len(core._DEFAULTED_SPECS) == 2
+    nan = {"containers": [{"name": "app", "image": "nginx"}], "priority": float("nan")}
+    core.default_pod({"spec": nan})
+    assert len(core._DEFAULTED_SPECS) == 2  # not keyed: NaN encodes as null
