@@ -38,6 +38,7 @@ def boot_cluster(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> No
     """System namespaces, priority classes and the control plane's pods."""
     for name in cp.SYSTEM_NAMESPACES:
         ignore_exists(lambda n=name: client.create("namespaces", cp.namespace(n)))
+    _root_ca(client)
     for name, value, description in cp.SYSTEM_PRIORITY_CLASSES:
         ignore_exists(lambda a=(name, value, description): client.create(
             "priorityclasses", cp.priority_class(*a)))
@@ -45,6 +46,20 @@ def boot_cluster(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> No
     ensure_storage(client, ignore_exists)
     ensure_policy(client, ignore_exists)
     boot_services(client, nodes, ignore_exists)
+
+
+def _root_ca(client: LocalClient) -> None:
+    """``kube-root-ca.crt`` in the boot namespaces: kind's kube-controller-manager
+    (root-ca-cert-publisher) has published them by the time the cluster is
+    ready, so pods there mount their ``kube-api-access-*`` volume at once,
+    whether or not this cluster runs a controller manager."""
+    from engine.controllers.serviceaccount.rootca import cluster_ca, root_ca_configmap
+
+    ca = cluster_ca(client.api)
+    for name in cp.SYSTEM_NAMESPACES:
+        ignore_exists(lambda n=name: client.create(
+            "configmaps", root_ca_configmap(ca), namespace=n,
+            field_manager="kube-controller-manager"))
 
 
 def register_node(client: LocalClient, clock: Clock, spec: NodeSpec) -> dict[str, Any]:

@@ -16,8 +16,10 @@ stays ``ContainerCreating`` and the kubelet reports why:
   process volumes=[data]: error processing PVC default/data: PVC is not bound``.
 
 emptyDir, hostPath, downwardAPI and the service account token always mount.
-Deviation: the projected ``kube-root-ca.crt`` ConfigMap counts as present
-while no root-CA publisher controller creates it.
+The projected ``kube-api-access-*`` volume needs its namespace's
+``kube-root-ca.crt`` like any ConfigMap source: in a namespace just created,
+the pod waits (``FailedMount`` ... ``configmap "kube-root-ca.crt" not found``)
+until kube-controller-manager's root CA publisher has created it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from engine.kubelet.config import Lookup
 
 Obj = dict[str, Any]
 
-ROOT_CA = "kube-root-ca.crt"
 MOUNT_TIMEOUT = 120.0
 RETRY_INITIAL = 0.5
 RETRY_MAX = 122.0
@@ -86,7 +87,7 @@ def _source(lookup: Lookup, ns: str, volume: Obj) -> str:
     for source in (volume.get("projected") or {}).get("sources") or ():
         for kind, field in (("configmap", "configMap"), ("secret", "secret")):
             ref = source.get(field)
-            if ref and not (kind == "configmap" and ref.get("name") == ROOT_CA):
+            if ref:
                 why = _object(lookup, kind, ns, ref)
                 if why:
                     return why

@@ -92,3 +92,33 @@ def test_empty_dir_and_downward_api_mount(cluster: Cluster) -> None:
     cluster.advance(5)
     assert state_of(get(cluster, "app")) == ("running", None)
     assert cluster.call(cluster.kubelets.logs, "default", "app") == "I am app\n"
+
+
+def test_service_account_volume_waits_for_the_root_ca(cluster: Cluster) -> None:
+    """The projected ``kube-api-access-*`` volume needs ``kube-root-ca.crt``.
+    No controller manager runs here: in a new namespace the pod stays
+    ContainerCreating with FailedMount, as upstream's kubelet (projected
+    volume plugin, configmap source not optional), until the ConfigMap that
+    the root CA publisher would create appears."""
+    cluster.client.create("namespaces", {"metadata": {"name": "fresh"}})
+    create(cluster, bound_pod("app", [busybox("app", "sleep 3600")]), namespace="fresh")
+    pod = get(cluster, "app", "fresh")
+    (volume,) = [v["name"] for v in pod["spec"]["volumes"]]
+    assert volume.startswith("kube-api-access-")
+    cluster.advance(5)
+    assert state_of(get(cluster, "app", "fresh")) == ("waiting", "ContainerCreating")
+    assert ("Warning", "FailedMount", f'MountVolume.SetUp failed for volume "{volume}" : '
+            'configmap "kube-root-ca.crt" not found') in events(cluster, "app", "fresh")
+    ca = cluster.client.get("configmaps", "kube-root-ca.crt", "default")
+    cluster.client.create("configmaps", {"metadata": {"name": "kube-root-ca.crt"},
+                                         "data": ca["data"]}, namespace="fresh")
+    cluster.advance(5)
+    assert state_of(get(cluster, "app", "fresh")) == ("running", None)
+
+
+def test_boot_namespaces_have_the_root_ca(cluster: Cluster) -> None:
+    """As a kind cluster when it is ready: pods in ``default`` mount at once."""
+    create(cluster, bound_pod("app", [busybox("app", "sleep 3600")]))
+    cluster.advance(3)
+    assert state_of(get(cluster, "app")) == ("running", None)
+    assert "FailedMount" not in [r for _, r, _ in events(cluster, "app")]

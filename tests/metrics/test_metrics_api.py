@@ -32,6 +32,11 @@ def _pod(name: str, **labels: str) -> dict:
 @pytest.fixture
 def running(cluster: Cluster) -> Cluster:
     cluster.client.create("namespaces", {"metadata": {"name": "other"}})
+    # No controller manager here: put the root CA bundle its publisher would
+    # (the kubelet mounts it into every pod's kube-api-access volume).
+    ca = cluster.client.get("configmaps", "kube-root-ca.crt", "default")
+    cluster.client.create("configmaps", {"metadata": {"name": "kube-root-ca.crt"},
+                                         "data": ca["data"]}, namespace="other")
     for name, ns, tier in (("web", "default", "front"), ("api", "default", "back"),
                            ("db", "other", "back")):
         cluster.client.create("pods", _pod(name, tier=tier), namespace=ns)

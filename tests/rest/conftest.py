@@ -119,11 +119,20 @@ def kubectl(served: Served, tmp_path: Path) -> Kubectl:
     return run
 
 
+# Every namespace of a real cluster holds this ConfigMap, published by
+# kube-controller-manager's root-ca-cert-publisher moments after the
+# namespace appears (pkg/controller/certificates/rootcacertpublisher).
+ROOT_CA = "kube-root-ca.crt"
+
+
 @pytest.fixture
 def ns(kubectl: Kubectl) -> str:
-    """A fresh namespace for one test."""
+    """A fresh namespace for one test, once its ``kube-root-ca.crt`` is there
+    (so what a test lists does not depend on how fast the publisher was)."""
     name = f"t-{uuid.uuid4().hex[:8]}"
     kubectl("create", "namespace", name)
+    wait_for(lambda: kubectl("get", "configmap", ROOT_CA, "-n", name,
+                             check=False).returncode == 0)
     return name
 
 

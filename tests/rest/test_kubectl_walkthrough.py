@@ -226,8 +226,9 @@ def test_get_output_formats(kubectl, ns):
     assert as_json["data"] == {"a": "1"}
     assert kubectl("get", "configmap", "cm", "-n", ns, "-o", "name").stdout == (
         "configmap/cm\n")
+    # Every namespace has the root CA bundle beside its own ConfigMaps.
     assert kubectl("get", "configmaps", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}"
-                   ).stdout == "cm"
+                   ).stdout == "cm kube-root-ca.crt"
     sorted_out = kubectl("get", "configmaps", "-n", ns, "--sort-by=.metadata.name").stdout
     assert sorted_out.splitlines()[1].startswith("cm ")
 
@@ -236,7 +237,12 @@ def test_delete_all_and_not_found(kubectl, ns):
     for name in ("a", "b"):
         kubectl("create", "configmap", name, "--from-literal=x=y", "-n", ns)
     out = kubectl("delete", "configmap", "--all", "-n", ns).stdout
-    assert out == 'configmap "a" deleted\nconfigmap "b" deleted\n'
+    # --all deletes the root CA bundle too, as on a real cluster (the
+    # publisher recreates it).
+    assert out == ('configmap "a" deleted\nconfigmap "b" deleted\n'
+                   'configmap "kube-root-ca.crt" deleted\n')
+    wait_for(lambda: kubectl("get", "configmap", "kube-root-ca.crt", "-n", ns,
+                             check=False).returncode == 0)
     missing = kubectl("get", "deployment", "nope", "-n", ns, check=False)
     assert missing.returncode == 1
     assert missing.stderr == 'Error from server (NotFound): deployments.apps "nope" not found\n'

@@ -8,6 +8,8 @@ import uuid
 import pytest
 from kubernetes import client, config, watch
 
+from tests.rest.conftest import ROOT_CA, wait_for
+
 
 @pytest.fixture(scope="module")
 def api_client(served):
@@ -16,9 +18,13 @@ def api_client(served):
 
 @pytest.fixture
 def namespace(api_client):
+    """A fresh namespace, once the root CA publisher has put its
+    ``kube-root-ca.crt`` there (as in every namespace of a real cluster)."""
+    core = client.CoreV1Api(api_client)
     name = f"py-{uuid.uuid4().hex[:8]}"
-    client.CoreV1Api(api_client).create_namespace(
-        client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
+    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
+    wait_for(lambda: any(c.metadata.name == ROOT_CA
+                         for c in core.list_namespaced_config_map(name).items))
     return name
 
 
@@ -72,7 +78,8 @@ def test_configmap_crud_and_json_patch(api_client, namespace):
     replaced = core.replace_namespaced_config_map("cfg", namespace, read)
     assert replaced.data["c"] == "3"
     core.delete_namespaced_config_map("cfg", namespace)
-    assert core.list_namespaced_config_map(namespace).items == []
+    assert [c.metadata.name for c in core.list_namespaced_config_map(namespace).items] == [
+        ROOT_CA]
 
 
 def test_server_side_apply(api_client, namespace):
@@ -94,7 +101,7 @@ def test_watch_stream_sees_changes(api_client, namespace):
     w = watch.Watch()
     seen = [(e["type"], e["object"].metadata.name)
             for e in w.stream(core.list_namespaced_config_map, namespace, timeout_seconds=1)]
-    assert seen == [("ADDED", "c0"), ("ADDED", "c1"), ("ADDED", "c2")]
+    assert seen == [("ADDED", "c0"), ("ADDED", "c1"), ("ADDED", "c2"), ("ADDED", ROOT_CA)]
 
 
 def test_dynamic_client_uses_legacy_discovery(api_client, namespace):

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.rest.conftest import wait_for
+from tests.rest.conftest import ROOT_CA, wait_for
 from tests.rest.http import request
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
@@ -32,8 +32,13 @@ def _events(reply) -> list[dict]:
 
 
 def _ns(inproc) -> str:
+    """A fresh namespace, once it has its ``kube-root-ca.crt`` (the root CA
+    publisher puts one in every namespace, as on a real cluster)."""
     name = f"w-{uuid.uuid4().hex[:6]}"
-    inproc.cluster.client.create("namespaces", {"metadata": {"name": name}})
+    client = inproc.cluster.client
+    client.create("namespaces", {"metadata": {"name": name}})
+    wait_for(lambda: any(c["metadata"]["name"] == ROOT_CA
+                         for c in client.list("configmaps", name)["items"]))
     return name
 
 
@@ -61,7 +66,8 @@ def test_watch_without_version_starts_with_current_state(inproc, call):
     _cm(inproc, ns, "a")
     reply = call("GET", f"/api/v1/namespaces/{ns}/configmaps?watch=1&timeoutSeconds=1"
                         "&labelSelector=")
-    assert [e["type"] for e in _events(reply)] == ["ADDED"]
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in _events(reply)] == [
+        ("ADDED", "a"), ("ADDED", ROOT_CA)]
 
 
 def test_table_watch_sends_column_definitions_once(inproc, call):
@@ -71,13 +77,14 @@ def test_table_watch_sends_column_definitions_once(inproc, call):
     reply = call("GET", f"/api/v1/namespaces/{ns}/configmaps?watch=true&timeoutSeconds=1",
                  headers={"Accept": TABLE})
     events = _events(reply)
-    assert [e["object"]["kind"] for e in events] == ["Table", "Table"]
+    assert [e["object"]["kind"] for e in events] == ["Table", "Table", "Table"]
     assert [c["name"] for c in events[0]["object"]["columnDefinitions"]] == [
         "Name", "Data", "Age"]
     assert events[1]["object"]["columnDefinitions"] == []
     row = events[1]["object"]["rows"][0]
     assert row["cells"][:2] == ["b", 0]
     assert row["object"]["kind"] == "PartialObjectMetadata"
+    assert events[2]["object"]["rows"][0]["cells"][:2] == [ROOT_CA, 1]
 
 
 def test_compacted_resource_version_is_an_error_event(inproc, call):
@@ -132,7 +139,13 @@ def test_bookmarks_when_asked(inproc):
     try:
         assert sock.recv(4096).startswith(b"HTTP/1.1 200")
         inproc.cluster.call(inproc.cluster.api.cache.send_bookmarks)
-        data = sock.recv(65536)
-        assert b'"type":"BOOKMARK"' in data
+        # The stream opens with the namespace's kube-root-ca.crt (ADDED);
+        # the bookmark follows it.
+        data = b""
+        sock.settimeout(5)
+        while b'"type":"BOOKMARK"' not in data:
+            chunk = sock.recv(65536)
+            assert chunk, data
+            data += chunk
     finally:
         sock.close()

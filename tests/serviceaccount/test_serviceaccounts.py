@@ -33,3 +33,18 @@ def test_deleted_or_edited_objects_come_back(sc: Cluster) -> None:  # noqa: F811
     client.delete("configmaps", "kube-root-ca.crt", namespace="default")
     sc.advance(1)
     assert client.get("configmaps", "kube-root-ca.crt", "default")["data"] == {"ca.crt": ca}
+
+
+def test_pod_in_a_new_namespace_runs_with_the_published_ca(sc: Cluster) -> None:  # noqa: F811
+    """Namespace and pod at once: the publisher's ConfigMap arrives moments
+    later and the kubelet mounts the pod's ``kube-api-access-*`` volume."""
+    client = sc.client
+    client.create("namespaces", {"metadata": {"name": "team"}})
+    client.create("pods", {"metadata": {"name": "app"},
+                           "spec": {"containers": [{"name": "app", "image": "nginx"}]}},
+                  namespace="team")
+    sc.advance(10)
+    pod = client.get("pods", "app", "team")
+    assert pod["status"]["phase"] == "Running"
+    mounted = client.get("configmaps", "kube-root-ca.crt", "team")["data"]["ca.crt"]
+    assert mounted == client.get("configmaps", "kube-root-ca.crt", "default")["data"]["ca.crt"]

@@ -1,4 +1,6 @@
-"""A whole cluster whose controller manager surely runs the storage controllers."""
+"""A whole cluster: its controller manager runs the storage controllers
+(pvc-protection and the root CA publisher among them, as in
+kube-controller-manager's default set)."""
 
 from __future__ import annotations
 
@@ -8,31 +10,13 @@ from typing import Any
 import pytest
 
 from engine.cluster import Cluster, ClusterConfig
-from engine.components import default_components
-from engine.controllers.manager import (
-    ControllerManager,
-    default_controllers,
-    run_controller_manager,
-)
 
 Obj = dict[str, Any]
 
 
-def storage_controllers() -> dict[str, Any]:
-    """The manager's controllers, with this area's ones surely among them."""
-    from engine.controllers.storage_and_access import with_pending
-
-    return {**default_controllers(), **with_pending()}
-
-
-async def manager(cluster: Cluster) -> None:
-    await ControllerManager(cluster, controllers=storage_controllers()).run()
-
-
 @pytest.fixture
 def sc() -> Iterator[Cluster]:
-    components = [manager if c is run_controller_manager else c for c in default_components()]
-    with Cluster(ClusterConfig(virtual=True, components=components, fsync=False)) as c:
+    with Cluster(ClusterConfig(virtual=True, fsync=False)) as c:
         c.advance(1)
         yield c
 

@@ -4,7 +4,10 @@ Upstream: ``pkg/controller/certificates/rootcacertpublisher/publisher.go``
 (``syncNamespace``: create the ConfigMap with ``ca.crt`` and the
 description annotation, or put back its data and annotation when someone
 changed them; a deleted one is recreated). Pods mount it through their
-projected ``kube-api-access-*`` volume.
+projected ``kube-api-access-*`` volume, and the kubelet does not start a pod
+until it exists (``engine/kubelet/volumes.py``). The boot namespaces get
+theirs at boot (``engine/bootstrap``), as a kind cluster has them by the time
+it is ready.
 
 The bundle is a simulated CA certificate: a PEM block derived from the
 cluster's identity seed, the same on every run of a scenario; it is not
@@ -37,11 +40,23 @@ def simulated_ca(seed: str) -> str:
     return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
 
 
+def cluster_ca(api: Any) -> str:
+    """The cluster's CA bundle, from the API server's identity seed."""
+    return simulated_ca(f"k9py-ca/{getattr(api.identity, 'seed', 0)}")
+
+
+def root_ca_configmap(ca: str) -> Obj:
+    """The ConfigMap ``syncNamespace`` creates."""
+    return {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": NAME, "annotations": {DESCRIPTION_KEY: DESCRIPTION}},
+            "data": {"ca.crt": ca}}
+
+
 class RootCACertPublisher(Controller):
     def __init__(self, client: Any, factory: SharedInformerFactory) -> None:
         super().__init__(client.clock, name="root-ca-cert-publisher")
         self.client = client
-        self.ca = simulated_ca(f"k9py-ca/{getattr(client.api.identity, 'seed', 0)}")
+        self.ca = cluster_ca(client.api)
         namespaces = factory.informer_for("namespaces")
         configmaps = factory.informer_for("configmaps")
         self.namespaces, self.configmaps = namespaces.lister(), configmaps.lister()
@@ -72,15 +87,12 @@ class RootCACertPublisher(Controller):
         return None
 
     def _create(self, namespace: str) -> None:
-        body = {"apiVersion": "v1", "kind": "ConfigMap",
-                "metadata": {"name": NAME, "annotations": {DESCRIPTION_KEY: DESCRIPTION}},
-                "data": {"ca.crt": self.ca}}
-        self.client.create("configmaps", body, namespace=namespace)
+        self.client.create("configmaps", root_ca_configmap(self.ca), namespace=namespace)
 
     def _repair(self, cm: Obj) -> None:
         annotations = cm["metadata"].get("annotations") or {}
-        if (cm.get("data") or {}) == {"ca.crt": self.ca} and \
-                annotations.get(DESCRIPTION_KEY) == DESCRIPTION:
+        # Upstream checks the data and that the description is not empty.
+        if (cm.get("data") or {}) == {"ca.crt": self.ca} and annotations.get(DESCRIPTION_KEY):
             return
         new = copy.deepcopy(cm)
         new["data"] = {"ca.crt": self.ca}

@@ -240,10 +240,20 @@ def test_retention_policy_owner_references(kcm: Cluster) -> None:
     assert [(o["kind"], o["uid"], o["controller"]) for o in owners] == [
         ("StatefulSet", sts["metadata"]["uid"], True)]
     pod_uid = get(kcm, "pods", "myapp-1")["metadata"]["uid"]
+    watch = kcm.client.watch("persistentvolumeclaims", "default",
+                             field_selector="metadata.name=www-myapp-1")
     update(kcm, lambda s: s["spec"].update(replicas=1))
     kcm.advance(1)
-    owners = get(kcm, "persistentvolumeclaims", "www-myapp-1")["metadata"]["ownerReferences"]
-    assert [(o["kind"], o["uid"]) for o in owners] == [("Pod", pod_uid)]
+    # whenScaled: Delete hands the condemned claim to its pod before the pod
+    # goes (upstream stateful_set_utils.go updateClaimOwnerRefForSetAndPod) ...
+    seen = [[(o["kind"], o["uid"]) for o in e.object["metadata"].get("ownerReferences") or ()]
+            for e in watch.drain()]
+    assert [("Pod", pod_uid)] in seen
+    # ... so the garbage collector deletes it once the pod is gone, and
+    # pvc-protection lets it go: no scheduled pod uses it (KEP-1847 "Auto
+    # delete PVCs created by StatefulSet"; pvc_protection_controller.go podUsesPVC).
+    assert get(kcm, "persistentvolumeclaims", "www-myapp-1") is None
+    assert get(kcm, "persistentvolumeclaims", "www-myapp-0") is not None
 
 
 def test_revisions_and_history_limit(kcm: Cluster) -> None:
