@@ -11,7 +11,7 @@ from textual.binding import Binding
 
 from k9py.ops import workloads as ops
 from k9py.render.base import Row, containers_of, meta, rfc3339, selector_text
-from k9py.render.workloads import desired
+from k9py.render.workload_common import desired
 from k9py.views.resource import ResourceView, Scope
 
 _RESOURCE = {"Deployment": "deployments.apps", "StatefulSet": "statefulsets.apps",

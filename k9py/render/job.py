@@ -1,4 +1,4 @@
-"""Jobs and CronJobs (kubectl 1.32 printers: Job STATUS, COMPLETIONS, DURATION)."""
+"""Jobs (kubectl 1.32 printer: STATUS, COMPLETIONS, DURATION)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from k9py.render.base import (
     COMPLETED,
     ERROR,
-    NONE,
     OK,
     PENDING,
     Column,
@@ -75,22 +74,3 @@ class JobRenderer(Renderer):
     def status(self, obj: Obj, cells: tuple[Any, ...]) -> str:
         return {"Complete": COMPLETED, "Failed": ERROR, "FailureTarget": ERROR,
                 "Suspended": PENDING, "Terminating": PENDING}.get(cells[2], OK)
-
-
-class CronJobRenderer(Renderer):
-    kind = "CronJob"
-    columns = with_namespace(
-        Column("NAME"), Column("SCHEDULE"), Column("TIMEZONE"), Column("SUSPEND"),
-        Column("ACTIVE", num=True, right=True), Column("LAST SCHEDULE", time=True),
-        Column("CONTAINERS", wide=True), Column("IMAGES", wide=True, max_width=60),
-        Column("AGE", time=True))
-
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
-        spec, st = obj.get("spec") or {}, obj.get("status") or {}
-        return (namespace_of(obj), name_of(obj), spec.get("schedule", ""),
-                spec.get("timeZone") or NONE, str(bool(spec.get("suspend"))).lower().title(),
-                str(len(st.get("active") or [])), parse_time(st.get("lastScheduleTime")),
-                container_names(obj), images(obj), created(obj))
-
-    def status(self, obj: Obj, cells: tuple[Any, ...]) -> str:
-        return PENDING if cells[4] == "True" else OK

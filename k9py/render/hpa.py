@@ -1,4 +1,7 @@
-"""HorizontalPodAutoscalers, PodDisruptionBudgets, ResourceQuotas, LimitRanges."""
+"""HorizontalPodAutoscalers: REFERENCE, TARGETS, MINPODS, MAXPODS, REPLICAS.
+
+TARGETS show each metric's target; the current value is printed as
+``<unknown>`` (status.currentMetrics is not read)."""
 
 from __future__ import annotations
 
@@ -43,30 +46,3 @@ class HorizontalPodAutoscalerRenderer(Renderer):
         return (namespace_of(obj), name_of(obj), f"{ref.get('kind')}/{ref.get('name')}", targets,
                 str(spec.get("minReplicas", 1)), str(spec.get("maxReplicas", "")),
                 str(int_or(st.get("currentReplicas"))), created(obj))
-
-
-class PodDisruptionBudgetRenderer(Renderer):
-    kind = "PodDisruptionBudget"
-    columns = with_namespace(Column("NAME"), Column("MIN AVAILABLE"),
-                             Column("MAX UNAVAILABLE"),
-                             Column("ALLOWED DISRUPTIONS", num=True, right=True),
-                             Column("AGE", time=True))
-
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
-        spec, st = obj.get("spec") or {}, obj.get("status") or {}
-        return (namespace_of(obj), name_of(obj), str(spec.get("minAvailable", "N/A")),
-                str(spec.get("maxUnavailable", "N/A")),
-                str(int_or(st.get("disruptionsAllowed"))), created(obj))
-
-
-class ResourceQuotaRenderer(Renderer):
-    kind = "ResourceQuota"
-    columns = with_namespace(Column("NAME"), Column("REQUEST", max_width=80),
-                             Column("AGE", time=True))
-
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
-        st = obj.get("status") or {}
-        hard, used = st.get("hard") or (obj.get("spec") or {}).get("hard") or {}, st.get(
-            "used") or {}
-        req = ", ".join(f"{k}: {used.get(k, 0)}/{v}" for k, v in sorted(hard.items()))
-        return (namespace_of(obj), name_of(obj), req, created(obj))

@@ -1,0 +1,16 @@
+"""ClusterRoleBindings: a RoleBinding's columns without NAMESPACE."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k9py.render.base import Obj, RenderContext
+from k9py.render.rolebinding import RoleBindingRenderer
+
+
+class ClusterRoleBindingRenderer(RoleBindingRenderer):
+    kind = "ClusterRoleBinding"
+    columns = RoleBindingRenderer.columns[1:]
+
+    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+        return super().cells(obj, ctx)[1:]

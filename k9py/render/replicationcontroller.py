@@ -1,0 +1,15 @@
+"""ReplicationControllers: a ReplicaSet's columns, with a map selector."""
+
+from __future__ import annotations
+
+from k9py.render.base import Obj, map_selector_text
+from k9py.render.replicaset import ReplicaSetRenderer
+from k9py.render.workload_common import spec_of
+
+
+class ReplicationControllerRenderer(ReplicaSetRenderer):
+    kind = "ReplicationController"
+
+    def selector(self, obj: Obj) -> str:
+        """spec.selector of a ReplicationController is a bare label map."""
+        return map_selector_text(spec_of(obj).get("selector"))
