@@ -35,3 +35,15 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+
+# The README's stills: every samples/demos scenario recorded again (deterministic,
+# so unchanged views give unchanged files; tests/record/test_demos.py fails when
+# they are stale). The casts land in build/demos/.
+.PHONY: stills
+stills: $(STAMP)
+	rm -f docs/stills/*.svg
+	mkdir -p docs/stills build/demos/config
+	for f in samples/demos/*.yaml; do \
+	  K9PY_CONFIG_DIR=build/demos/config $(BIN)/k9py record "$$f" -q \
+	    -o "build/demos/$$(basename "$$f" .yaml).cast" --svg-dir docs/stills || exit 1; \
+	done

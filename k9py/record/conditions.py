@@ -124,9 +124,13 @@ class PodsCondition:
     selector: str
     namespace: str
     test: Callable[[list[Obj], list[Obj]], bool]  # (live pods, all pods incl. terminating)
+    node: str | None = None  # only the pods bound to this node
 
     def check(self, client: Any) -> bool:
-        items = client.list("pods", self.namespace, label_selector=self.selector)["items"]
+        opts: dict[str, Any] = {"label_selector": self.selector}
+        if self.node is not None:
+            opts["field_selector"] = f"spec.nodeName={self.node}"
+        items = client.list("pods", self.namespace, **opts)["items"]
         return self.test([p for p in items if not _terminating(p)], items)
 
     def describe(self) -> str:
@@ -238,7 +242,8 @@ GRAMMAR = """\
 deployment NAME available N | deployment NAME revision N
 statefulset NAME ready N | statefulset NAME updated N | daemonset NAME ready N
 job NAME complete | job NAME failed | hpa NAME replicas N
-pod NAME PHASE|Ready|gone | pods matching SELECTOR PHASE|Ready [N] | no pods matching SELECTOR
+pod NAME PHASE|Ready|gone | pods matching SELECTOR [on NODE] PHASE|Ready [N]
+no pods matching SELECTOR [on NODE]
 node NAME Ready|NotReady|SchedulingDisabled|gone
 (N may be >=N, <=N, >N or <N; add "in NAMESPACE" for namespaced kinds)"""
 
@@ -320,19 +325,26 @@ def _no_more(rest: list[str], after: str) -> None:
 
 
 def _parse_pods(words: list[str], ns: str, *, none: bool) -> Condition:
+    """``SELECTOR [on NODE] PHASE [N]`` (or, after ``no``, ``SELECTOR [on NODE]``)."""
     if not words:
         raise ValueError("pods matching: expected a label selector (app=nginx)")
     selector, rest = words[0], words[1:]
     _check_selector(selector)
+    node = None
+    if rest and rest[0].lower() == "on":
+        if len(rest) < 2:
+            raise ValueError(f"pods matching {selector} on: expected a node name")
+        node, rest = rest[1], rest[2:]
+    where = f"{selector} on {node}" if node else selector
     if none:
-        _no_more(rest, selector)
-        return PodsCondition(f"no pods matching {selector} in {ns}", selector, ns,
-                             lambda _live, every: not every)
+        _no_more(rest, where)
+        return PodsCondition(f"no pods matching {where} in {ns}", selector, ns,
+                             lambda _live, every: not every, node)
     if not rest or rest[0].lower() not in POD_STATES:
-        raise ValueError(f"pods matching {selector}: expected a phase "
+        raise ValueError(f"pods matching {where}: expected a phase "
                          f"({', '.join(POD_STATES.values())})")
     state = POD_STATES[rest.pop(0).lower()]
-    count = _count(rest, f"pods matching {selector} {state}") if rest else None
+    count = _count(rest, f"pods matching {where} {state}") if rest else None
     _no_more(rest, state)
     in_state = _pod_in(state)
 
@@ -342,7 +354,8 @@ def _parse_pods(words: list[str], ns: str, *, none: bool) -> Condition:
         return count is None or count.matches(len(live))
 
     tail = f" {count}" if count is not None else ""
-    return PodsCondition(f"pods matching {selector} {state}{tail} in {ns}", selector, ns, test)
+    return PodsCondition(f"pods matching {where} {state}{tail} in {ns}", selector, ns, test,
+                         node)
 
 
 _KEY = r"(?:[A-Za-z0-9.-]+/)?[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?"

@@ -33,9 +33,12 @@ class FakeClient:
     def list(self, resource: str, namespace: str | None = None, **opts: Any) -> dict:
         self.calls.append(("list", resource, namespace, opts.get("label_selector")))
         want = dict(t.split("=") for t in (opts.get("label_selector") or "").split(",") if t)
+        field = opts.get("field_selector")
+        node = field.removeprefix("spec.nodeName=") if field else None
         return {"items": [o for (res, ns, _n), o in self.objs.items()
                           if res == resource and ns == namespace
-                          and want.items() <= (o["metadata"].get("labels") or {}).items()]}
+                          and want.items() <= (o["metadata"].get("labels") or {}).items()
+                          and (node is None or o["spec"].get("nodeName") == node)]}
 
 
 def obj(name: str, ns: str | None = "default", *, spec: dict | None = None,
@@ -45,11 +48,11 @@ def obj(name: str, ns: str | None = "default", *, spec: dict | None = None,
 
 
 def pod(name: str, phase: str, ready: bool = False, deleting: bool = False,
-        **labels: str) -> tuple[str, dict]:
+        node: str | None = None, **labels: str) -> tuple[str, dict]:
     extra = {"deletionTimestamp": "2025-01-01T00:00:00Z"} if deleting else {}
     conds = [{"type": "Ready", "status": "True" if ready else "False"}]
     return "pods", obj(name, labels=labels, status={"phase": phase, "conditions": conds},
-                       **extra)
+                       spec={"nodeName": node} if node else {}, **extra)
 
 
 # -- grammar -----------------------------------------------------------------------------------
@@ -67,6 +70,10 @@ def pod(name: str, phase: str, ready: bool = False, deleting: bool = False,
     ('pods matching "env in (a, b)" Pending >=1', "pods matching env in (a, b) Pending >=1 "
                                                   "in default"),
     ("no pods matching app=nginx in web", "no pods matching app=nginx in web"),
+    ("pods matching app=web on k9py-worker2 Running 4",
+     "pods matching app=web on k9py-worker2 Running 4 in default"),
+    ("no pods matching app=web on k9py-worker", "no pods matching app=web on k9py-worker "
+                                                "in default"),
     ("node k9py-worker Ready", "node k9py-worker Ready"),
     ("node k9py-worker notready", "node k9py-worker notready"),
     ("node k9py-worker SchedulingDisabled", "node k9py-worker SchedulingDisabled"),
@@ -99,6 +106,9 @@ def test_good_conditions_parse_and_describe_themselves(text: str, described: str
     ("pods matching", "expected a label selector"),
     ("pods matching app==(x Running", "invalid label selector"),
     ("pods matching app=nginx Running many", "expected a number"),
+    ("pods matching app=nginx on", "expected a node name"),
+    ("pods matching app=nginx on k9py-worker", "expected a phase"),
+    ("no pods matching app=nginx on k9py-worker Running", "unexpected 'Running'"),
     ("job pi done", "jobs cannot wait for 'done'"),
     ('pod "web Running', "No closing quotation"),
 ])
@@ -187,6 +197,17 @@ def test_terminating_pods_do_not_count_but_no_pods_waits_for_them() -> None:
     assert parse_condition("no pods matching app=gone").check(client)
 
 
+def test_pods_on_a_node() -> None:
+    client = FakeClient(pod("a", "Running", node="w1", app="web"),
+                        pod("b", "Running", node="w2", app="web"),
+                        pod("old", "Running", deleting=True, node="w1", app="web"))
+    assert parse_condition("pods matching app=web on w2 Running 1").check(client)
+    assert not parse_condition("pods matching app=web on w2 Running 2").check(client)
+    assert client.calls[-1] == ("list", "pods", "default", "app=web")
+    assert not parse_condition("no pods matching app=web on w1").check(client)
+    assert parse_condition("no pods matching app=web on w3").check(client)
+
+
 def test_pod_by_name() -> None:
     client = FakeClient(pod("web-0", "Running", True), pod("web-1", "Running", True,
                                                            deleting=True))
@@ -262,6 +283,11 @@ def test_conditions_on_a_real_cluster(real: Cluster) -> None:
     wait(real, parse_condition("deployment web available 2"))
     assert parse_condition("pods matching app=web Running 2").check(real.client)
     assert parse_condition("pods matching app=web Ready 2").check(real.client)
+    nodes = {p["spec"]["nodeName"] for p in real.client.list("pods", "default")["items"]}
+    for node in nodes:
+        assert parse_condition(f"pods matching app=web on {node} Running >=1").check(
+            real.client)
+    assert parse_condition("no pods matching app=web on k9py-control-plane").check(real.client)
     assert parse_condition("deployment web revision 1").check(real.client)
     assert parse_condition("node k9py-worker Ready").check(real.client)
     assert parse_condition("node k9py-control-plane Ready").check(real.client)
