@@ -3,9 +3,6 @@ Status error, and never leave a half-written object behind."""
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +10,7 @@ from engine.api import errors
 from engine.api.server import APIServer
 from engine.clock import VirtualClock
 from engine.store import Store
+from tests.api.mutations import json_values, mutate, paths
 from tests.helpers import deployment, pod
 
 SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
@@ -21,38 +19,7 @@ CONFIGMAP = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"
              "data": {"a": "1"}}
 SAMPLES = [("pods", pod("web", app="web")), ("deployments", deployment("web")),
            ("services", SERVICE), ("configmaps", CONFIGMAP)]
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.floats(allow_nan=False,
-                                                                        allow_infinity=False)
-    | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8),
-                                                                      children, max_size=3),
-    max_leaves=6,
-)
-
-
-def _paths(obj: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix] if prefix else []
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out += _paths(v, (*prefix, k))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            out += _paths(v, (*prefix, i))
-    return out
-
-
-def _mutate(obj: dict, path: tuple, value: Any, delete: bool) -> dict:
-    out = copy.deepcopy(obj)
-    parent = out
-    for step in path[:-1]:
-        parent = parent[step]
-    if delete and isinstance(parent, dict):
-        parent.pop(path[-1], None)
-    else:
-        parent[path[-1]] = value
-    return out
+VALUES = json_values(text_size=20)
 
 
 def _server() -> APIServer:
@@ -67,8 +34,8 @@ def _server() -> APIServer:
 @given(data=st.data())
 def test_mutated_objects_get_status_errors_only(data: st.DataObject) -> None:
     resource, sample = data.draw(st.sampled_from(SAMPLES))
-    path = data.draw(st.sampled_from(_paths(sample)))
-    mutated = _mutate(sample, path, data.draw(json_values), data.draw(st.booleans()))
+    path = data.draw(st.sampled_from(paths(sample)))
+    mutated = mutate(sample, path, data.draw(VALUES), data.draw(st.booleans()))
     api = _server()
     before = api.store.revision
     try:
@@ -81,6 +48,6 @@ def test_mutated_objects_get_status_errors_only(data: st.DataObject) -> None:
     assert again == created
     # an update of the same mutation is refused cleanly or accepted; never a crash
     try:
-        api.update(resource, _mutate(again, path, data.draw(json_values), False))
+        api.update(resource, mutate(again, path, data.draw(VALUES), False))
     except errors.StatusError as err:
         assert 400 <= err.code < 500

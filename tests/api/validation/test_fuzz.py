@@ -4,7 +4,6 @@ return field errors only — whatever shape the object has."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -17,39 +16,12 @@ from engine.api.validation import (
     validate_object_update,
     validate_status_update,
 )
+from tests.api.mutations import json_values, mutate, paths
 from tests.api.validation import builders as b
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**40, 2**40)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12) | st.sampled_from(["", "None", "Always", "1Gi", "-1", "50%", "a/b"]),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8), children, max_size=3),
-    max_leaves=6,
-)
+VALUES = json_values(
+    text_size=12, extras=("", "None", "Always", "1Gi", "-1", "50%", "a/b"))
 
-
-def _paths(obj: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix] if prefix else []
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out += _paths(v, (*prefix, k))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            out += _paths(v, (*prefix, i))
-    return out
-
-
-def _mutate(obj: dict, path: tuple, value: Any, delete: bool) -> dict:
-    out = copy.deepcopy(obj)
-    parent = out
-    for step in path[:-1]:
-        parent = parent[step]
-    if delete and isinstance(parent, dict):
-        parent.pop(path[-1], None)
-    else:
-        parent[path[-1]] = value
-    return out
 
 
 def _all_field_errors(result: Any) -> bool:
@@ -64,10 +36,10 @@ def test_mutations_never_raise(data: st.DataObject) -> None:
     valid = builder()
     mutated = valid
     for _ in range(data.draw(st.integers(1, 3))):
-        paths = _paths(mutated)
-        if not paths:
+        found = paths(mutated)
+        if not found:
             break
-        mutated = _mutate(mutated, data.draw(st.sampled_from(paths)), data.draw(json_values),
+        mutated = mutate(mutated, data.draw(st.sampled_from(found)), data.draw(VALUES),
                           data.draw(st.booleans()))
     assert _all_field_errors(validate_object(info, mutated))
     assert _all_field_errors(validate_object_update(info, mutated, valid))
@@ -76,7 +48,7 @@ def test_mutations_never_raise(data: st.DataObject) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(value=json_values, plural_group=st.sampled_from([(p, g) for p, g, _ in b.SAMPLES]))
+@given(value=VALUES, plural_group=st.sampled_from([(p, g) for p, g, _ in b.SAMPLES]))
 def test_whole_object_of_wrong_shape(value: Any, plural_group: tuple[str, str]) -> None:
     info = by_group_plural(plural_group[1], plural_group[0])
     obj = {"metadata": {"name": "x", "namespace": "default"}, "spec": value, "data": value,
