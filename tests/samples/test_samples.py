@@ -98,7 +98,8 @@ EXPECTED: dict[str, set[str]] = {
                "pod/pod-cm-3"},
     "daemonset": {"daemonset.apps/fluentd-elasticsearch"},
     "hpa": {"deployment.apps/php-apache", "service/php-apache",
-            "horizontalpodautoscaler.autoscaling/php-apache"},
+            "horizontalpodautoscaler.autoscaling/php-apache", "deployment.apps/web",
+            "horizontalpodautoscaler.autoscaling/web"},
     "ingress": {"deployment.apps/myapp", "service/myapp", "ingress.networking.k8s.io/ingress-myapp",
                 "ingressclass.networking.k8s.io/nginx"},
     "jobs": {"job.batch/pi", "cronjob.batch/hello"},
@@ -292,6 +293,9 @@ def hpa(c: Cluster) -> None:
     needs("scheduler", "horizontalpodautoscaling")
     c.advance(120)
     assert get(c, "horizontalpodautoscalers", "php-apache")["status"]["currentReplicas"] == 1
+    web = get(c, "horizontalpodautoscalers", "web")["status"]
+    assert web["currentReplicas"] == 1
+    assert web["currentMetrics"][0]["pods"]["current"]["averageValue"] == "50"
 
 
 def rbac(c: Cluster) -> None:

@@ -6,9 +6,10 @@ each metric asks for - CPU 80 % of requests when none is given -, keep
 within min/max, stabilise and rate-limit by the behaviour, rescale with a
 ``SuccessfulRescale`` event, write the status; every HPA again after the
 15 s ``--horizontal-pod-autoscaler-sync-period``). Metrics come from the
-simulated kubelets (:mod:`engine.metrics`). Only Resource and
-ContainerResource metrics are computed; Pods, Object and External metrics
-report ``FailedGetPodsMetric``-style errors.
+simulated kubelets (:mod:`engine.metrics`); Pods, Object and External
+metrics from the values pods, objects and namespaces declare in
+``k9py.dev/metrics`` annotations (:mod:`engine.metrics.custom`, the
+simulated custom and external metrics adapter).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from engine.controllers.podautoscaler.metrics import MetricComputer, MetricError
 from engine.controllers.podautoscaler.status import Conditions
 from engine.events.recorder import EventRecorder
 from engine.metrics import ResourceMetricsClient
+from engine.metrics.custom import CustomMetricsClient
 from engine.runtime import (
     Controller,
     EventHandlerFuncs,
@@ -63,7 +65,8 @@ class HorizontalController(Controller):
         hpas.add_event_handler(EventHandlerFuncs(
             on_add=self._enqueue_later, on_update=lambda _old, new: self._enqueue_later(new),
             on_delete=self.enqueue))
-        self.computer = MetricComputer(ResourceMetricsClient(client.api))
+        self.computer = MetricComputer(ResourceMetricsClient(client.api),
+                                       CustomMetricsClient(client))
         self.recommendations: dict[str, list[bh.Recommendation]] = {}
         self.ups: dict[str, list[bh.ScaleEvent]] = {}
         self.downs: dict[str, list[bh.ScaleEvent]] = {}
@@ -150,9 +153,11 @@ class HorizontalController(Controller):
             conds.set("ScalingLimited", True, "TooFewReplicas",
                       "the desired replica count is less than the minimum replica count")
             return lo, "Current number of replicas below Spec.MinReplicas"
+        status_replicas = int((target.get("status") or {}).get("replicas") or 0)
         try:
             proposed, metric_name, metrics = self.computer.replicas(
-                hpa, self.pods_of(target), current, now)
+                hpa, self.pods_of(target), current, now, status_replicas,
+                lambda err: self.recorder.event(hpa, "Warning", err.reason, err.detail))
         except MetricError as err:
             self._metric_failed(hpa, err, conds, status)
             return None, ""
@@ -166,7 +171,8 @@ class HorizontalController(Controller):
 
     def _metric_failed(self, hpa: Obj, err: MetricError, conds: Conditions,
                        status: Obj) -> None:
-        self.recorder.event(hpa, "Warning", err.reason, err.detail)
+        """The first failed metric's condition; the metric's own event was
+        recorded as it failed."""
         self.recorder.event(hpa, "Warning", "FailedComputeMetricsReplicas", err.summary)
         conds.set("ScalingActive", False, err.reason,
                   f"the HPA was unable to compute the replica count: {err.detail}")

@@ -5,13 +5,17 @@ Upstream: ``pkg/controller/podautoscaler/horizontal.go``
 ``computeStatusForResourceMetric``; the default metric, CPU at 80 %
 utilisation) and the metric names its events use:
 ``cpu resource utilization (percentage of request)``, ``cpu resource``.
+Pods, Object and External metrics are computed in
+:mod:`engine.controllers.podautoscaler.custom`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
+from engine.controllers.podautoscaler.custom import CustomMetrics, MetricFailure
 from engine.controllers.podautoscaler.replicas import (
     TOLERANCE,
     RequestError,
@@ -20,18 +24,16 @@ from engine.controllers.podautoscaler.replicas import (
 from engine.controllers.podautoscaler.status import metric_status
 from engine.kubelet.usage import quantity
 from engine.metrics import MetricsError, ResourceMetricsClient
+from engine.metrics.custom import CustomMetricsClient
 
 Obj = dict[str, Any]
 DEFAULT_METRICS = [{"type": "Resource", "resource": {
     "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}]
 
 
-class MetricError(Exception):
-    """Every metric failed: the first failure's reason and texts."""
-
-    def __init__(self, reason: str, detail: str, summary: str) -> None:
-        super().__init__(detail)
-        self.reason, self.detail, self.summary = reason, detail, summary
+# One metric's failure: its condition reason, the condition/event error, and
+# the error passed on. Raised out of ``replicas`` when the metrics fail.
+MetricError = MetricFailure
 
 
 def _quantity_string(resource: str, value: float) -> str:
@@ -43,39 +45,55 @@ def _quantity_string(resource: str, value: float) -> str:
 
 
 class MetricComputer:
-    def __init__(self, client: ResourceMetricsClient) -> None:
+    def __init__(self, client: ResourceMetricsClient,
+                 custom: CustomMetricsClient | None = None) -> None:
         self.client = client
+        self.custom = CustomMetrics(custom) if custom is not None else None
 
-    def replicas(self, hpa: Obj, pods: list[Obj], current: int,
-                 now: float) -> tuple[int, str, list[Obj]]:
-        """(replicas, the deciding metric's name, currentMetrics)."""
+    def replicas(self, hpa: Obj, pods: list[Obj], current: int, now: float,
+                 status_replicas: int | None = None,
+                 on_failure: Callable[[MetricFailure], None] | None = None,
+                 ) -> tuple[int, str, list[Obj]]:
+        """``computeReplicasForMetrics``: (replicas, the deciding metric's
+        name, currentMetrics). Fails when every metric failed, or when some
+        failed and the valid ones would scale in (upstream: a missing metric
+        must not make the HPA shrink the target)."""
         specs = (hpa.get("spec") or {}).get("metrics") or DEFAULT_METRICS
-        best, best_name, statuses, failures = -1, "", [], []
+        ns = hpa["metadata"].get("namespace", "")
+        status_replicas = current if status_replicas is None else status_replicas
+        best, best_name, statuses, failures = 0, "", [], []
         for spec in specs:
             try:
-                replicas, name, status = self.one(spec, pods, current, now)
+                replicas, name, status = self.one(spec, pods, current, now, ns, status_replicas)
             except MetricError as err:
                 failures.append(err)
+                if on_failure is not None:  # getUnableComputeReplicaCountCondition's event
+                    on_failure(err)
                 continue
             statuses.append(status)
-            if replicas > best:
+            if best == 0 or replicas > best:
                 best, best_name = replicas, name
-        if best < 0 or (failures and len(failures) == len(specs)):
+        if failures and (len(failures) >= len(specs) or best < current):
             first = failures[0]
             raise MetricError(first.reason, first.detail,
                               f"invalid metrics ({len(failures)} invalid out of {len(specs)}), "
                               f"first error is: {first.summary}")
         return best, best_name, statuses
 
-    def one(self, spec: Obj, pods: list[Obj], current: int,
-            now: float) -> tuple[int, str, Obj]:
+    def one(self, spec: Obj, pods: list[Obj], current: int, now: float, namespace: str = "",
+            status_replicas: int = 0) -> tuple[int, str, Obj]:
+        """``computeReplicasForMetric``: one metric's proposal."""
         kind = spec.get("type")
+        if kind in ("Pods", "Object", "External") and self.custom is not None:
+            if kind == "Pods":
+                return self.custom.pods(spec, namespace, pods, current, now)
+            if kind == "Object":
+                return self.custom.object(spec, namespace, pods, current, status_replicas)
+            return self.custom.external(spec, namespace, pods, current, status_replicas)
         source = spec.get("resource") if kind == "Resource" else spec.get("containerResource")
         if kind not in ("Resource", "ContainerResource") or not source:
-            raise MetricError("FailedGetExternalMetric" if kind == "External"
-                              else f"FailedGet{kind}Metric",
-                              f"metric type {kind} is not supported by k9py's HPA",
-                              f"metric type {kind} is not supported by k9py's HPA")
+            detail = f'unknown metric source type "{kind}"'
+            raise MetricError("InvalidMetricSourceType", detail, detail)
         resource, container = source.get("name", ""), source.get("container", "")
         target = source.get("target") or {}
         reason = ("FailedGetContainerResourceMetric" if container

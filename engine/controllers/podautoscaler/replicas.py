@@ -43,9 +43,7 @@ def _ready_condition(pod: Obj) -> Obj | None:
 
 
 def _unready(pod: Obj, metric: PodMetric, resource: str, now: float) -> bool:
-    """``groupPods``' readiness test."""
-    if (pod.get("status") or {}).get("phase") == "Pending":
-        return True
+    """``groupPods``' readiness test (CPU only)."""
     if resource != "cpu":
         return False
     cond = _ready_condition(pod)
@@ -68,6 +66,9 @@ def group_pods(pods: list[Obj], metrics: dict[str, PodMetric], resource: str,
         if pod["metadata"].get("deletionTimestamp") or \
                 (pod.get("status") or {}).get("phase") == "Failed":
             ignored.add(name)
+            continue
+        if (pod.get("status") or {}).get("phase") == "Pending":
+            unready.add(name)  # before the metric test: a Pending pod is unready
             continue
         metric = metrics.get(name)
         if metric is None:
