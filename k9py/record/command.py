@@ -22,7 +22,15 @@ def record_main(argv: Sequence[str]) -> int:
     parser.add_argument("--svg-dir", metavar="DIR",
                         help="where 'screenshot' steps write their SVGs (skipped without)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not list the steps")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also show the cluster's own log (controllers' retries, ...)")
     args = parser.parse_args(list(argv))
+    import logging
+
+    if args.verbose:
+        logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    else:  # the engine's warnings (a controller's requeue) would bury the step list
+        logging.getLogger().addHandler(logging.NullHandler())
     from k9py.record.runner import RecordError, record
     from k9py.record.scenario import ScenarioError
 
