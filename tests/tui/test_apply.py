@@ -123,7 +123,7 @@ def test_a_save_reapplies_once_within_a_second(bare_cluster: Cluster, tmp_path: 
         async with app.run_test(size=(160, 45)) as pilot:
             await command(pilot, f"apply {manifest}")
             await wait_for(pilot, lambda: flash(app) == "apply: 1 created")
-            await wait_for(pilot, lambda: app.session.manifests.session._watcher is not None)
+            assert app.session.manifests.watching
             await pilot.pause(0.3)  # the watcher's first scan
             manifest.write_text(CONFIGMAP.format(colour="green"))
             start = time.monotonic()
