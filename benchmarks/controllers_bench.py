@@ -5,7 +5,9 @@ on the virtual clock. When those components are not built yet, a stand-in
 marks every new pod Running and Ready (what a kubelet would report), so the
 figure is then the workload controllers' and the API's share alone.
 
-Also reported: the ReplicaSet controller's pod creation rate during the run.
+Also reported: the ReplicaSet controller's pod creation rate during the run,
+and :mod:`benchmarks.controller_costs` (HPA sync per metric type, PVC
+create/delete with and without pvc-protection, each beside its baseline).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import contextlib
 import time
 from typing import Any
 
+from benchmarks import controller_costs
 from benchmarks.common import row
 from engine.api.errors import StatusError
 from engine.cluster import Cluster, ClusterConfig
@@ -105,6 +108,7 @@ def run(quick: bool = False) -> list[dict]:
     return [
         row(f"deployment {replicas} replicas on {nodes} nodes available ({who})", wall, "s"),
         row(f"replicaset controller pod creation ({who})", create_rate, "pods/s"),
+        *controller_costs.run(quick),  # HPA sync and pvc-protection costs, with baselines
     ]
 
 
