@@ -165,3 +165,23 @@ def test_external_metric_average_value(sc: Cluster) -> None:  # noqa: F811
     assert _hpa_now(sc)["status"]["currentMetrics"] == [{"type": "External", "external": {
         "metric": {"name": "queue_messages_ready", "selector": selector},
         "current": {"averageValue": "15"}}}]
+
+
+def test_a_failing_metric_blocks_scale_in_only(sc: Cluster) -> None:  # noqa: F811
+    """computeReplicasForMetrics: with some metrics invalid the HPA still
+    scales out on the valid ones, but never in (upstream: scaling in on
+    partial information could starve the workload)."""
+    sc.client.create("deployments", _web(4, "10"), namespace="default")
+    hpa = _hpa(_pods_metric())
+    hpa["spec"]["metrics"].append(_pods_metric("queue_depth"))
+    sc.client.create("horizontalpodautoscalers", hpa, namespace="default")
+    sc.advance(20)
+    assert _replicas(sc, "web") == 4
+    assert _conditions(_hpa_now(sc))["ScalingActive"] == ("False", "FailedGetPodsMetric")
+    assert any(r == "FailedComputeMetricsReplicas" and m.startswith(
+        "invalid metrics (1 invalid out of 2), first error is: failed to get pods metric value:")
+        for r, m in _events(sc, "web"))
+    _annotate_pods(sc, "300")
+    sc.advance(15)
+    assert _replicas(sc, "web") == 8  # 300/100 x 4 = 12, capped at +4 pods or +100 % per 15 s
+    assert _conditions(_hpa_now(sc))["ScalingActive"] == ("True", "ValidMetricFound")
