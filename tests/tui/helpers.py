@@ -35,6 +35,18 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause(0.05)
 
 
+def synced(app: Any) -> bool:
+    """The top view has a table model that has listed its objects."""
+    return getattr(app.top, "model", None) is not None and app.top.model.synced
+
+
+async def open_on(pilot: Pilot, app: Any, key: str) -> None:
+    """Wait for the row ``key`` to be listed, then put the cursor on it."""
+    await wait_for(pilot, lambda: synced(app) and key in table_keys(app), what=key)
+    app.top.table.select_key(key)
+    await pilot.pause(0.05)
+
+
 def screen_text(app: Any) -> str:
     """What is on screen (the active screen, modal included), as plain text lines."""
     strips = app.screen._compositor.render_strips()  # noqa: SLF001 - test helper

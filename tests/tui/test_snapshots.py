@@ -13,7 +13,7 @@ from collections.abc import Iterator  # noqa: E402
 
 from engine.cluster import Cluster, ClusterConfig  # noqa: E402
 from tests.tui.conftest import make_app  # noqa: E402
-from tests.tui.helpers import settle, table_keys, wait_for  # noqa: E402
+from tests.tui.helpers import settle, synced, table_keys, wait_for  # noqa: E402
 from tests.tui.scenery import populate  # noqa: E402
 
 
@@ -28,16 +28,12 @@ THEMES = ("k9py-dark", "k9py-light")
 SIZE = (140, 40)
 
 
-def _synced(app) -> bool:  # noqa: ANN001
-    return getattr(app.top, "model", None) is not None and app.top.model.synced
-
-
 @pytest.mark.parametrize("theme", THEMES)
 def test_pods_view(snap_compare, cluster: Cluster, theme: str) -> None:  # noqa: ANN001
     app = make_app(cluster, command="pods default", theme=theme)
 
     async def ready(pilot) -> None:  # noqa: ANN001
-        await wait_for(pilot, lambda: _synced(app) and len(table_keys(app)) == 7)
+        await wait_for(pilot, lambda: synced(app) and len(table_keys(app)) == 7)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 
@@ -52,7 +48,7 @@ def test_nodes_view_with_cordoned_node(snap_compare, cluster: Cluster,  # noqa: 
     app = make_app(cluster, command="nodes", theme=theme)
 
     async def ready(pilot) -> None:  # noqa: ANN001
-        await wait_for(pilot, lambda: _synced(app) and len(table_keys(app)) == 3)
+        await wait_for(pilot, lambda: synced(app) and len(table_keys(app)) == 3)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 
@@ -62,7 +58,7 @@ def test_scale_dialog(snap_compare, cluster: Cluster, theme: str) -> None:  # no
     app = make_app(cluster, command="deploy", theme=theme)
 
     async def ready(pilot) -> None:  # noqa: ANN001
-        await wait_for(pilot, lambda: _synced(app) and table_keys(app))
+        await wait_for(pilot, lambda: synced(app) and table_keys(app))
         app.top.table.select_key("default/nginx-deployment")
         await pilot.press("s")
         await settle(pilot)
@@ -75,7 +71,7 @@ def test_describe_node(snap_compare, cluster: Cluster, theme: str) -> None:  # n
     app = make_app(cluster, command="nodes", theme=theme)
 
     async def ready(pilot) -> None:  # noqa: ANN001
-        await wait_for(pilot, lambda: _synced(app) and "k9py-worker" in table_keys(app))
+        await wait_for(pilot, lambda: synced(app) and "k9py-worker" in table_keys(app))
         app.top.table.select_key("k9py-worker")
         await pilot.press("d")
         await wait_for(pilot, lambda: getattr(app.top, "text", ""))
@@ -88,7 +84,7 @@ def test_help(snap_compare, cluster: Cluster, theme: str) -> None:  # noqa: ANN0
     app = make_app(cluster, command="deploy", theme=theme)
 
     async def ready(pilot) -> None:  # noqa: ANN001
-        await wait_for(pilot, lambda: _synced(app))
+        await wait_for(pilot, lambda: synced(app))
         await pilot.press("question_mark")
         await settle(pilot)
 

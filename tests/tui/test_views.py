@@ -7,7 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from textual.pilot import Pilot
+
 from engine.cluster import Cluster
+from k9py.app import K9pyApp
 from k9py.client import Session
 from k9py.config import Config, load_config
 from k9py.embedded import session_for
@@ -15,12 +18,8 @@ from k9py.views.logs import LogView
 from k9py.views.pulses import PulsesView
 from k9py.views.scheduling import SchedulingView
 from k9py.views.xray import XrayView
-from tests.tui.conftest import make_app, run
-from tests.tui.helpers import deployment_with_pods, flash, screen_text, table_keys, wait_for
-
-
-def synced(app) -> bool:  # noqa: ANN001
-    return getattr(app.top, "model", None) is not None and app.top.model.synced
+from tests.tui.conftest import drive, run
+from tests.tui.helpers import deployment_with_pods, flash, screen_text, synced, table_keys, wait_for
 
 
 class LogsClient:
@@ -62,8 +61,6 @@ def _logs_session(cluster: Cluster) -> tuple[Session, LogsClient]:
 
 
 def test_logs_follow_wrap_timestamps_previous_and_container(cluster: Cluster) -> None:
-    from k9py.app import K9pyApp
-
     session, client = _logs_session(cluster)
 
     async def scenario() -> None:
@@ -95,14 +92,13 @@ def test_logs_follow_wrap_timestamps_previous_and_container(cluster: Cluster) ->
 def test_logs_without_kubelets_say_so(bare_cluster: Cluster) -> None:
     cluster = bare_cluster
 
-    async def scenario() -> None:
-        app = make_app(cluster, command="pods kube-system")
-        async with app.run_test(size=(160, 45)) as pilot:
-            await wait_for(pilot, lambda: synced(app) and len(table_keys(app)) >= 1)
-            await pilot.press("l")
-            await wait_for(pilot, lambda: "not available on this cluster" in screen_text(app))
-            assert app.internal_errors == []
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await wait_for(pilot, lambda: synced(app) and len(table_keys(app)) >= 1)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "not available on this cluster" in screen_text(app))
+        assert app.internal_errors == []
+
+    drive(cluster, steps, command="pods kube-system")
 
 
 def test_logs_from_the_embedded_kubelets(cluster: Cluster) -> None:
@@ -112,19 +108,18 @@ def test_logs_from_the_embedded_kubelets(cluster: Cluster) -> None:
         pytest.skip("this engine runs no kubelets")
     cluster.advance(5)
 
-    async def scenario() -> None:
-        app = make_app(cluster, command="pods kube-system")
-        async with app.run_test(size=(160, 45)) as pilot:
-            await wait_for(pilot, lambda: synced(app) and any(
-                "coredns" in k for k in table_keys(app)))
-            key = next(k for k in table_keys(app) if "coredns" in k)
-            app.top.table.select_key(key)
-            await pilot.press("l")
-            await wait_for(pilot, lambda: isinstance(app.top, LogView)
-                           and (app.top.lines or app.top.unavailable), timeout=10)
-            assert app.top.lines, app.top.unavailable
-            assert app.internal_errors == []
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await wait_for(pilot, lambda: synced(app) and any(
+            "coredns" in k for k in table_keys(app)))
+        key = next(k for k in table_keys(app) if "coredns" in k)
+        app.top.table.select_key(key)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.top, LogView)
+                       and (app.top.lines or app.top.unavailable), timeout=10)
+        assert app.top.lines, app.top.unavailable
+        assert app.internal_errors == []
+
+    drive(cluster, steps, command="pods kube-system")
 
 
 def test_events_view_is_live_with_warnings_as_faults(cluster: Cluster) -> None:
@@ -135,22 +130,21 @@ def test_events_view_is_live_with_warnings_as_faults(cluster: Cluster) -> None:
                 "lastTimestamp": "2025-01-01T00:00:00Z", "count": 1,
                 "source": {"component": "test"}}
 
-    async def scenario() -> None:
-        app = make_app(cluster, command="ev")
-        async with app.run_test(size=(160, 45)) as pilot:
-            await wait_for(pilot, lambda: synced(app))
-            cluster.client.create("events", event("e1", "Normal", "Pulled"),
-                                  namespace="default")
-            cluster.client.create("events", event("e2", "Warning", "BackOff"),
-                                  namespace="default")
-            await wait_for(pilot, lambda: "default/e2" in table_keys(app))
-            assert app.top.model.rows["default/e2"].status == "warning"
-            for col in ("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"):
-                assert col in screen_text(app)
-            await pilot.press("ctrl+z")
-            await wait_for(pilot, lambda: "default/e1" not in table_keys(app))
-            assert "default/e2" in table_keys(app)
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await wait_for(pilot, lambda: synced(app))
+        cluster.client.create("events", event("e1", "Normal", "Pulled"),
+                              namespace="default")
+        cluster.client.create("events", event("e2", "Warning", "BackOff"),
+                              namespace="default")
+        await wait_for(pilot, lambda: "default/e2" in table_keys(app))
+        assert app.top.model.rows["default/e2"].status == "warning"
+        for col in ("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"):
+            assert col in screen_text(app)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: "default/e1" not in table_keys(app))
+        assert "default/e2" in table_keys(app)
+
+    drive(cluster, steps, command="ev")
 
 
 def test_xray_pulses_and_scheduling(cluster: Cluster) -> None:
@@ -159,34 +153,33 @@ def test_xray_pulses_and_scheduling(cluster: Cluster) -> None:
         "nodeSelector": {"disk": "ssd"}, "containers": [{"name": "c", "image": "busybox"}]}},
         namespace="default")
 
-    async def scenario() -> None:
-        app = make_app(cluster, command="pods")
-        async with app.run_test(size=(160, 45)) as pilot:
-            await wait_for(pilot, lambda: synced(app) and "default/stuck" in table_keys(app))
-            app.run_command("xray deploy default")
-            await wait_for(pilot, lambda: isinstance(app.top, XrayView)
-                           and pod["metadata"]["name"] in screen_text(app))
-            text = screen_text(app)
-            assert "web" in text and rs["metadata"]["name"] in text and "nginx" in text
-            app.run_command("pulses")
-            await wait_for(pilot, lambda: isinstance(app.top, PulsesView)
-                           and "Running:" in screen_text(app))
-            text = screen_text(app)
-            assert "Pods by phase" in text and "Events / minute" in text and "n/a" in text
-            app.run_command("pods")
-            await wait_for(pilot, lambda: synced(app) and "default/stuck" in table_keys(app))
-            app.top.table.select_key("default/stuck")
-            await pilot.press("w")
-            await wait_for(pilot, lambda: isinstance(app.top, SchedulingView)
-                           and "NODE" in screen_text(app))
-            text = screen_text(app)
-            for node in ("k9py-control-plane", "k9py-worker", "k9py-worker2"):
-                assert node in text
-            assert "rejected" in text and ("NodeAffinity" in text or "node affinity" in text)
-            app.run_command("xray nope")
-            assert "xray: give one of" in flash(app)
-            assert app.internal_errors == []
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await wait_for(pilot, lambda: synced(app) and "default/stuck" in table_keys(app))
+        app.run_command("xray deploy default")
+        await wait_for(pilot, lambda: isinstance(app.top, XrayView)
+                       and pod["metadata"]["name"] in screen_text(app))
+        text = screen_text(app)
+        assert "web" in text and rs["metadata"]["name"] in text and "nginx" in text
+        app.run_command("pulses")
+        await wait_for(pilot, lambda: isinstance(app.top, PulsesView)
+                       and "Running:" in screen_text(app))
+        text = screen_text(app)
+        assert "Pods by phase" in text and "Events / minute" in text and "n/a" in text
+        app.run_command("pods")
+        await wait_for(pilot, lambda: synced(app) and "default/stuck" in table_keys(app))
+        app.top.table.select_key("default/stuck")
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.top, SchedulingView)
+                       and "NODE" in screen_text(app))
+        text = screen_text(app)
+        for node in ("k9py-control-plane", "k9py-worker", "k9py-worker2"):
+            assert node in text
+        assert "rejected" in text and ("NodeAffinity" in text or "node affinity" in text)
+        app.run_command("xray nope")
+        assert "xray: give one of" in flash(app)
+        assert app.internal_errors == []
+
+    drive(cluster, steps, command="pods")
 
 
 def test_themes_flag_user_theme_and_hot_reload(cluster: Cluster, tmp_path: Path,
@@ -198,22 +191,21 @@ def test_themes_flag_user_theme_and_hot_reload(cluster: Cluster, tmp_path: Path,
     user.write_text("k9py:\n  name: mine\n  dark: true\n  body:\n    bgColor: '#101010'\n"
                     "  frame:\n    status:\n      errorColor: '#ff0000'\n")
 
-    async def scenario() -> None:
-        app = make_app(cluster, theme="mine")
-        async with app.run_test(size=(160, 45)) as pilot:
-            await wait_for(pilot, lambda: synced(app))
-            assert app.theme == "mine"
-            for name in ("k9py-dark", "k9py-light", "high-contrast", "dracula"):
-                assert name in app.available_themes
-            assert app.theme_variables["k9-status-error"] == "#FF0000"
-            user.write_text(user.read_text().replace("#ff0000", "#00ff00"))
-            await wait_for(pilot, lambda: app.theme_variables.get("k9-status-error")
-                           == "#00FF00", timeout=10, what="theme reload")
-            app.run_command("theme k9py-light")
-            assert app.theme == "k9py-light"
-            app.run_command("theme nosuch")
-            assert "unknown theme" in flash(app)
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await wait_for(pilot, lambda: synced(app))
+        assert app.theme == "mine"
+        for name in ("k9py-dark", "k9py-light", "high-contrast", "dracula"):
+            assert name in app.available_themes
+        assert app.theme_variables["k9-status-error"] == "#FF0000"
+        user.write_text(user.read_text().replace("#ff0000", "#00ff00"))
+        await wait_for(pilot, lambda: app.theme_variables.get("k9-status-error")
+                       == "#00FF00", timeout=10, what="theme reload")
+        app.run_command("theme k9py-light")
+        assert app.theme == "k9py-light"
+        app.run_command("theme nosuch")
+        assert "unknown theme" in flash(app)
+
+    drive(cluster, steps, theme="mine")
 
 
 def test_config_file_aliases_favourites_keys(cluster: Cluster, tmp_path: Path) -> None:
@@ -225,17 +217,16 @@ def test_config_file_aliases_favourites_keys(cluster: Cluster, tmp_path: Path) -
     config = load_config(path)
     assert config.favorites == ["kube-system", "default"] and config.refresh_rate == 0.5
 
-    async def scenario() -> None:
-        app = make_app(cluster, command="dns", config=config)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await wait_for(pilot, lambda: synced(app) and len(table_keys(app)) == 2)
-            assert all("coredns" in k for k in table_keys(app))
-            await pilot.press("D")
-            await wait_for(pilot, lambda: app.top.crumb == "describe")
-            await pilot.press("escape")
-            await pilot.press("2")
-            await wait_for(pilot, lambda: synced(app) and app.top.scope.namespace == "default")
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await wait_for(pilot, lambda: synced(app) and len(table_keys(app)) == 2)
+        assert all("coredns" in k for k in table_keys(app))
+        await pilot.press("D")
+        await wait_for(pilot, lambda: app.top.crumb == "describe")
+        await pilot.press("escape")
+        await pilot.press("2")
+        await wait_for(pilot, lambda: synced(app) and app.top.scope.namespace == "default")
+
+    drive(cluster, steps, command="dns", config=config)
     broken = tmp_path / "broken.yaml"
     broken.write_text("k9py: [unclosed")
     assert load_config(broken).error
