@@ -64,3 +64,36 @@ class View(Vertical):
 
     def action_back(self) -> None:
         self.k9.pop_view()
+
+
+class PolledView(View):
+    """A view built from one-off reads rather than watches (xray, scheduling):
+    it reads on mount, on ctrl-r, and again every ``RELOAD_TICKS`` refresh
+    periods, so it stays current without holding watches open."""
+
+    RELOAD_TICKS = 3
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.since = 0
+
+    def title(self) -> str:
+        """The framed title, set once mounted."""
+        return f" {self.crumb} "
+
+    def on_mount(self) -> None:
+        self.border_title = self.title()
+        self.action_reload()
+
+    def tick(self) -> None:
+        self.since += 1
+        if self.since >= self.RELOAD_TICKS:
+            self.action_reload()
+
+    def action_reload(self) -> None:
+        self.since = 0
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the cluster (on a worker) and redraw when the result arrives."""
+        raise NotImplementedError

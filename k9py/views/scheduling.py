@@ -14,19 +14,19 @@ from textual.widgets import Static
 from k9py.ops.describe import events_for
 from k9py.render.pod import phase_reason
 from k9py.scheduling import Explanation, explain
-from k9py.views.base import View
+from k9py.views.base import PolledView
 
 
-class SchedulingView(View):
+class SchedulingView(PolledView):
     BINDINGS: ClassVar = [Binding("ctrl+r", "reload", "Reload", id="k9py.sched.reload")]
     crumb = "scheduling"
+    RELOAD_TICKS = 3
 
     def __init__(self, pod: str, namespace: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pod, self.namespace = pod, namespace
         self.body = Static("loading…")
         self.scroller = VerticalScroll(self.body)
-        self.since = 0.0
 
     def compose(self):  # noqa: ANN201
         yield self.scroller
@@ -34,17 +34,10 @@ class SchedulingView(View):
     def main_widget(self) -> Widget | None:
         return self.scroller
 
-    def on_mount(self) -> None:
-        self.border_title = f" scheduling {self.namespace}/{self.pod} "
-        self.action_reload()
+    def title(self) -> str:
+        return f" scheduling {self.namespace}/{self.pod} "
 
-    def tick(self) -> None:
-        self.since += 1
-        if self.since >= 3:
-            self.action_reload()
-
-    def action_reload(self) -> None:
-        self.since = 0
+    def reload(self) -> None:
         client, pod, ns = self.k9.client, self.pod, self.namespace
 
         def load() -> tuple[dict[str, Any], Explanation]:

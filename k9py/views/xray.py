@@ -18,7 +18,7 @@ from k9py.kinds import Kind
 from k9py.render import renderer_for
 from k9py.render.base import OK, RenderContext, meta
 from k9py.render.container import state_of
-from k9py.views.base import View
+from k9py.views.base import PolledView
 
 XRAY_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Service"}
 _ICON = {"Deployment": "⚙ ", "ReplicaSet": "▤ ", "StatefulSet": "▥ ", "DaemonSet": "▦ ",
@@ -40,16 +40,16 @@ def _matches(selector: dict[str, str], labels: dict[str, str]) -> bool:
     return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
 
-class XrayView(View):
+class XrayView(PolledView):
     BINDINGS: ClassVar = [Binding("ctrl+r", "reload", "Reload", id="k9py.xray.reload")]
     crumb = "xray"
+    RELOAD_TICKS = 2
 
     def __init__(self, kind: Kind, namespace: str | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.kind, self.namespace = kind, namespace
         self.xtree: Tree[Any] = Tree(f"{kind.plural}")
         self.xtree.show_root = False
-        self.since = 0
 
     def compose(self):  # noqa: ANN201
         yield self.xtree
@@ -60,17 +60,10 @@ class XrayView(View):
     def command_text(self) -> str | None:
         return f"xray {self.kind.plural} {self.namespace or 'all'}"
 
-    def on_mount(self) -> None:
-        self.border_title = f" xray {self.kind.plural}({self.namespace or 'all'}) "
-        self.action_reload()
+    def title(self) -> str:
+        return f" xray {self.kind.plural}({self.namespace or 'all'}) "
 
-    def tick(self) -> None:
-        self.since += 1
-        if self.since >= 2:
-            self.action_reload()
-
-    def action_reload(self) -> None:
-        self.since = 0
+    def reload(self) -> None:
         client, ns, kind = self.k9.client, self.namespace, self.kind
 
         def snapshot() -> dict[str, list[dict[str, Any]]]:
