@@ -152,6 +152,15 @@ def test_apply_a_folder_then_a_step(cluster: Cluster, session: Session) -> None:
     wait(cluster, "deployment nginx-deployment available 2")
 
 
+def test_apply_into_a_namespace(cluster: Cluster, session: Session) -> None:
+    cluster.client.create("namespaces", {"metadata": {"name": "web"}})
+    action = parse_apply({"path": "nginx/deployment.yaml", "namespace": "web"},
+                         REPO / "samples")
+    assert action.describe() == "apply nginx/deployment.yaml"
+    action.run(session)
+    wait(cluster, "deployment nginx-deployment available 2 in web")
+
+
 def test_apply_an_inline_manifest(cluster: Cluster, session: Session) -> None:
     parse_apply({"manifest": JOB}, REPO).run(session)
     wait(cluster, "job pi complete")
