@@ -88,20 +88,21 @@ class Runner:
 
     # -- settling and frames ---------------------------------------------------------------
     def _busy(self) -> bool:
-        app = self.app
+        return self._threads_busy() or bool(getattr(getattr(self.app.top, "model", None),
+                                                    "backlog", 0))
+
+    def _threads_busy(self) -> bool:
+        """A watch thread still listing, or a worker running that is not asleep on
+        simulated time (a drain waiting for its pods to go)."""
         if any(t.name.startswith("k9py-watch-") and t.is_alive()
                for t in threading.enumerate()):
             return True
-        if any(not w.is_finished for w in app.workers):
-            return True
-        model = getattr(app.top, "model", None)
-        return bool(getattr(model, "backlog", 0))
+        running = sum(1 for w in self.app.workers if not w.is_finished)
+        return running > self.shims.sleeper.idle()
 
     async def _wait_threads(self) -> None:
         deadline = time.monotonic() + BUSY_TIMEOUT
-        while any(t.name.startswith("k9py-watch-") and t.is_alive()
-                  for t in threading.enumerate()) or \
-                any(not w.is_finished for w in self.app.workers):
+        while self._threads_busy():
             if time.monotonic() > deadline:
                 raise RecordError("the UI's watch threads or workers did not finish")
             await asyncio.sleep(0.001)
@@ -114,14 +115,16 @@ class Runner:
                 return
 
     async def _ui_idle(self) -> None:
-        """Textual has handled every message queued so far and laid the screen out.
-        (Pilot.pause would also sleep 20 ms or more to guess at idleness; here the
-        repeated renders in :meth:`settle` decide when the screen is still.)"""
-        pilot, app = self.pilot, self.app
-        await pilot._wait_for_screen()  # noqa: SLF001
+        """Textual has handled every message queued so far, on every visible screen
+        (a dialog's background too), and laid them out. Pilot.pause covers only the
+        top screen, and sleeps 20 ms or more to guess at idleness; here the repeated
+        renders in :meth:`settle` decide when the screen is still."""
+        app = self.app
+        await drain_messages(app)
         await asyncio.sleep(0)
-        app.screen._on_timer_update()  # noqa: SLF001 - what Pilot.pause ends with
-        await pilot._wait_for_screen()  # noqa: SLF001
+        for screen in [*app._background_screens, app.screen]:  # noqa: SLF001
+            screen._on_timer_update()  # noqa: SLF001 - what Pilot.pause ends with
+        await drain_messages(app)
 
     async def settle(self) -> Frame:
         """The screen once the engine, the watches, the workers and Textual are idle."""
@@ -161,6 +164,7 @@ class Runner:
         while remaining > 1e-9:
             step = min(FRAME_STEP, remaining)
             self._advance_clock(step)
+            self.shims.sleeper.wake()
             remaining -= step
             if self.shown:
                 self.time += step
@@ -253,6 +257,31 @@ class Runner:
         except Exception as err:
             raise RecordError(f"{step.where()}: checking {step.describe()} failed: "
                               f"{type(err).__name__}: {err}") from err
+
+
+async def drain_messages(app: Any, timeout: float = BUSY_TIMEOUT) -> None:
+    """Wait until the app and every widget of every visible screen has handled
+    the messages queued before this call (Pilot._wait_for_screen, for all screens)."""
+    nodes = [app]
+    for screen in [*app._background_screens, app.screen]:  # noqa: SLF001
+        nodes.extend(screen.walk_children(with_self=True))
+    pending = 0
+    done = asyncio.Event()
+
+    def one_done() -> None:
+        nonlocal pending
+        pending -= 1
+        if pending == 0:
+            done.set()
+
+    for node in nodes:
+        if node.call_later(one_done):
+            pending += 1
+    if pending:
+        try:
+            await asyncio.wait_for(done.wait(), timeout)
+        except TimeoutError:
+            raise RecordError("the UI did not handle its messages in time") from None
 
 
 def press_key(app: Any, key: str) -> None:

@@ -2,6 +2,10 @@
 the recorder's simulated clock for the length of one recording.
 
 * The describe/YAML views throttle live refreshes with ``time.monotonic()``.
+* The node drain (``k9py.ops.nodes.drain``) polls for evicted pods with
+  ``time.sleep``/``time.monotonic`` on a worker thread: here it sleeps on
+  simulated time (:class:`VirtualSleep`), and a worker asleep that way counts
+  as idle, so the recorder can move the clock that lets the pods go.
 * The metrics poller (``k9py.model.metrics``, when this build has it) polls on a
   daemon thread every refresh interval of wall time, and backs pod readings off
   by wall time. Here it starts no thread: the recorder polls it on simulated
@@ -16,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
+import threading
 import types
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +38,7 @@ class WallClockShims:
         self.pollers: list[Any] = []
         self._scopes: dict[int, Any] = {}
         self._undo: list[tuple[Any, str, Any]] = []
+        self.sleeper = VirtualSleep(now)
 
     def _swap(self, owner: Any, name: str, value: Any) -> None:
         self._undo.append((owner, name, getattr(owner, name)))
@@ -53,9 +60,19 @@ class WallClockShims:
                 return poller
 
             self._swap(poller_cls, "start", start)
+        nodes = _optional("k9py.ops.nodes")
+        drain = getattr(nodes, "drain", None)
+        if drain is not None and drain.__defaults__:
+            names = [p.name for p in inspect.signature(drain).parameters.values()
+                     if p.default is not inspect.Parameter.empty]
+            given = {"sleep": self.sleeper.sleep, "clock": self.now}
+            self._swap(drain, "__defaults__", tuple(
+                given.get(name, value) for name, value in zip(names, drain.__defaults__,
+                                                              strict=True)))
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.sleeper.wake(close=True)
         while self._undo:
             owner, name, value = self._undo.pop()
             setattr(owner, name, value)
@@ -90,6 +107,38 @@ class WallClockShims:
                 await self._poll(poller)
                 polled = True
         return polled
+
+
+class VirtualSleep:
+    """``time.sleep`` for worker threads, on simulated time: returns once the
+    recorder has moved the clock past the wake-up time and called :meth:`wake`."""
+
+    def __init__(self, now: Callable[[], float]) -> None:
+        self.now = now
+        self._cond = threading.Condition()
+        self._until: dict[int, float] = {}  # sleeping thread -> when it wakes
+        self.closed = False  # the recording ended: sleepers return at once
+
+    def sleep(self, seconds: float) -> None:
+        me = threading.get_ident()
+        with self._cond:
+            self._until[me] = self.now() + max(0.0, seconds)
+            try:
+                while not self.closed and self.now() < self._until[me] - 1e-9:
+                    self._cond.wait()
+            finally:
+                del self._until[me]
+
+    def wake(self, *, close: bool = False) -> None:
+        with self._cond:
+            self.closed = self.closed or close
+            self._cond.notify_all()
+
+    def idle(self) -> int:
+        """Threads asleep and not yet due (due ones are about to run: busy)."""
+        now = self.now()
+        with self._cond:
+            return sum(1 for until in self._until.values() if until > now + 1e-9)
 
 
 def _optional(name: str) -> Any:
