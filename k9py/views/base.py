@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
@@ -37,6 +38,13 @@ class View(Vertical):
     @property
     def k9(self) -> K9pyApp:
         return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Most views are a frame around one widget, their main widget; views
+        with more than one override this."""
+        main = self.main_widget()
+        if main is not None:
+            yield main
 
     def main_widget(self) -> Widget | None:
         return None

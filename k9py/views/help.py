@@ -60,9 +60,6 @@ class HelpView(View):
             table.add_row(Text(f"<{key}>", style="bold"), desc)
         return table
 
-    def compose(self):  # noqa: ANN201
-        yield self.scroller
-
     def on_mount(self) -> None:
         self.border_title = " help "
 
@@ -83,9 +80,6 @@ class AliasesView(View):
         for resource, names in catalog.aliases():
             table.add_row(resource, names)
         self.scroller = VerticalScroll(Static(table))
-
-    def compose(self):  # noqa: ANN201
-        yield self.scroller
 
     def on_mount(self) -> None:
         self.border_title = " aliases "

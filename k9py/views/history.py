@@ -32,9 +32,6 @@ class HistoryView(View):
         self.revisions: list[ops.Revision] = []
         self.table: DataTable = DataTable(cursor_type="row", zebra_stripes=False)
 
-    def compose(self):  # noqa: ANN201
-        yield self.table
-
     def main_widget(self) -> Widget | None:
         return self.table
 

@@ -41,9 +41,6 @@ class LogView(View):
         self.log_widget = RichLog(max_lines=MAX_LINES, wrap=False, markup=False, auto_scroll=True)
         self.unavailable = ""
 
-    def compose(self):  # noqa: ANN201
-        yield self.log_widget
-
     def main_widget(self) -> Widget | None:
         return self.log_widget
 

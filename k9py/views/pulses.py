@@ -72,9 +72,6 @@ class PulsesView(View):
         self.listed: dict[str, tuple[int, int]] = {}
         self.since = 0
 
-    def compose(self):  # noqa: ANN201
-        yield self.grid
-
     def main_widget(self) -> Widget | None:
         return self.grid
 

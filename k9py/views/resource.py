@@ -90,9 +90,6 @@ class ResourceView(View):
     def make_renderer(self) -> Renderer:
         return renderer_for(self.scope.kind.kind, self.scope.kind.namespaced)
 
-    def compose(self):  # noqa: ANN201
-        yield self.table
-
     def main_widget(self) -> Widget | None:
         return self.table
 

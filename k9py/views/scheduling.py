@@ -28,9 +28,6 @@ class SchedulingView(PolledView):
         self.body = Static("loading…")
         self.scroller = VerticalScroll(self.body)
 
-    def compose(self):  # noqa: ANN201
-        yield self.scroller
-
     def main_widget(self) -> Widget | None:
         return self.scroller
 

@@ -56,9 +56,6 @@ class TextView(View):
         self.wrap = False
         self.text = ""
 
-    def compose(self):  # noqa: ANN201
-        yield self.scroller
-
     def main_widget(self) -> Widget | None:
         return self.scroller
 

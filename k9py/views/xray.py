@@ -51,9 +51,6 @@ class XrayView(PolledView):
         self.xtree: Tree[Any] = Tree(f"{kind.plural}")
         self.xtree.show_root = False
 
-    def compose(self):  # noqa: ANN201
-        yield self.xtree
-
     def main_widget(self) -> Widget | None:
         return self.xtree
 
