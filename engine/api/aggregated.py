@@ -14,6 +14,11 @@ and the REST layer see the same objects.
 
 Semantics kept from metrics-server:
 
+* objects come from informer caches (the kubelets' pod and node informers, as
+  metrics-server lists its own), never decoded from the store, and readings
+  are kept for the scrape window (15 s) they belong to, as metrics-server
+  serves its last scrape: a pod that starts running mid-window has no reading
+  until the next one;
 * pods are listed in (namespace, name) order, nodes in name order; pods not in
   phase Running, or with no container readings, are left out (``getPodMetrics``);
 * ``get`` of a pod without readings (or of no pod) is
@@ -28,6 +33,7 @@ Semantics kept from metrics-server:
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from engine.api import errors, selectors
@@ -100,24 +106,75 @@ def _missing(info: ResourceInfo, name: str) -> errors.StatusError:
                               {"name": name, "group": GROUP, "kind": kind})
 
 
-def _pod(kubelets: Any, pod: Obj) -> Obj | None:
-    """A running pod's PodMetrics, or None when metrics-server would have none."""
+class _Readings:
+    """metrics-server's storage: the readings of the current scrape, per pod UID and
+    per node (``pkg/storage``: it answers from its last scrape, not the kubelets).
+    The simulated usage is constant within a scrape window, so a reading computed
+    once serves every request until the window ends."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.window_text = f"{interval:g}s"
+        self.window = -1
+        self.pods: dict[str, Obj | None] = {}
+        self.nodes: dict[str, Obj | None] = {}
+        self._stamp = ""
+
+    def at(self, window: int) -> _Readings:
+        if window != self.window:
+            self.window, self.pods, self.nodes, self._stamp = window, {}, {}, ""
+        return self
+
+    def timestamp(self, kubelets: Any) -> str:
+        """When this window's scrape happened (its start)."""
+        if not self._stamp:
+            self._stamp = kubelets.clock.rfc3339(self.window * self.interval)
+        return self._stamp
+
+
+_READINGS: weakref.WeakKeyDictionary[Any, _Readings] = weakref.WeakKeyDictionary()
+
+
+def _readings(kubelets: Any) -> _Readings:
+    from engine.kubelet.usage import SCRAPE_INTERVAL
+
+    found = _READINGS.get(kubelets)
+    if found is None:
+        found = _READINGS[kubelets] = _Readings(SCRAPE_INTERVAL)
+    return found.at(int(kubelets.clock.now() // SCRAPE_INTERVAL))
+
+
+def _pod_reading(kubelets: Any, readings: _Readings, pod: Obj) -> Obj | None:
+    """A running pod's PodMetrics from its running containers' usage
+    (``kubelets.usage_of``), or None when metrics-server would have none (not
+    Running, no running container). Same shape as ``KubeletManager.pod_metrics``,
+    with the window's timestamp worked out once, not per pod."""
     if (pod.get("status") or {}).get("phase") != "Running":
         return None
+    from engine.kubelet.usage import cpu_string, memory_string
+
     m = pod["metadata"]
     try:
-        found = kubelets.pod_metrics(m["namespace"], m["name"])
+        usage = kubelets.usage_of(m["namespace"], m["name"])
     except errors.StatusError as err:
         if err.code == 404:
             return None
         raise
-    return found if found.get("containers") else None
+    if not usage:
+        return None
+    meta: Obj = {"name": m["name"], "namespace": m["namespace"]}
+    if m.get("labels"):
+        meta["labels"] = m["labels"]  # _fresh copies it for each caller
+    return {"kind": "PodMetrics", "apiVersion": API_VERSION, "metadata": meta,
+            "timestamp": readings.timestamp(kubelets), "window": readings.window_text,
+            "containers": [{"name": c, "usage": {"cpu": cpu_string(cpu),
+                                                 "memory": memory_string(mem)}}
+                           for c, (cpu, mem) in usage.items()]}
 
 
-def _node(kubelets: Any, node: Obj) -> Obj | None:
-    name = node["metadata"]["name"]
+def _node_reading(kubelets: Any, node: Obj) -> Obj | None:
     try:
-        found = kubelets.node_metrics(name)
+        found = kubelets.node_metrics(node["metadata"]["name"])
     except KeyError:  # no kubelet for it: metrics-server has no reading
         return None
     labels = node["metadata"].get("labels")
@@ -126,14 +183,62 @@ def _node(kubelets: Any, node: Obj) -> Obj | None:
     return found
 
 
-def _field_filter(info: ResourceInfo, field_selector: str | None) -> Any:
+def _fresh(reading: Obj, created: str) -> Obj:
+    """A caller's own copy of a cached reading; ``creationTimestamp`` is the time of
+    the request, as metrics-server sets it (``metav1.NewTime(time.Now())``)."""
+    m = reading["metadata"]
+    meta: Obj = {"name": m["name"]}
+    if "namespace" in m:
+        meta["namespace"] = m["namespace"]
+    if m.get("labels"):
+        meta["labels"] = dict(m["labels"])
+    meta["creationTimestamp"] = created
+    out = {"kind": reading["kind"], "apiVersion": reading["apiVersion"], "metadata": meta,
+           "timestamp": reading["timestamp"], "window": reading["window"]}
+    if "containers" in reading:
+        out["containers"] = [{"name": c["name"], "usage": dict(c["usage"])}
+                             for c in reading["containers"]]
+    else:
+        out["usage"] = dict(reading["usage"])
+    return out
+
+
+def _read(kubelets: Any, readings: _Readings, info: ResourceInfo, obj: Obj) -> Obj | None:
+    """The cached reading of one pod (by UID) or node (by name), computed on a miss."""
+    m = obj["metadata"]
+    if info.namespaced:
+        cache, key = readings.pods, m.get("uid") or f"{m.get('namespace')}/{m['name']}"
+        if key not in cache:
+            cache[key] = _pod_reading(kubelets, readings, obj)
+    else:
+        cache, key = readings.nodes, m["name"]
+        if key not in cache:
+            cache[key] = _node_reading(kubelets, obj)
+    return cache[key]
+
+
+def _informer(kubelets: Any, info: ResourceInfo) -> Any:
+    """metrics-server lists pods and nodes from its informers; the kubelets' are
+    the same caches."""
+    return (kubelets.pod_informer if info.namespaced else kubelets.node_informer).indexer
+
+
+def _field_filter(field_selector: str | None) -> Any:
     if not field_selector:
         return None
     sel = selectors.parse_field_selector(field_selector)
     return None if sel.empty() else sel
 
 
+def _label_filter(label_selector: str | None) -> Any:
+    if not label_selector:
+        return None
+    sel = selectors.parse_label_selector(label_selector)
+    return None if sel.empty() else sel
+
+
 def _meta_fields(info: ResourceInfo, obj: Obj) -> dict[str, str]:
+    """``generic.AddObjectMetaFieldsSet``: the only fields metrics-server filters on."""
     m = obj["metadata"]
     out = {"metadata.name": m.get("name") or ""}
     if info.namespaced:
@@ -148,16 +253,11 @@ def get(api: APIServer, info: ResourceInfo, name: str, namespace: str | None = N
     api._authorize(user, "get", info, ns, name)
     kubelets = _kubelets(api)
     label = f"{ns}/{name}" if info.namespaced else name
-    try:
-        obj = api.get("pods" if info.namespaced else "nodes", name, ns or None)
-    except errors.StatusError as err:
-        if err.code != 404:
-            raise
-        raise _missing(info, label) from None
-    found = (_pod if info.namespaced else _node)(kubelets, obj)
+    obj = _informer(kubelets, info).get_by_key(label)
+    found = _read(kubelets, _readings(kubelets), info, obj) if obj is not None else None
     if found is None:
         raise _missing(info, label)
-    return found
+    return _fresh(found, kubelets.clock.rfc3339())
 
 
 def list_(api: APIServer, info: ResourceInfo, namespace: str | None = None, *,
@@ -167,12 +267,21 @@ def list_(api: APIServer, info: ResourceInfo, namespace: str | None = None, *,
     ``continue`` are ignored, as metrics-server ignores them."""
     ns = namespace if info.namespaced else None
     api._authorize(user, "list", info, ns)
-    fields = _field_filter(info, field_selector)
+    labels, fields = _label_filter(label_selector), _field_filter(field_selector)
     kubelets = _kubelets(api)
-    core = "pods" if info.namespaced else "nodes"
-    objs = api.list(core, ns, label_selector=label_selector)["items"]
+    objs = _informer(kubelets, info).list()
+    if ns:
+        objs = [o for o in objs if o["metadata"].get("namespace") == ns]
+    if labels is not None:
+        objs = [o for o in objs if labels.matches(o["metadata"].get("labels"))]
     if fields is not None:
         objs = [o for o in objs if fields.matches(_meta_fields(info, o))]
-    read = _pod if info.namespaced else _node
-    items = [m for m in (read(kubelets, o) for o in objs) if m is not None]
+    # the Kube API's order: (namespace, name) for pods, name for nodes
+    objs.sort(key=lambda o: (o["metadata"].get("namespace") or "", o["metadata"]["name"]))
+    readings, created = _readings(kubelets), kubelets.clock.rfc3339()
+    items = []
+    for obj in objs:
+        found = _read(kubelets, readings, info, obj)
+        if found is not None:
+            items.append(_fresh(found, created))
     return {"kind": info.list_kind, "apiVersion": API_VERSION, "metadata": {}, "items": items}
