@@ -24,6 +24,7 @@ from engine.bootstrap.nodes import NodeSpec, node_names
 from engine.client import LocalClient, ThreadClient
 from engine.clock import Clock, RealClock, VirtualClock
 from engine.components import default_components
+from engine.runtime.gcpolicy import tune_for_engine
 from engine.store import Store
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class Cluster:
     # -- lifecycle -------------------------------------------------------------
     def start(self, timeout: float = 30.0) -> Cluster:
         """Boot on a background thread; returns once the cluster is up."""
+        tune_for_engine()  # a large long-lived heap: see engine/runtime/gcpolicy.py
         self._thread = threading.Thread(target=self._run, name="k9py-engine", daemon=True)
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._boot(), self.loop).result(timeout)
