@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from k9py.record.asciicast import Cast, write_atomic
-from k9py.record.frames import Frame, diff, render, screen_strips, with_caption
+from k9py.record.frames import CSI, Frame, diff, render, screen_strips, with_caption
 from k9py.record.scenario import (
     Apply,
     Caption,
@@ -187,11 +187,34 @@ class Runner:
     # -- steps ---------------------------------------------------------------------------------
     async def run(self) -> None:
         await self.frame()
-        for step in self.scenario.steps:
+        steps = self.scenario.steps
+        for number, step in enumerate(steps, start=1):
             self.log(f"{step.where()}")
             await self.step(step)
-        self.caption = None
-        await self.frame()
+            if self.exited:
+                self._check_exit(step, len(steps) - number)
+                break
+        else:
+            self.caption = None
+            await self.frame()
+        if self.cast.events and self.cast.duration < self.time:
+            # Hold the last screen for the trailing time (a final sleep): players
+            # stop at the last event. Re-hiding the cursor changes nothing on screen.
+            self.cast.output(self.time, f"{CSI}?25l")
+
+    @property
+    def exited(self) -> bool:
+        return self.app.return_code is not None
+
+    def _check_exit(self, step: Step, left: int) -> None:
+        errors = getattr(self.app, "internal_errors", None)
+        if self.app.return_code != 0 and errors:
+            err = errors[-1]
+            raise RecordError(f"{step.where()}: k9py stopped on an internal error: "
+                              f"{type(err).__name__}: {err}")
+        if left:
+            raise RecordError(f"{step.where()}: k9py quit here, and {left} step(s) "
+                              "after it cannot run")
 
     async def step(self, step: Step) -> None:
         if isinstance(step, Hide):
@@ -224,7 +247,12 @@ class Runner:
             raise RecordError(f"{step.where()}: cannot run this step")
 
     async def _key(self, key: str, gap: float) -> None:
+        if self.exited:
+            return
         press_key(self.app, key)
+        await drain_messages(self.app)
+        if self.exited:
+            return
         await self.frame()
         await self.advance(gap)
 

@@ -81,3 +81,35 @@ def test_only_k9py_callbacks_go_virtual() -> None:
 
     assert is_k9py(Flash.clear)
     assert not is_k9py(asyncio.sleep) and not is_k9py(None)
+
+
+def test_virtual_sleep_returns_once_the_clock_has_moved() -> None:
+    import threading
+
+    from k9py.record.shims import VirtualSleep
+
+    now = [0.0]
+    sleeper = VirtualSleep(lambda: now[0])
+    woke = threading.Event()
+
+    def worker() -> None:
+        sleeper.sleep(0.25)
+        woke.set()
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if sleeper.idle() == 1:
+            break
+        woke.wait(0.01)
+    assert sleeper.idle() == 1 and not woke.is_set()
+    now[0] = 0.1
+    sleeper.wake()
+    assert not woke.wait(0.05) and sleeper.idle() == 1
+    now[0] = 0.25
+    assert sleeper.idle() == 0  # due: busy until it has run
+    sleeper.wake()
+    assert woke.wait(2)
+    thread.join(2)
+    sleeper.wake(close=True)
+    sleeper.sleep(10)  # after the recording: returns at once

@@ -156,3 +156,18 @@ def test_a_wait_that_never_holds_names_its_step_and_writes_nothing(
     assert "'no such text'" in message
     assert not out.exists() and not (tmp_path / "svg").exists()
     assert not list((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
+
+
+def test_quitting_ends_the_recording_and_a_trailing_pause_is_kept(
+        tmp_path: Path, env: dict[str, str]) -> None:
+    path = tmp_path / "quit.yaml"
+    path.write_text("cluster: {nodes: 1}\nsteps:\n  - sleep: 1500ms\n  - press: ctrl+q\n")
+    rec = record(path, tmp_path / "quit.cast")
+    header, evs = events(tmp_path / "quit.cast")
+    assert header["duration"] == 1.5 and evs[-1] == [1.5, "o", "\x1b[?25l"]
+    assert rec.cast.duration == 1.5
+    path.write_text("cluster: {nodes: 1}\nsteps:\n  - press: ctrl+q\n  - sleep: 1s\n")
+    with pytest.raises(RecordError, match=r"quit.yaml:3: step 1 \(press\): k9py quit here, "
+                       r"and 1 step\(s\) after it cannot run"):
+        record(path, tmp_path / "quit2.cast")
+    assert not (tmp_path / "quit2.cast").exists()
