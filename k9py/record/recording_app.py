@@ -1,12 +1,13 @@
 """K9pyApp on the recorder's clock: its timers fire on simulated time, never the wall's.
 
 k9py's own timers (the app's ticker, the flash line's clear-after, dialogs'
-refreshes) are wall-clock Textual timers. In a recording they would fire
-depending on how fast the machine is, so :class:`RecordingApp` hands them to
-:class:`VirtualTimers`, which the recorder fires after each step of simulated
-time. The 30 Hz pump is not scheduled at all: the recorder calls it whenever it
-settles the UI. Textual's own timers (screen refresh, cursor blink) are left
-alone: the recorder renders frames itself and k9py's inputs do not blink.
+refreshes) and each screen's refresh timer are wall-clock Textual timers. In a
+recording they would fire depending on how fast the machine is, so
+:class:`RecordingApp` hands them to :class:`VirtualTimers`, which the recorder
+fires after each step of simulated time (and it repaints the screens itself
+whenever it settles). The 30 Hz pump is not scheduled at all: the recorder
+calls it whenever it settles the UI. Textual's other timers are left alone
+(k9py's inputs do not blink; animations are off).
 """
 
 from __future__ import annotations
@@ -120,16 +121,25 @@ class RecordingApp(K9pyApp):
     def _watch_theme_files(self) -> None:  # type: ignore[override]
         """No skin hot-reload while recording (it is a wall-clock file watcher)."""
 
+    def get_default_screen(self) -> Screen:
+        screen = super().get_default_screen()
+        self.virtualize(screen)
+        return screen
+
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(screen, Screen):
             self.virtualize(screen)
         return super().push_screen(screen, *args, **kwargs)
 
     def virtualize(self, node: Any) -> None:
-        """The timers ``node`` sets for k9py's own callbacks run on simulated time
-        (Textual's, such as a screen's refresh timer, stay as they are)."""
+        """The timers ``node`` sets for k9py's own callbacks run on simulated time,
+        and so does a screen's refresh timer: Textual would otherwise render (and
+        cache widgets' lines, such as a DataTable's header) whenever its 60 fps
+        wall-clock timer fired; now rendering happens only when the recorder
+        settles. Textual's other timers stay as they are."""
         real_timer, real_interval = node.set_timer, node.set_interval
         timers = self.timers
+        repaint = getattr(node, "_on_timer_update", None) if isinstance(node, Screen) else None
 
         def set_timer(delay: float, callback: Any = None, *, name: str | None = None,
                       pause: bool = False) -> Any:
@@ -139,7 +149,7 @@ class RecordingApp(K9pyApp):
 
         def set_interval(interval: float, callback: Any = None, *, name: str | None = None,
                          repeat: int = 0, pause: bool = False) -> Any:
-            if is_k9py(callback):
+            if is_k9py(callback) or (repaint is not None and callback == repaint):
                 return timers.set_interval(interval, callback, name=name, repeat=repeat,
                                            pause=pause)
             return real_interval(interval, callback, name=name, repeat=repeat, pause=pause)
