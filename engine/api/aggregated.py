@@ -118,11 +118,15 @@ class _Readings:
         self.window = -1
         self.pods: dict[str, Obj | None] = {}
         self.nodes: dict[str, Obj | None] = {}
+        # per pod UID: its running containers' (millicores, bytes), shared by the
+        # pod readings and the node readings (a node's usage sums its pods')
+        self.usage: dict[str, dict[str, tuple[float, float]]] = {}
         self._stamp = ""
 
     def at(self, window: int) -> _Readings:
         if window != self.window:
-            self.window, self.pods, self.nodes, self._stamp = window, {}, {}, ""
+            self.window, self.pods, self.nodes, self.usage = window, {}, {}, {}
+            self._stamp = ""
         return self
 
     def timestamp(self, kubelets: Any) -> str:
@@ -154,12 +158,7 @@ def _pod_reading(kubelets: Any, readings: _Readings, pod: Obj) -> Obj | None:
     from engine.kubelet.usage import cpu_string, memory_string
 
     m = pod["metadata"]
-    try:
-        usage = kubelets.usage_of(m["namespace"], m["name"])
-    except errors.StatusError as err:
-        if err.code == 404:
-            return None
-        raise
+    usage = _usage(kubelets, readings, pod)
     if not usage:
         return None
     meta: Obj = {"name": m["name"], "namespace": m["namespace"]}
@@ -172,15 +171,41 @@ def _pod_reading(kubelets: Any, readings: _Readings, pod: Obj) -> Obj | None:
                            for c, (cpu, mem) in usage.items()]}
 
 
-def _node_reading(kubelets: Any, node: Obj) -> Obj | None:
-    try:
-        found = kubelets.node_metrics(node["metadata"]["name"])
-    except KeyError:  # no kubelet for it: metrics-server has no reading
-        return None
-    labels = node["metadata"].get("labels")
-    if labels:  # metrics-server copies the node's labels (storage/node.go)
-        found["metadata"]["labels"] = dict(labels)
+def _usage(kubelets: Any, readings: _Readings, pod: Obj) -> dict[str, tuple[float, float]]:
+    """A pod's running containers' usage in this window ({} when none run)."""
+    m = pod["metadata"]
+    key = m.get("uid") or f"{m.get('namespace')}/{m['name']}"
+    found = readings.usage.get(key)
+    if found is None:
+        try:
+            found = kubelets.usage_of(m["namespace"], m["name"])
+        except errors.StatusError as err:
+            if err.code != 404:
+                raise
+            found = {}
+        readings.usage[key] = found
     return found
+
+
+def _node_reading(kubelets: Any, readings: _Readings, node: Obj) -> Obj | None:
+    """A node's NodeMetrics: its pods' usage plus its own daemons, as
+    ``KubeletManager.node_metrics`` computes it, from the window's shared
+    per-pod usage; None for a node without a kubelet (no reading)."""
+    from engine.kubelet.usage import NODE_DAEMONS, cpu_string, memory_string
+
+    m = node["metadata"]
+    if m["name"] not in kubelets.kubelets:
+        return None
+    cpu, mem = NODE_DAEMONS
+    for pod in kubelets.pods_on(m["name"]):
+        for c_cpu, c_mem in _usage(kubelets, readings, pod).values():
+            cpu, mem = cpu + c_cpu, mem + c_mem
+    meta: Obj = {"name": m["name"]}
+    if m.get("labels"):  # metrics-server copies the node's labels (storage/node.go)
+        meta["labels"] = m["labels"]  # _fresh copies it for each caller
+    return {"kind": "NodeMetrics", "apiVersion": API_VERSION, "metadata": meta,
+            "timestamp": readings.timestamp(kubelets), "window": readings.window_text,
+            "usage": {"cpu": cpu_string(cpu), "memory": memory_string(mem)}}
 
 
 def _fresh(reading: Obj, created: str) -> Obj:
@@ -213,7 +238,7 @@ def _read(kubelets: Any, readings: _Readings, info: ResourceInfo, obj: Obj) -> O
     else:
         cache, key = readings.nodes, m["name"]
         if key not in cache:
-            cache[key] = _node_reading(kubelets, obj)
+            cache[key] = _node_reading(kubelets, readings, obj)
     return cache[key]
 
 

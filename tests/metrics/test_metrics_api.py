@@ -131,3 +131,19 @@ def test_without_kubelets_the_api_is_unavailable() -> None:
         with pytest.raises(StatusError) as err:
             c.client.list("pods.metrics.k8s.io")
         assert err.value.code == 503 and err.value.reason == "ServiceUnavailable"
+
+
+def test_readings_agree_with_the_kubelets(running: Cluster) -> None:
+    """The API's readings are the kubelets' own (KubeletManager.pod_metrics /
+    node_metrics), taken once per 15 s scrape window and shared by pod and node."""
+    def both() -> tuple:
+        api_pod = running.api.get("pods.metrics.k8s.io", "web", "default")
+        api_node = running.api.get("nodes.metrics.k8s.io", WORKER)
+        return (api_pod, api_node, running.kubelets.pod_metrics("default", "web"),
+                running.kubelets.node_metrics(WORKER))
+
+    api_pod, api_node, pod, node = running.call(both)
+    assert api_pod["containers"] == pod["containers"]
+    assert api_pod["timestamp"] == pod["timestamp"] and api_pod["window"] == pod["window"]
+    assert api_node["usage"] == node["usage"]
+    assert api_node["metadata"]["labels"]["kubernetes.io/hostname"] == WORKER
