@@ -237,7 +237,7 @@ def validate_positive_field(value: Any, path: str) -> Errs:
 
 def validate_immutable_field(new: Any, old: Any, path: str) -> Errs:
     """Upstream ``ValidateImmutableField``: ``field is immutable``."""
-    if _semantic_equal(new, old):
+    if semantic_equal(new, old):
         return []
     return [errors.invalid(path, go_value(new), FIELD_IMMUTABLE_ERROR_MSG)]
 
@@ -275,7 +275,23 @@ def _semantic_equal(a: Any, b: Any) -> bool:
     return a == b and type(a) is type(b)
 
 
-semantic_equal = _semantic_equal
+def semantic_equal(a: Any, b: Any) -> bool:
+    """:func:`_semantic_equal`, at once when two containers encode to the same bytes.
+
+    Identical JSON bytes mean the same keys in the same order, the same types
+    (``1``, ``1.0`` and ``true`` encode differently) and the same values, so
+    the walk would agree; bytes holding ``null`` are walked anyway (NaN encodes
+    as null too). Different bytes (say, keys in another order) are walked.
+    Updates compare an unchanged spec with its stored self all the time."""
+    ta = type(a)
+    if (ta is dict or ta is list) and type(b) is ta:
+        try:
+            left = orjson.dumps(a)
+            if left == orjson.dumps(b) and b"null" not in left:
+                return True
+        except (TypeError, orjson.JSONEncodeError):
+            pass
+    return _semantic_equal(a, b)
 
 
 def validate_dns1123_label(value: str, path: str) -> Errs:

@@ -19,6 +19,8 @@ import binascii
 import json
 from typing import Any
 
+import orjson
+
 from engine.api import errors
 from engine.api.validation import names, podspec, resourcelists
 from engine.api.validation.common import (
@@ -226,6 +228,8 @@ def _deadline_update(spec: Obj, old_spec: Obj, errs: Errs) -> bool:
 
 def _only_added_tolerations(new: list[Any], old: list[Any]) -> Errs:
     """Upstream ``validateOnlyAddedTolerations``."""
+    if _same_bytes(new, old):
+        old = []  # each old toleration finds itself: nothing to look for
     for old_tol in old:
         old_tol = as_map(old_tol)
         found = any(semantic_equal({**old_tol, "tolerationSeconds": as_map(t).get(
@@ -236,6 +240,16 @@ def _only_added_tolerations(new: list[Any], old: list[Any]) -> Errs:
     errs: Errs = []
     podspec.validate_tolerations(new, "spec.tolerations", errs)
     return errs
+
+
+def _same_bytes(a: Any, b: Any) -> bool:
+    """Whether two JSON values encode to the same bytes, without null (NaN
+    encodes as null too); False when either cannot be encoded."""
+    try:
+        left = orjson.dumps(a)
+        return left == orjson.dumps(b) and b"null" not in left
+    except (TypeError, orjson.JSONEncodeError):
+        return False
 
 
 def _only_deleted_gates(new: list[Any], old: list[Any]) -> Errs:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.api import errors
+from engine.api.memo import LRU
 from engine.api.validation import names
 from engine.api.validation.common import (
     FIELD_IMMUTABLE_ERROR_MSG,
@@ -44,8 +45,38 @@ def validate_label_name(name: str, path: str) -> Errs:
     return [errors.invalid(path, name, msg) for msg in names.is_qualified_name(name)]
 
 
+# Label and annotation maps found clean, by their items: the pods of a
+# template carry the same labels, and every write validates them (an update
+# twice). Errors are never remembered, so they always carry the caller's path.
+_CLEAN_LABELS = LRU(4096)
+_CLEAN_ANNOTATIONS = LRU(1024)
+
+
+def _memo_clean_map(table: LRU, check: Any, value: Any, path: str) -> Errs:
+    """``check(value, path)``, skipped for a map whose items passed before.
+
+    Items are compared with ``==``, which takes ``1`` for ``True``; both checks
+    look only at keys and string values, so such maps pass or fail alike."""
+    if not isinstance(value, dict) or not value:
+        return check(value, path)
+    try:
+        key = tuple(value.items())
+        if table.get(key) is not None:
+            return []
+    except TypeError:  # an unhashable value
+        return check(value, path)
+    errs = check(value, path)
+    if not errs:
+        table.put(key, True)
+    return errs
+
+
 def validate_labels(labels: Any, path: str) -> Errs:
     """Upstream ``ValidateLabels``: qualified-name keys, label values."""
+    return _memo_clean_map(_CLEAN_LABELS, _validate_labels, labels, path)
+
+
+def _validate_labels(labels: Any, path: str) -> Errs:
     errs: Errs = []
     if not isinstance(labels, dict):
         return errs
@@ -65,6 +96,10 @@ def annotations_size(annotations: dict[str, Any]) -> int:
 
 def validate_annotations(annotations: Any, path: str) -> Errs:
     """Upstream ``ValidateAnnotations``: keys are qualified names (any case), 256 KiB total."""
+    return _memo_clean_map(_CLEAN_ANNOTATIONS, _validate_annotations, annotations, path)
+
+
+def _validate_annotations(annotations: Any, path: str) -> Errs:
     errs: Errs = []
     if not isinstance(annotations, dict):
         return errs

@@ -527,8 +527,9 @@ def _clean(value: Any, node: _Node) -> bool:
 
 # Top-level subtrees (a pod's spec, a deployment's template) found clean, by
 # (node, JSON bytes): every pod of a template sends the same spec, and a
-# value's cleanliness depends on nothing else. Metadata is walked every time
-# (names and uids differ per object, so it would only fill the table).
+# value's cleanliness depends on nothing else. Of the metadata only the
+# managed fields are remembered (each write of an object sends them again;
+# names and uids differ per object, so the rest would only fill the table).
 _CLEAN_SUBTREES = LRU(1024)
 
 
@@ -541,23 +542,43 @@ def _clean_top(obj: dict[str, Any], node: _Node) -> bool:
             return False
         if value is None:
             continue
-        if sub.kind != STRUCT or name == "metadata" or type(value) is not dict:
+        if name == "metadata" and type(value) is dict and sub.kind == STRUCT:
+            if not _clean_meta(value, sub):
+                return False
+        elif sub.kind != STRUCT or type(value) is not dict:
             if not _clean(value, sub):
                 return False
-            continue
-        try:
-            encoded = orjson.dumps(value)
-        except (TypeError, orjson.JSONEncodeError):
-            encoded = b"null"
-        if b"null" in encoded:  # NaN and infinities encode as null too: no key
-            if not _clean_struct(value, sub):
-                return False
-            continue
-        key = (sub, encoded)
-        if _CLEAN_SUBTREES.get(key) is None:
-            if not _clean_struct(value, sub):
-                return False
-            _CLEAN_SUBTREES.put(key, True)
+        elif not _clean_remembered(value, sub):
+            return False
+    return True
+
+
+def _clean_meta(meta: dict[str, Any], node: _Node) -> bool:
+    """:func:`_clean_struct` of ObjectMeta, its managed fields remembered."""
+    managed = meta.get("managedFields")
+    if type(managed) is not list or not managed:
+        return _clean_struct(meta, node)
+    sub = node.props.get("managedFields")
+    if sub is None:
+        return False
+    rest = {k: v for k, v in meta.items() if k != "managedFields"}
+    return _clean_struct(rest, node) and _clean_remembered(managed, sub)
+
+
+def _clean_remembered(value: Any, node: _Node) -> bool:
+    """:func:`_clean` of a container, remembered by its JSON bytes when clean."""
+    try:
+        encoded = orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        encoded = b"null"
+    if b"null" in encoded:  # NaN and infinities encode as null too: no key
+        return _clean(value, node)
+    key = (node, encoded)
+    if _CLEAN_SUBTREES.get(key) is not None:
+        return True
+    if not _clean(value, node):
+        return False
+    _CLEAN_SUBTREES.put(key, True)
     return True
 
 

@@ -123,3 +123,46 @@ def test_defaulted_spec_memo_copies_and_misses_on_a_changed_template() -> None:
     nan = {"containers": [{"name": "app", "image": "nginx"}], "priority": float("nan")}
     core.default_pod({"spec": nan})
     assert len(core._DEFAULTED_SPECS) == 2  # not keyed: NaN encodes as null
+
+
+def test_clean_managed_fields_are_remembered_and_bad_ones_still_fail() -> None:
+    structural._CLEAN_SUBTREES.clear()
+    entry = {"manager": "kubectl", "operation": "Update", "apiVersion": "v1",
+             "time": "2025-01-01T00:00:00Z", "fieldsType": "FieldsV1",
+             "fieldsV1": {"f:metadata": {"f:labels": {}}}}
+    pod = {"metadata": {"name": "a", "managedFields": [entry]}}
+    assert structural.validate_schema(pod, "io.k8s.api.core.v1.Pod") == ([], [])
+    assert len(structural._CLEAN_SUBTREES) == 1
+    other = {"metadata": {"name": "b", "uid": 7, "managedFields": [dict(entry)]}}
+    errs, _ = structural.validate_schema(other, "io.k8s.api.core.v1.Pod")
+    assert errs and "uid" in str(errs[0])  # the rest of the metadata is still walked
+    bad = {"metadata": {"name": "a", "managedFields": [{**entry, "time": "yesterday"}]}}
+    errs, _ = structural.validate_schema(bad, "io.k8s.api.core.v1.Pod")
+    assert errs
+
+
+def test_semantic_equal_fast_path_agrees_with_the_walk() -> None:
+    from engine.api.validation.common import _semantic_equal, semantic_equal
+
+    cases = [({"a": 1}, {"a": 1}), ({"a": 1}, {"a": True}), ({"a": 1}, {"a": 1.0}),
+             ({"a": [], "b": 2}, {"b": 2}), ([{"x": None}], [{}]),
+             ({"a": float("nan")}, {"a": None}), ({"a": float("nan")}, {"a": float("nan")}),
+             ({"b": 1, "a": 2}, {"a": 2, "b": 1})]
+    for a, b in cases:
+        assert semantic_equal(a, b) == _semantic_equal(a, b), (a, b)
+
+
+def test_clean_label_memo_keeps_errors_and_their_paths() -> None:
+    from engine.api.validation import objectmeta
+
+    objectmeta._CLEAN_LABELS.clear()
+    assert objectmeta.validate_labels({"app": "web"}, "metadata.labels") == []
+    assert objectmeta.validate_labels({"app": "web"}, "spec.selector") == []
+    assert len(objectmeta._CLEAN_LABELS) == 1
+    bad = {"app": "web", "bad key": "x"}
+    first = objectmeta.validate_labels(bad, "metadata.labels")
+    second = objectmeta.validate_labels(bad, "spec.template.metadata.labels")
+    assert first and second and "spec.template.metadata.labels" in str(second[0])
+    assert len(objectmeta._CLEAN_LABELS) == 1
+    assert objectmeta.validate_labels({"app": {"x": 1}}, "metadata.labels") == \
+        objectmeta._validate_labels({"app": {"x": 1}}, "metadata.labels")
