@@ -279,6 +279,29 @@ def _load(arg: Any) -> Action:
     return Step(text, run)
 
 
+PATCHABLE = {**WORKLOADS, "node": "nodes", "pod": "pods", "service": "services"}
+
+
+def _patch(arg: Any) -> Action:
+    """``patch: {statefulset: NAME, body: {...}, namespace?}``: ``kubectl patch`` (a
+    strategic merge patch), for the changes no key or apply step makes as plainly,
+    e.g. a StatefulSet's partition."""
+    f = _fields(arg, ("body",), (*PATCHABLE, "namespace"))
+    kind, name = _workload(f, tuple(PATCHABLE))
+    body = f["body"]
+    if not isinstance(body, Mapping) or not body:
+        raise ValueError(f"body must be a non-empty mapping, got {body!r}")
+    if kind == "node" and "namespace" in f:
+        raise ValueError("nodes are not namespaced: drop namespace")
+    ns = None if kind == "node" else str(f.get("namespace") or "default")
+
+    def run(session: Any) -> None:
+        session.client.patch(PATCHABLE[kind], name, dict(body), STRATEGIC_MERGE_PATCH,
+                             namespace=ns, field_manager="kubectl-patch")
+
+    return Step(f"patch {kind} {name}", run)
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
@@ -288,4 +311,5 @@ PARSERS: dict[str, Callable[[Any], Action]] = {
     "add_node": _add_node, "remove_node": _remove_node,
     "cordon": _cordon(True), "uncordon": _cordon(False),
     "taint": _taint, "untaint": _untaint, "scale": _scale, "load": _load,
+    "patch": _patch,
 }

@@ -89,6 +89,10 @@ def test_inline_manifests_name_their_objects() -> None:
      "set the load of deployment php-apache to 0.5"),
     ({"load": {"deployment": "php-apache", "value": None}},
      "clear the load of deployment php-apache"),
+    ({"patch": {"statefulset": "web", "body": {"spec": {"replicas": 2}}}},
+     "patch statefulset web"),
+    ({"patch": {"node": "n", "body": {"metadata": {"labels": {"zone": "foo"}}}}},
+     "patch node n"),
 ])
 def test_cluster_actions_parse_and_describe_themselves(spec: dict, described: str) -> None:
     action = parse_cluster_action(spec)
@@ -116,6 +120,10 @@ def test_cluster_actions_parse_and_describe_themselves(spec: dict, described: st
     ({"load": {"deployment": "web"}}, "missing value"),
     ({"load": {"deployment": "web", "value": "high"}}, "value must be a number"),
     ({"load": {"value": 1}}, "name exactly one of"),
+    ({"patch": {"node": "n"}}, "missing body"),
+    ({"patch": {"node": "n", "body": {}}}, "non-empty mapping"),
+    ({"patch": {"node": "n", "body": {"a": 1}, "namespace": "x"}}, "not namespaced"),
+    ({"patch": {"configmap": "c", "body": {"a": 1}}}, "unknown configmap"),
 ])
 def test_bad_cluster_actions(spec: object, message: str) -> None:
     with pytest.raises(ValueError) as err:
@@ -189,6 +197,16 @@ def test_scale_cordon_and_taint(cluster: Cluster, session: Session) -> None:
     parse_cluster_action({"untaint": {"node": "k9py-worker2", "key": "dedicated"}}
                          ).run(session)
     assert not cluster.client.get("nodes", "k9py-worker2")["spec"].get("taints")
+
+
+def test_patch_a_node_and_a_workload(cluster: Cluster, session: Session) -> None:
+    parse_cluster_action({"patch": {"node": "k9py-worker", "body": {
+        "metadata": {"labels": {"zone": "foo"}}}}}).run(session)
+    assert cluster.client.get("nodes", "k9py-worker")["metadata"]["labels"]["zone"] == "foo"
+    parse_cluster_action({"patch": {"deployment": "nginx-deployment", "body": {
+        "spec": {"minReadySeconds": 1}}}}).run(session)
+    dep = cluster.client.get("deployments.apps", "nginx-deployment", "default")
+    assert dep["spec"]["minReadySeconds"] == 1
 
 
 def test_kubelets_and_nodes(cluster: Cluster, session: Session) -> None:
