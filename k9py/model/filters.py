@@ -1,7 +1,12 @@
 """``/`` filters as k9s parses them: regex, ``!`` inverse, ``-f`` fuzzy, ``-l`` labels.
 
 A label selector is not a row predicate: the view re-watches with it, so the
-API server does the matching (as k9s hands it to the informer)."""
+API server does the matching (as k9s hands it to the informer).
+
+Literal and regex filters test only a row's text, so besides being row
+predicates they say how to test a text (:class:`Contains` ``term``,
+:class:`Search` ``search``/``inverse``): the table then scans its aligned
+list of texts without touching the rows (see :mod:`k9py.model.index`)."""
 
 from __future__ import annotations
 
@@ -40,11 +45,7 @@ class Filter:
             return fuzzy_predicate(self.term)
         if self.plain:
             return Contains(self.term.lower())
-        pattern = _compile(self.term)
-        if self.mode == "inverse":
-            return lambda row: pattern.search(row.text) is None
-        search = pattern.search
-        return lambda row: search(row.text) is not None
+        return Search(_compile(self.term), inverse=self.mode == "inverse")
 
 
 class Contains:
@@ -57,6 +58,19 @@ class Contains:
 
     def __call__(self, row: Row) -> bool:
         return self.term in row.text
+
+
+class Search:
+    """A regex filter (``inverse``: rows it does not match)."""
+
+    __slots__ = ("inverse", "search")
+
+    def __init__(self, pattern: re.Pattern[str], inverse: bool = False) -> None:
+        self.search = pattern.search
+        self.inverse = inverse
+
+    def __call__(self, row: Row) -> bool:
+        return (self.search(row.text) is None) is self.inverse
 
 
 def _compile(term: str) -> re.Pattern[str]:
