@@ -78,3 +78,34 @@ def test_job_and_default_printer():
         "j", "Complete", "1/1", "42s", "100s"]
     cols = printer_for("", "limitranges").definitions()
     assert [c["name"] for c in cols] == ["Name", "Created At"]
+
+
+def _hpa(metrics: list, current: list | None = None) -> dict:
+    return {"metadata": {"name": "web", "creationTimestamp": CREATED},
+            "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"},
+                     "minReplicas": 2, "maxReplicas": 10, "metrics": metrics},
+            "status": {"currentReplicas": 2, "currentMetrics": current or []}}
+
+
+def test_hpa_targets_for_every_metric_type():
+    """formatHPAMetrics in pkg/printers/internalversion/printers.go: current/target
+    per metric type, `(avg)` for AverageValue Object/External targets, at most two."""
+    cpu = {"type": "Resource", "resource": {"name": "cpu", "target": {
+        "type": "Utilization", "averageUtilization": 50}}}
+    pods = {"type": "Pods", "pods": {"metric": {"name": "rps"}, "target": {
+        "type": "AverageValue", "averageValue": "100"}}}
+    obj = {"type": "Object", "object": {"metric": {"name": "hits"}, "target": {
+        "type": "Value", "value": "2k"}}}
+    ext = {"type": "External", "external": {"metric": {"name": "queue"}, "target": {
+        "type": "AverageValue", "averageValue": "30"}}}
+    row = printer_for("autoscaling", "horizontalpodautoscalers").row
+    assert row(_hpa([cpu, pods]), NOW)[2] == "cpu: <unknown>/50%, <unknown>/100"
+    now = [{"type": "Pods", "pods": {"metric": {"name": "rps"},
+                                     "current": {"averageValue": "250m"}}},
+           {"type": "Object", "object": {"metric": {"name": "hits"},
+                                         "current": {"value": "1500"}}}]
+    assert row(_hpa([pods, obj], now), NOW)[2] == "250m/100, 1500/2k"
+    assert row(_hpa([ext]), NOW)[2] == "<unknown>/30 (avg)"
+    assert row(_hpa([cpu, pods, obj, ext]), NOW)[2] == (
+        "cpu: <unknown>/50%, <unknown>/100 + 2 more...")
+    assert row(_hpa([{"type": "Bogus"}]), NOW)[2] == "<unknown type>"
