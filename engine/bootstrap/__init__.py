@@ -53,7 +53,7 @@ def _root_ca(client: LocalClient) -> None:
     (root-ca-cert-publisher) has published them by the time the cluster is
     ready, so pods there mount their ``kube-api-access-*`` volume at once,
     whether or not this cluster runs a controller manager."""
-    from engine.controllers.serviceaccount.rootca import cluster_ca, root_ca_configmap
+    from engine.controllers.rootcacertpublisher.publisher import cluster_ca, root_ca_configmap
 
     ca = cluster_ca(client.api)
     for name in cp.SYSTEM_NAMESPACES:

@@ -23,7 +23,8 @@ def storage_and_access_controllers() -> dict[str, Any]:
     from engine.controllers.clusterroleaggregation import ClusterRoleAggregationController
     from engine.controllers.disruption import DisruptionController
     from engine.controllers.podautoscaler import HorizontalController
-    from engine.controllers.serviceaccount import RootCACertPublisher, ServiceAccountsController
+    from engine.controllers.rootcacertpublisher import RootCACertPublisher
+    from engine.controllers.serviceaccount import ServiceAccountsController
     from engine.controllers.volume import (
         PersistentVolumeController,
         PVCProtectionController,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.cluster import Cluster
-from engine.controllers.serviceaccount.rootca import DESCRIPTION
+from engine.controllers.rootcacertpublisher.publisher import DESCRIPTION
 from tests.storage.conftest import sc  # noqa: F401 - the fixture
 
 

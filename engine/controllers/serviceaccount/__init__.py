@@ -1,8 +1,6 @@
-"""Service accounts: ``default`` in every namespace and the root CA bundle
-(upstream ``pkg/controller/serviceaccount`` and
-``pkg/controller/certificates/rootcacertpublisher``)."""
+"""Service accounts: ``default`` in every namespace (upstream
+``pkg/controller/serviceaccount``)."""
 
-from engine.controllers.serviceaccount.rootca import RootCACertPublisher
 from engine.controllers.serviceaccount.serviceaccounts import ServiceAccountsController
 
-__all__ = ["RootCACertPublisher", "ServiceAccountsController"]
+__all__ = ["ServiceAccountsController"]
