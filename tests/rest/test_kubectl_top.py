@@ -99,3 +99,24 @@ def test_writes_are_method_not_allowed(kubectl, pair):
     assert refused.stderr.startswith("Error from server (MethodNotAllowed): the server does not "
                                      "allow this method on the requested resource")
     assert kubectl("get", "pod", "alpha", "-n", pair, "-o", "name").stdout == "pod/alpha\n"
+
+
+def test_get_podmetrics_and_nodemetrics_tables(kubectl, pair):
+    """metrics-server's Table columns (pod.go/node.go ConvertToTable): Name, the
+    summed usage as quantities, Window."""
+    pods = kubectl("get", "podmetrics", "-n", pair).stdout.splitlines()
+    assert pods[0].split() == ["NAME", "CPU", "MEMORY", "WINDOW"]
+    assert [r.split()[0] for r in pods[1:]] == ["alpha", "beta"]
+    assert all(re.fullmatch(r"\S+\s+\d+[num]?\s+\d+(Ki|Mi)\s+\d+s", r.rstrip())
+               for r in pods[1:])
+    nodes = kubectl("get", "nodes.metrics.k8s.io", "k9py-worker").stdout.splitlines()
+    assert nodes[0].split() == ["NAME", "CPU", "MEMORY", "WINDOW"]
+    assert nodes[1].startswith("k9py-worker ")
+
+
+def test_canonical_quantities():
+    from engine.rest.metrics import canonical_cpu, canonical_memory
+
+    assert canonical_cpu(25868770) == "25868770n"
+    assert canonical_cpu(5_000_000) == "5m" and canonical_cpu(2_000_000_000) == "2"
+    assert canonical_memory(1024 * 1024) == "1Mi" and canonical_memory(30552 * 1024) == "30552Ki"
