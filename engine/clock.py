@@ -38,6 +38,9 @@ class Clock(ABC):
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
+        # The last second rfc3339() formatted and its text, as one tuple so a
+        # reader on another thread never sees one without the other.
+        self._rfc3339: tuple[int, str] = (-1, "")
 
     @abstractmethod
     def monotonic(self) -> float:
@@ -62,8 +65,13 @@ class Clock(ABC):
 
     def rfc3339(self, at: float | None = None) -> str:
         """``metav1.Time`` formatting: second precision, ``Z`` suffix."""
-        stamp = self.now() if at is None else at
-        return datetime.fromtimestamp(int(stamp), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        second = int(self.now() if at is None else at)
+        last = self._rfc3339
+        if last[0] == second:  # kubelets stamp thousands of conditions per second
+            return last[1]
+        text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._rfc3339 = (second, text)
+        return text
 
     def rfc3339_micro(self, at: float | None = None) -> str:
         """``metav1.MicroTime`` formatting (Leases, events.k8s.io)."""
