@@ -1,27 +1,31 @@
 """K9pyApp on the recorder's clock: its timers fire on simulated time, never the wall's.
 
 k9py's own timers (the app's ticker, the flash line's clear-after, dialogs'
-refreshes) and each screen's refresh timer are wall-clock Textual timers. In a
-recording they would fire depending on how fast the machine is, so
-:class:`RecordingApp` hands them to :class:`VirtualTimers`, which the recorder
-fires after each step of simulated time (and it repaints the screens itself
-whenever it settles). The 30 Hz pump is not scheduled at all: the recorder
-calls it whenever it settles the UI. Textual's other timers are left alone
-(k9py's inputs do not blink; animations are off).
+refreshes), each screen's repaint timer and widgets' visual effects (a button's
+press flash, cursor blink) are wall-clock Textual timers. In a recording they
+would fire depending on how fast the machine is, so :func:`virtual_timers`
+hands them to :class:`VirtualTimers`, which the recorder fires after each step
+of simulated time (and it repaints the screens itself whenever it settles). The
+30 Hz pump is not scheduled at all: the recorder calls it whenever it settles.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import inspect
 import math
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from textual._context import active_app
+from textual.message_pump import MessagePump
 from textual.screen import Screen
+from textual.widget import Widget
 
 from k9py.app import K9pyApp
-from k9py.widgets.chrome import Flash
 
 
 @dataclass(eq=False)
@@ -35,6 +39,13 @@ class VirtualTimer:
     seq: int
     active: bool = True
     paused: bool = False
+    node: Any = None  # weakref to the DOM node that set it: once it is closed, it stops
+
+    def live(self) -> bool:
+        if self.node is None:
+            return True
+        node = self.node()
+        return node is not None and not getattr(node, "_closed", False)
 
     def stop(self) -> None:
         self.active = False
@@ -58,19 +69,21 @@ class VirtualTimers:
     _seq: int = 0
 
     def set_timer(self, delay: float, callback: Callable[[], Any] | None = None, *,
-                  name: str | None = None, pause: bool = False) -> VirtualTimer:
-        return self._add(delay, None, callback, pause)
+                  name: str | None = None, pause: bool = False,
+                  owner: Any = None) -> VirtualTimer:
+        return self._add(delay, None, callback, pause, owner)
 
     def set_interval(self, interval: float, callback: Callable[[], Any] | None = None, *,
-                     name: str | None = None, repeat: int = 0,
-                     pause: bool = False) -> VirtualTimer:
-        return self._add(interval, interval, callback, pause)
+                     name: str | None = None, repeat: int = 0, pause: bool = False,
+                     owner: Any = None) -> VirtualTimer:
+        return self._add(interval, interval, callback, pause, owner)
 
     def _add(self, delay: float, interval: float | None, callback: Callable[[], Any] | None,
-             pause: bool) -> VirtualTimer:
+             pause: bool, owner: Any) -> VirtualTimer:
         self._seq += 1
         timer = VirtualTimer(self, self.now() + max(0.0, delay), interval, callback,
-                             self._seq, paused=pause)
+                             self._seq, paused=pause,
+                             node=None if owner is None else weakref.ref(owner))
         self.timers.append(timer)
         return timer
 
@@ -85,6 +98,9 @@ class VirtualTimers:
         due = sorted((t for t in self.timers if t.active and not t.paused and t.due <= now),
                      key=lambda t: (t.due, t.seq))
         for timer in due:
+            if not timer.live():
+                timer.active = False
+                continue
             if timer.interval:
                 periods = math.floor((now - timer.due) / timer.interval) + 1
                 timer.due += periods * timer.interval
@@ -99,7 +115,8 @@ class VirtualTimers:
 
 
 class RecordingApp(K9pyApp):
-    """The k9py app with its timers on :class:`VirtualTimers` and no file watcher."""
+    """The k9py app with its timers on :class:`VirtualTimers` (inside
+    :func:`virtual_timers`) and no skin file watcher."""
 
     def __init__(self, *args: Any, timers: VirtualTimers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,53 +126,62 @@ class RecordingApp(K9pyApp):
                      repeat: int = 0, pause: bool = False) -> Any:
         if callback == self._pump:  # the recorder pumps whenever it settles the UI
             return self.timers.set_interval(interval, None, pause=True)
-        if is_k9py(callback):
-            return self.timers.set_interval(interval, callback, name=name, repeat=repeat,
-                                            pause=pause)
         return super().set_interval(interval, callback, name=name, repeat=repeat, pause=pause)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.virtualize(self.query_one(Flash))
 
     def _watch_theme_files(self) -> None:  # type: ignore[override]
         """No skin hot-reload while recording (it is a wall-clock file watcher)."""
 
-    def get_default_screen(self) -> Screen:
-        screen = super().get_default_screen()
-        self.virtualize(screen)
-        return screen
 
-    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(screen, Screen):
-            self.virtualize(screen)
-        return super().push_screen(screen, *args, **kwargs)
+def goes_virtual(node: Any, callback: Any) -> bool:
+    """Which timers run on simulated time: k9py's own callbacks (the ticker, the
+    flash line's timeout, dialogs' refreshes), a screen's repaint timer, and the
+    visual effects widgets schedule for themselves (a Button's 0.2 s press flash,
+    cursor blink, a toast's timeout, ``auto_refresh``). Textual's plumbing (resize
+    checks, tooltips, ``delay_update``) stays on the wall clock: it changes no
+    pixels a recording could catch at a different moment."""
+    func = callback
+    while isinstance(func, functools.partial):
+        func = func.func
+    if is_k9py(func):
+        return True
+    owner = getattr(func, "__self__", None)
+    if isinstance(owner, Screen):
+        return func == owner._on_timer_update  # noqa: SLF001
+    return isinstance(owner, Widget)
 
-    def virtualize(self, node: Any) -> None:
-        """The timers ``node`` sets for k9py's own callbacks run on simulated time,
-        and so does a screen's refresh timer: Textual would otherwise render (and
-        cache widgets' lines, such as a DataTable's header) whenever its 60 fps
-        wall-clock timer fired; now rendering happens only when the recorder
-        settles. Textual's other timers stay as they are."""
-        real_timer, real_interval = node.set_timer, node.set_interval
-        timers = self.timers
-        repaint = getattr(node, "_on_timer_update", None) if isinstance(node, Screen) else None
 
-        def set_timer(delay: float, callback: Any = None, *, name: str | None = None,
-                      pause: bool = False) -> Any:
-            if is_k9py(callback):
-                return timers.set_timer(delay, callback, name=name, pause=pause)
-            return real_timer(delay, callback, name=name, pause=pause)
+@contextlib.contextmanager
+def virtual_timers(app: RecordingApp) -> Iterator[None]:
+    """For the length of a recording, ``set_timer``/``set_interval`` of ``app``'s
+    nodes (widgets made before they mount included) hand the timers chosen by
+    :func:`goes_virtual` to ``app.timers``: Textual would otherwise fire them,
+    and render, whenever its wall-clock timers happen to fire."""
+    real_timer, real_interval = MessagePump.set_timer, MessagePump.set_interval
+    timers = app.timers
 
-        def set_interval(interval: float, callback: Any = None, *, name: str | None = None,
-                         repeat: int = 0, pause: bool = False) -> Any:
-            if is_k9py(callback) or (repaint is not None and callback == repaint):
-                return timers.set_interval(interval, callback, name=name, repeat=repeat,
-                                           pause=pause)
-            return real_interval(interval, callback, name=name, repeat=repeat, pause=pause)
+    def mine(node: Any, callback: Any) -> bool:
+        return active_app.get(None) is app and goes_virtual(node, callback)
 
-        node.set_timer = set_timer
-        node.set_interval = set_interval
+    def set_timer(node: Any, delay: float, callback: Any = None, *, name: str | None = None,
+                  pause: bool = False) -> Any:
+        if mine(node, callback):
+            return timers.set_timer(delay, callback, name=name, pause=pause, owner=node)
+        return real_timer(node, delay, callback, name=name, pause=pause)
+
+    def set_interval(node: Any, interval: float, callback: Any = None, *,
+                     name: str | None = None, repeat: int = 0, pause: bool = False) -> Any:
+        if mine(node, callback):
+            return timers.set_interval(interval, callback, name=name, repeat=repeat,
+                                       pause=pause, owner=node)
+        return real_interval(node, interval, callback, name=name, repeat=repeat, pause=pause)
+
+    MessagePump.set_timer = set_timer  # type: ignore[method-assign]
+    MessagePump.set_interval = set_interval  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        MessagePump.set_timer = real_timer  # type: ignore[method-assign]
+        MessagePump.set_interval = real_interval  # type: ignore[method-assign]
 
 
 def is_k9py(callback: Any) -> bool:

@@ -337,7 +337,7 @@ async def run_scenario(scenario: Scenario, log: Callable[[str], None] | None = N
     """Boot a cluster, run the app headless through the steps, return the recording."""
     from k9py.config import Config
     from k9py.embedded import session_for
-    from k9py.record.recording_app import RecordingApp, VirtualTimers
+    from k9py.record.recording_app import RecordingApp, VirtualTimers, virtual_timers
 
     log = log or (lambda _msg: None)
     started = time.perf_counter()
@@ -349,7 +349,7 @@ async def run_scenario(scenario: Scenario, log: Callable[[str], None] | None = N
                            timers=timers)
         app.animation_level = "none"
         size = (scenario.width, scenario.height)
-        with WallClockShims(cluster.clock.monotonic, timers) as shims:
+        with WallClockShims(cluster.clock.monotonic, timers) as shims, virtual_timers(app):
             async with app.run_test(headless=True, size=size) as pilot:
                 runner = Runner(scenario, cluster, session, app, pilot, shims, log)
                 await runner.run()

@@ -113,3 +113,20 @@ def test_virtual_sleep_returns_once_the_clock_has_moved() -> None:
     thread.join(2)
     sleeper.wake(close=True)
     sleeper.sleep(10)  # after the recording: returns at once
+
+
+def test_widgets_visual_effects_and_screen_repaints_go_virtual() -> None:
+    import functools
+
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import Button
+
+    from k9py.record.recording_app import goes_virtual
+
+    button, screen = Button("ok"), Screen()
+    assert goes_virtual(button, functools.partial(button.remove_class, "-active"))
+    assert goes_virtual(screen, screen._on_timer_update)
+    assert not goes_virtual(screen, screen.refresh)  # a screen's other timers: tooltips
+    assert not goes_virtual(App(), App().exit)  # Textual's plumbing: resize checks
+    assert not goes_virtual(button, lambda: None)
