@@ -33,6 +33,17 @@ class ResourceInfo:
     storage: str = ""
     singular: str = field(default="")
 
+    def __post_init__(self) -> None:
+        # The dataclass hash of every field, worked out once: a resource is a
+        # key of several per-request lookups (strategies, hooks, listers).
+        object.__setattr__(self, "_hash", hash((
+            self.group, self.version, self.kind, self.plural, self.namespaced,
+            self.short_names, self.subresources, self.categories, self.verbs, self.storage,
+            self.singular)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined, no-any-return]
+
     @property
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.api.admission._util import PerRequest, forbidden, list_objects
+from engine.api.admission._util import PerRequest, forbidden, get_object, list_objects
 from engine.api.admission.base import AdmissionPlugin, Attributes
 
 if TYPE_CHECKING:
@@ -101,11 +101,11 @@ class ServiceAccount(AdmissionPlugin):
 
     def _lookup(self, namespace: str, name: str) -> Any:
         """The account, None when the namespace has no accounts, else _MISSING
-        (one list: namespaces hold few service accounts)."""
-        accounts = list_objects(self.api, "serviceaccounts", namespace)
-        if not accounts:
-            return None
-        return next((a for a in accounts if a["metadata"].get("name") == name), _MISSING)
+        (found by name first: the namespace is listed only when it is absent)."""
+        account = get_object(self.api, "serviceaccounts", name, namespace)
+        if account is not None:
+            return account
+        return _MISSING if list_objects(self.api, "serviceaccounts", namespace) else None
 
     # -- mutating ----------------------------------------------------------------------
     def admit(self, attrs: Attributes, obj: Obj) -> None:

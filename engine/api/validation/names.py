@@ -9,6 +9,7 @@ friends, ``ValidateNameFunc``: ``(name, prefix) -> messages``).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
@@ -355,7 +356,21 @@ def is_valid_port_name(port: str) -> list[str]:
 
 
 def is_valid_ip(value: str) -> bool:
-    """Upstream ``netutils.ParseIPSloppy(value) != nil`` (leading zeros allowed in IPv4)."""
+    """Upstream ``netutils.ParseIPSloppy(value) != nil`` (leading zeros allowed in IPv4).
+
+    Remembered per string: a kubelet reports the same pod and host IPs in every
+    status write, and ``ipaddress`` parsing is slow."""
+    if type(value) is str:
+        return _is_valid_ip_text(value)
+    return _is_valid_ip(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_valid_ip_text(value: str) -> bool:
+    return _is_valid_ip(value)
+
+
+def _is_valid_ip(value: str) -> bool:
     try:
         ipaddress.ip_address(value)
         return True
