@@ -44,6 +44,6 @@ stills: $(STAMP)
 	rm -f docs/stills/*.svg
 	mkdir -p docs/stills build/demos/config
 	for f in samples/demos/*.yaml; do \
-	  K9PY_CONFIG_DIR=build/demos/config $(BIN)/k9py record "$$f" -q \
+	  env -u NO_COLOR K9PY_CONFIG_DIR=build/demos/config $(BIN)/k9py record "$$f" -q \
 	    -o "build/demos/$$(basename "$$f" .yaml).cast" --svg-dir docs/stills || exit 1; \
 	done

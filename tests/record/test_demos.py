@@ -30,11 +30,13 @@ TOPICS = ("rolling-update", "rollback", "scale", "cordon-drain", "taint-noexecut
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """The developer's k9py config (skins, aliases) never reaches a recording."""
+    """The developer's k9py config (skins, aliases) never reaches a recording, nor
+    NO_COLOR (Textual would record in monochrome): as `make stills` records."""
     config = tmp_path_factory.mktemp("k9py-config")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("K9PY_CONFIG_DIR", str(config))
-        yield {**os.environ, "K9PY_CONFIG_DIR": str(config)}
+        mp.delenv("NO_COLOR", raising=False)
+        yield dict(os.environ)
 
 
 def replay(cast: Path) -> str:
