@@ -37,6 +37,7 @@ from k9py.record.scenario import (
     load_scenario,
 )
 from k9py.record.shims import WallClockShims
+from k9py.record.ui import UIStuck, drain_messages, press_key
 
 FRAME_STEP = 0.5  # simulated seconds between frames while sleeping or waiting
 PRESS_GAP = 0.3  # simulated seconds after each pressed key
@@ -104,7 +105,8 @@ class Runner:
         deadline = time.monotonic() + BUSY_TIMEOUT
         while self._threads_busy():
             if time.monotonic() > deadline:
-                raise RecordError("the UI's watch threads or workers did not finish")
+                raise UIStuck("the UI's watch threads or workers did not finish in "
+                              f"{BUSY_TIMEOUT:g}s")
             await asyncio.sleep(0.001)
 
     def _pump(self) -> None:
@@ -182,21 +184,31 @@ class Runner:
             self.cluster.advance(target - clock.horizon)
             if clock.horizon >= target - 1e-9:
                 return
-        raise RecordError("the virtual clock did not reach the requested time")
+        raise UIStuck("the virtual clock did not reach the requested time")
 
     # -- steps ---------------------------------------------------------------------------------
     async def run(self) -> None:
-        await self.frame()
+        try:
+            await self.frame()
+        except UIStuck as err:
+            raise RecordError(f"{self.scenario.path}: starting k9py: {err}") from None
         steps = self.scenario.steps
         for number, step in enumerate(steps, start=1):
             self.log(f"{step.where()}")
-            await self.step(step)
+            try:
+                await self.step(step)
+            except UIStuck as err:
+                raise RecordError(f"{step.where()}: {err}") from None
             if self.exited:
                 self._check_exit(step, len(steps) - number)
                 break
         else:
             self.caption = None
-            await self.frame()
+            try:
+                await self.frame()
+            except UIStuck as err:
+                raise RecordError(f"{self.scenario.path}: after the last step: {err}") \
+                    from None
         if self.cast.events and self.cast.duration < self.time:
             # Hold the last screen for the trailing time (a final sleep): players
             # stop at the last event. Re-hiding the cursor changes nothing on screen.
@@ -261,8 +273,12 @@ class Runner:
         try:
             await asyncio.to_thread(action.run, self.session)
         except Exception as err:
-            raise RecordError(f"{step.where()}: {action.describe()} failed: "
-                              f"{type(err).__name__}: {err}") from err
+            from k9py.client import error_text
+
+            text = str(err)  # apply's own message names the apply
+            if not text.startswith(action.describe()):
+                text = f"{action.describe()} failed: {error_text(err)}"
+            raise RecordError(f"{step.where()}: {text}") from err
         await self.frame()
 
     async def _wait(self, step: Wait) -> None:
@@ -285,51 +301,6 @@ class Runner:
         except Exception as err:
             raise RecordError(f"{step.where()}: checking {step.describe()} failed: "
                               f"{type(err).__name__}: {err}") from err
-
-
-async def drain_messages(app: Any, timeout: float = BUSY_TIMEOUT) -> None:
-    """Wait until the app and every widget of every visible screen has handled
-    the messages queued before this call (Pilot._wait_for_screen, for all screens)."""
-    nodes = [app]
-    for screen in [*app._background_screens, app.screen]:  # noqa: SLF001
-        nodes.extend(screen.walk_children(with_self=True))
-    pending = 0
-    done = asyncio.Event()
-
-    def one_done() -> None:
-        nonlocal pending
-        pending -= 1
-        if pending == 0:
-            done.set()
-
-    for node in nodes:
-        if node.call_later(one_done):
-            pending += 1
-    if pending:
-        try:
-            await asyncio.wait_for(done.wait(), timeout)
-        except TimeoutError:
-            raise RecordError("the UI did not handle its messages in time") from None
-
-
-def press_key(app: Any, key: str) -> None:
-    """Send one key as Pilot.press does, without its idle waits (the recorder
-    settles afterwards anyway)."""
-    import unicodedata
-
-    from textual import events
-    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-
-    if len(key) == 1 and not key.isalnum():
-        key = _character_to_key(key)
-    try:
-        char: str | None = unicodedata.lookup(
-            _get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
-    except KeyError:
-        char = key if len(key) == 1 else None
-    event = events.Key(key, char)
-    event.set_sender(app)
-    app._driver.send_message(event)  # noqa: SLF001 - as App._press_keys
 
 
 async def run_scenario(scenario: Scenario, log: Callable[[str], None] | None = None

@@ -43,3 +43,14 @@ def test_record_needs_an_output(capsys: pytest.CaptureFixture[str]) -> None:
         main(["record", "x.yaml"])
     assert info.value.code == 2
     assert "-o/--output" in capsys.readouterr().err
+
+
+def test_a_failing_action_names_its_step(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "act.yaml"
+    path.write_text("cluster: {nodes: 1}\nsteps:\n  - sleep: 1s\n"
+                    "  - cluster: {stop_kubelet: no-such-node}\n")
+    assert main(["record", str(path), "-o", str(tmp_path / "act.cast"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:4: step 2 (cluster): stop the kubelet on no-such-node failed:" in err
+    assert not (tmp_path / "act.cast").exists()
