@@ -36,7 +36,7 @@ from k9py.record.scenario import (
     Wait,
     load_scenario,
 )
-from k9py.record.shims import WallClockShims
+from k9py.record.shims import WallClockShims, plain_filters, recording_environment
 from k9py.record.ui import UIStuck, drain_messages, press_key
 
 FRAME_STEP = 0.5  # simulated seconds between frames while sleeping or waiting
@@ -306,11 +306,15 @@ class Runner:
 async def run_scenario(scenario: Scenario, log: Callable[[str], None] | None = None
                        ) -> Recording:
     """Boot a cluster, run the app headless through the steps, return the recording."""
+    with recording_environment():
+        return await _run_scenario(scenario, log or (lambda _msg: None))
+
+
+async def _run_scenario(scenario: Scenario, log: Callable[[str], None]) -> Recording:
     from k9py.config import Config
     from k9py.embedded import session_for
     from k9py.record.recording_app import RecordingApp, VirtualTimers, virtual_timers
 
-    log = log or (lambda _msg: None)
     started = time.perf_counter()
     cluster = boot_cluster(scenario.nodes)
     try:
@@ -319,6 +323,7 @@ async def run_scenario(scenario: Scenario, log: Callable[[str], None] | None = N
         app = RecordingApp(session, config=Config(), theme=scenario.theme, command="pods",
                            timers=timers)
         app.animation_level = "none"
+        plain_filters(app)
         size = (scenario.width, scenario.height)
         with WallClockShims(cluster.clock.monotonic, timers) as shims, virtual_timers(app):
             async with app.run_test(headless=True, size=size) as pilot:
@@ -339,8 +344,9 @@ def record(scenario_path: Path | str, out: Path | str, *, svg_dir: Path | str | 
     """Parse (all errors before anything runs), record, then write the cast and the
     SVGs -- only once the whole scenario succeeded, each file atomically."""
     log = log or (lambda _msg: None)
-    scenario = load_scenario(scenario_path, vocab)
-    recording = asyncio.run(run_scenario(scenario, log))
+    with recording_environment():
+        scenario = load_scenario(scenario_path, vocab)
+        recording = asyncio.run(run_scenario(scenario, log))
     if recording.screenshots and svg_dir is None:
         log(f"screenshots skipped (no --svg-dir): {', '.join(recording.screenshots)}")
     elif svg_dir is not None:

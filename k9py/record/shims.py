@@ -14,19 +14,50 @@ the recorder's simulated clock for the length of one recording.
   never run while the recorder moves the clock.
 
 Each patch is undone on exit; a piece missing from this build is skipped.
+:func:`recording_environment` keeps the recorder's process environment from
+changing the picture: no ``NO_COLOR`` (Textual would go monochrome) and no
+user config directory (skins, aliases, favourites).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import inspect
+import os
+import tempfile
 import threading
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _UNPOLLED = object()
+
+
+@contextlib.contextmanager
+def recording_environment() -> Iterator[None]:
+    """An empty k9py config directory and no ``NO_COLOR`` while recording (nested
+    uses are fine: each restores what it found)."""
+    saved = {name: os.environ.get(name) for name in ("K9PY_CONFIG_DIR", "NO_COLOR")}
+    with tempfile.TemporaryDirectory(prefix="k9py-record-") as config:
+        os.environ["K9PY_CONFIG_DIR"] = config
+        os.environ.pop("NO_COLOR", None)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+def plain_filters(app: Any) -> None:
+    """Only the ANSI-to-truecolor line filter: ``TEXTUAL_FILTERS=dim`` (read when
+    Textual is imported) must not dim a recording."""
+    app._filters = [f for f in app._filters  # noqa: SLF001
+                    if type(f).__name__ == "ANSIToTruecolor"]
 
 
 class WallClockShims:

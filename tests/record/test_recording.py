@@ -127,7 +127,7 @@ def test_screenshots_are_svg(recorded: tuple[Recording, Path, Path]) -> None:
     assert text.lstrip().startswith("<svg") and "record&#160;test" in text
 
 
-def test_a_second_process_with_another_hash_seed_writes_the_same_bytes(
+def test_another_process_hash_seed_and_terminal_env_write_the_same_bytes(
         recorded: tuple[Recording, Path, Path], scenario: Path, tmp_path: Path,
         env: dict[str, str]) -> None:
     _rec, cast, svg = recorded
@@ -135,7 +135,9 @@ def test_a_second_process_with_another_hash_seed_writes_the_same_bytes(
     seed = "12345" if os.environ.get("PYTHONHASHSEED") != "12345" else "54321"
     done = subprocess.run([sys.executable, "-m", "k9py", "record", str(scenario), "-o",
                            str(out), "--svg-dir", str(tmp_path / "svg"), "-q"],
-                          cwd=ROOT, env={**env, "PYTHONHASHSEED": seed},
+                          cwd=ROOT, env={**env, "PYTHONHASHSEED": seed, "NO_COLOR": "1",
+                                         "TEXTUAL_FILTERS": "dim", "COLUMNS": "50",
+                                         "LINES": "10", "TERM": "dumb"},
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == cast.read_bytes()
