@@ -1,7 +1,10 @@
 """HorizontalPodAutoscalers: REFERENCE, TARGETS, MINPODS, MAXPODS, REPLICAS.
 
-TARGETS show each metric's target; the current value is printed as
-``<unknown>`` (status.currentMetrics is not read)."""
+TARGETS as kubectl and k9s print them (``formatHPAMetrics`` in kubernetes'
+pkg/printers/internalversion/printers.go; k9s internal/render/hpa.go):
+``current/target`` per metric, the current value taken from the
+``status.currentMetrics`` entry at the same index, ``<unknown>`` until the
+controller has measured it, at most two metrics then ``+ N more...``."""
 
 from __future__ import annotations
 
@@ -20,16 +23,48 @@ from k9py.render.base import (
     with_namespace,
 )
 
+UNKNOWN = "<unknown>"
+# The field of a MetricSpec / MetricStatus that holds each source type.
+_SOURCES = {"Resource": "resource", "ContainerResource": "containerResource",
+            "Pods": "pods", "Object": "object", "External": "external"}
 
-def _target(metric: Obj) -> str:
+
+def _current(status: Obj | None, key: str, field: str) -> str:
+    value = (((status or {}).get(key) or {}).get("current") or {}).get(field)
+    if value is None:
+        return UNKNOWN
+    return f"{value}%" if field == "averageUtilization" else str(value)
+
+
+def _target(metric: Obj, status: Obj | None) -> str:
     kind = metric.get("type", "")
-    body = metric.get(kind[:1].lower() + kind[1:]) or {}
-    target = body.get("target") or {}
-    name = (body.get("name") or (body.get("metric") or {}).get("name") or kind).lower()
-    value = (target.get("averageUtilization") or target.get("averageValue")
-             or target.get("value") or "")
-    suffix = "%" if target.get("averageUtilization") else ""
-    return f"{name}: <unknown>/{value}{suffix}"
+    key = _SOURCES.get(kind)
+    if key is None:
+        return "<unknown type>"
+    target = (metric.get(key) or {}).get("target") or {}
+    if kind in ("Resource", "ContainerResource"):
+        name = (metric.get(key) or {}).get("name", "")
+        if target.get("averageValue") is not None:
+            return f"{name}: {_current(status, key, 'averageValue')}/{target['averageValue']}"
+        goal = target.get("averageUtilization")
+        shown = "<auto>" if goal is None else f"{goal}%"
+        return f"{name}: {_current(status, key, 'averageUtilization')}/{shown}"
+    if kind == "Pods":
+        return f"{_current(status, key, 'averageValue')}/{target.get('averageValue', '')}"
+    if target.get("averageValue") is not None:
+        return f"{_current(status, key, 'averageValue')}/{target['averageValue']} (avg)"
+    return f"{_current(status, key, 'value')}/{target.get('value', '')}"
+
+
+def targets(obj: Obj) -> str:
+    metrics = (obj.get("spec") or {}).get("metrics") or []
+    if not metrics:
+        return NONE
+    now = (obj.get("status") or {}).get("currentMetrics") or []
+    parts = [_target(m, now[i] if i < len(now) else None) for i, m in enumerate(metrics)]
+    if len(parts) > 2:
+        return ", ".join(parts[:2]) + f" + {len(parts) - 2} more..."
+    return ", ".join(parts)
 
 
 class HorizontalPodAutoscalerRenderer(Renderer):
@@ -42,7 +77,7 @@ class HorizontalPodAutoscalerRenderer(Renderer):
     def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
         spec, st = obj.get("spec") or {}, obj.get("status") or {}
         ref = spec.get("scaleTargetRef") or {}
-        targets = ", ".join(_target(m) for m in spec.get("metrics") or []) or NONE
-        return (namespace_of(obj), name_of(obj), f"{ref.get('kind')}/{ref.get('name')}", targets,
+        return (namespace_of(obj), name_of(obj), f"{ref.get('kind')}/{ref.get('name')}",
+                targets(obj),
                 str(spec.get("minReplicas", 1)), str(spec.get("maxReplicas", "")),
                 str(int_or(st.get("currentReplicas"))), created(obj))

@@ -36,8 +36,14 @@ ROLE_PREFIX = "node-role.kubernetes.io/"
 
 
 def node_status(node: Obj) -> str:
+    """kubectl's ``printNode`` (pkg/printers/internalversion/printers.go): Ready when
+    the condition is True, NotReady for False *and* Unknown (a node whose kubelet
+    stopped heartbeating), Unknown only when there is no Ready condition at all."""
     ready = condition(node, "Ready")
-    status = {"True": "Ready", "False": "NotReady"}.get((ready or {}).get("status"), "Unknown")
+    if ready is None:
+        status = "Unknown"
+    else:
+        status = "Ready" if ready.get("status") == "True" else "NotReady"
     if (node.get("spec") or {}).get("unschedulable"):
         status += ",SchedulingDisabled"
     return status

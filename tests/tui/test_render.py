@@ -83,6 +83,35 @@ def test_node_status_distinguishes_cordoned_from_not_ready() -> None:
     assert row.cells[1] == "Ready,SchedulingDisabled" and row.status == CORDONED
     node["status"]["conditions"][0]["status"] = "False"
     assert renderer_for("Node").row("n1", node, ctx).status == ERROR
+    # A silent kubelet leaves Ready Unknown: kubectl and k9s print NotReady.
+    node["spec"]["unschedulable"] = False
+    node["status"]["conditions"][0]["status"] = "Unknown"
+    row = renderer_for("Node").row("n1", node, ctx)
+    assert row.cells[1] == "NotReady" and row.status == ERROR
+    node["status"]["conditions"] = []
+    assert renderer_for("Node").row("n1", node, ctx).cells[1] == "Unknown"
+
+
+def test_hpa_targets_show_the_measured_values() -> None:
+    """kubectl's formatHPAMetrics: current/target from status.currentMetrics."""
+    hpa = {"metadata": {"name": "web", "namespace": "default"},
+           "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"},
+                    "minReplicas": 1, "maxReplicas": 8,
+                    "metrics": [{"type": "Resource", "resource": {
+                        "name": "cpu", "target": {"type": "Utilization",
+                                                  "averageUtilization": 50}}},
+                                {"type": "Pods", "pods": {"metric": {"name": "rps"}, "target": {
+                                    "type": "AverageValue", "averageValue": "100"}}}]},
+           "status": {"currentReplicas": 4}}
+    render = renderer_for("HorizontalPodAutoscaler")
+    assert render.row("web", hpa, RenderContext()).cells[3] == (
+        "cpu: <unknown>/50%, <unknown>/100")
+    hpa["status"]["currentMetrics"] = [
+        {"type": "Resource", "resource": {"name": "cpu", "current": {
+            "averageUtilization": 87, "averageValue": "435m"}}},
+        {"type": "Pods", "pods": {"metric": {"name": "rps"},
+                                  "current": {"averageValue": "120"}}}]
+    assert render.row("web", hpa, RenderContext()).cells[3] == "cpu: 87%/50%, 120/100"
 
 
 def test_workload_columns_are_upstreams() -> None:
