@@ -31,6 +31,8 @@ from typing import Any
 # Virtual clocks start at a fixed instant so recordings and logs are
 # identical run to run (2025-01-01T00:00:00Z).
 DEFAULT_EPOCH = 1735689600.0
+# How many formatted seconds rfc3339() keeps (a day of virtual time is 86,400).
+RFC3339_MEMO = 4096
 
 
 class Clock(ABC):
@@ -38,9 +40,10 @@ class Clock(ABC):
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
-        # The last second rfc3339() formatted and its text, as one tuple so a
-        # reader on another thread never sees one without the other.
-        self._rfc3339: tuple[int, str] = (-1, "")
+        # Seconds rfc3339() formatted recently: kubelets stamp thousands of
+        # conditions, start times and container states a second, mostly with
+        # "now" and the few seconds their pods started at.
+        self._rfc3339: dict[int, str] = {}
 
     @abstractmethod
     def monotonic(self) -> float:
@@ -66,11 +69,12 @@ class Clock(ABC):
     def rfc3339(self, at: float | None = None) -> str:
         """``metav1.Time`` formatting: second precision, ``Z`` suffix."""
         second = int(self.now() if at is None else at)
-        last = self._rfc3339
-        if last[0] == second:  # kubelets stamp thousands of conditions per second
-            return last[1]
-        text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self._rfc3339 = (second, text)
+        text = self._rfc3339.get(second)
+        if text is None:
+            text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            if len(self._rfc3339) >= RFC3339_MEMO:
+                self._rfc3339 = {}  # a new dict: a reader on another thread keeps the old
+            self._rfc3339[second] = text
         return text
 
     def rfc3339_micro(self, at: float | None = None) -> str:
