@@ -76,7 +76,7 @@ class EventRecorder:
         self.host = host
         self._seen: OrderedDict[tuple, _Seen] = OrderedDict()
         self._aggregates: OrderedDict[tuple, _Aggregate] = OrderedDict()
-        self._buckets: dict[tuple, _Bucket] = {}
+        self._buckets: OrderedDict[tuple, _Bucket] = OrderedDict()
 
     @property
     def clock(self):  # noqa: ANN201
@@ -114,10 +114,16 @@ class EventRecorder:
         return self._create(dedup_key, ref, event_type, reason, message)
 
     def _allow(self, key: tuple, now: float) -> bool:
-        """The spam filter: a token bucket per source and object."""
-        bucket = self._buckets.get(key)
+        """The spam filter: a token bucket per source and object, in an LRU
+        cache of 4,096 as upstream's (a long session does not keep one per pod
+        it ever saw)."""
+        buckets = self._buckets
+        bucket = buckets.get(key)
         if bucket is None:
-            bucket = self._buckets[key] = _Bucket(float(SPAM_BURST), now)
+            bucket = buckets[key] = _Bucket(float(SPAM_BURST), now)
+            _trim(buckets)
+        else:
+            buckets.move_to_end(key)
         bucket.tokens = min(SPAM_BURST, bucket.tokens + (now - bucket.last) * SPAM_QPS)
         bucket.last = now
         if bucket.tokens < 1:

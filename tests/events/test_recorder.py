@@ -57,3 +57,15 @@ def test_events_expire_after_an_hour(api: APIServer) -> None:
     assert len(api.list("events", "default")["items"]) == 1
     loop.run_until_complete(api.clock.sleep(700))
     assert api.list("events", "default")["items"] == []
+
+
+def test_spam_filter_keeps_an_lru_of_4096_objects(api: APIServer) -> None:
+    from engine.events import recorder
+
+    rec, target = _recorder(api)
+    rec.event(target, "Normal", "Pulling", "x")  # the oldest object in the cache
+    for i in range(recorder.MAX_LRU_CACHE_ENTRIES):
+        key = ("kubelet", "k9py-worker"), "Pod", "default", f"p{i}", f"u{i}", "v1"
+        assert rec._allow(key, api.clock.monotonic())
+    assert len(rec._buckets) == recorder.MAX_LRU_CACHE_ENTRIES
+    assert all(k[3] != "web" for k in rec._buckets)  # evicted: it was used least recently
