@@ -9,8 +9,9 @@ upstream's wording. Two things keep a thousand kubelets affordable:
 * on the virtual clock many events happen in the same nanosecond, and the
   recorder names events ``<object>.<hex nanoseconds>``, retrying with the
   next nanosecond when the name is taken. :class:`_UniqueNames` remembers the
-  highest suffix it created per object, so the retry is answered here
-  instead of by a full create in the API server.
+  highest suffix it created per object and creates the event under the
+  name the recorder's retries would reach, instead of refusing each taken
+  name with a full create in the API server.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ MAX_REMEMBERED = 200_000
 
 
 class _UniqueNames:
-    """A client for the recorder that refuses names it knows are taken."""
+    """A client for the recorder that skips the names it knows are taken."""
 
     def __init__(self, client: LocalClient) -> None:
         self._client = client
@@ -42,13 +43,25 @@ class _UniqueNames:
             nanos = int(suffix, 16)
         except ValueError:
             return self._client.create(resource, obj, **opts)
-        if nanos <= self._last.get(base, -1):
-            raise errors.already_exists("events", "", obj["metadata"]["name"])
-        created = self._client.create(resource, obj, **opts)
+        last = self._last.get(base, -1)
+        if nanos <= last:
+            # The recorder would be refused and retry nanos + 1 until past
+            # ``last``: take that name at once, without building the errors.
+            nanos = last + 1
+            obj["metadata"]["name"] = f"{base}.{nanos:x}"
+        try:
+            created = self._client.create(resource, obj, **opts)
+        except errors.StatusError as err:
+            if err.reason == "AlreadyExists":  # taken by someone else: the retry goes past it
+                self._remember(base, nanos)
+            raise
+        self._remember(base, nanos)
+        return created
+
+    def _remember(self, base: str, nanos: int) -> None:
         if len(self._last) > MAX_REMEMBERED:
             self._last.clear()
         self._last[base] = nanos
-        return created
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
