@@ -131,7 +131,6 @@ class Runner:
     async def settle(self) -> Frame:
         """The screen once the engine, the watches, the workers and Textual are idle."""
         previous: Frame | None = None
-        frame = None
         for _ in range(SETTLE_ROUNDS):
             await self._wait_threads()
             self.cluster.settle()
@@ -140,11 +139,14 @@ class Runner:
             await self._ui_idle()
             frame = render(screen_strips(self.app))
             if frame == previous and not self._busy():
-                break
+                self.screen = frame
+                return frame
             previous = frame
-        assert frame is not None
-        self.screen = frame
-        return frame
+        # Something keeps changing the screen without simulated time moving: a
+        # wall-clock timer this recorder does not know (see shims.py). Recording
+        # on would give different bytes run to run.
+        raise UIStuck(f"the screen did not settle after {SETTLE_ROUNDS} rounds (a wall-clock "
+                      "timer or poller the recorder does not drive?)")
 
     async def frame(self) -> Frame:
         """Settle, then write the changed rows to the cast (when shown)."""
