@@ -45,6 +45,10 @@ class AdmissionPlugin:
     a StatusError. Both default to doing nothing."""
 
     name = "Plugin"
+    # True when ``handles`` depends only on the operation, the resource, the
+    # subresource and whether a namespace is set, so the chain may decide it
+    # once per such kind of request (see :meth:`AdmissionChain._route`).
+    handles_by_request_kind = False
 
     def __init__(self, api: APIServer) -> None:
         self.api = api
@@ -59,18 +63,45 @@ class AdmissionPlugin:
         """Validating phase."""
 
 
+_Route = tuple[tuple[AdmissionPlugin, bool], ...]
+
+
 class AdmissionChain:
     """Plugins in upstream's recommended order."""
 
     def __init__(self, plugins: list[AdmissionPlugin]) -> None:
         self.plugins = plugins
+        self._routes: dict[tuple[Any, ...], tuple[_Route, _Route]] = {}
 
     def admit(self, attrs: Attributes, obj: Obj) -> None:
-        for plugin in self.plugins:
-            if plugin.handles(attrs):
+        for plugin, ask in self._route(attrs)[0]:
+            if not ask or plugin.handles(attrs):
                 plugin.admit(attrs, obj)
 
     def validate(self, attrs: Attributes, obj: Obj) -> None:
-        for plugin in self.plugins:
-            if plugin.handles(attrs):
+        for plugin, ask in self._route(attrs)[1]:
+            if not ask or plugin.handles(attrs):
                 plugin.validate(attrs, obj)
+
+    def _route(self, attrs: Attributes) -> tuple[_Route, _Route]:
+        """The plugins each phase calls for this kind of request, in order, each
+        with whether ``handles`` must still be asked. Plugins whose answer
+        depends on the kind of request alone are decided once; a phase a
+        plugin does not override (a no-op) is left out. Worked out again when
+        ``plugins`` is replaced or changes length."""
+        key = (attrs.operation, attrs.info, attrs.subresource, bool(attrs.namespace),
+               id(self.plugins), len(self.plugins))
+        route = self._routes.get(key)
+        if route is None:
+            phases: tuple[list[tuple[AdmissionPlugin, bool]], ...] = ([], [])
+            for plugin in self.plugins:
+                ask = not plugin.handles_by_request_kind
+                if not ask and not plugin.handles(attrs):
+                    continue
+                cls = type(plugin)
+                if cls.admit is not AdmissionPlugin.admit:
+                    phases[0].append((plugin, ask))
+                if cls.validate is not AdmissionPlugin.validate:
+                    phases[1].append((plugin, ask))
+            route = self._routes[key] = (tuple(phases[0]), tuple(phases[1]))
+        return route

@@ -31,6 +31,7 @@ def _tolerates(tolerations: list[Any], key: str) -> bool:
 
 class DefaultTolerationSeconds(AdmissionPlugin):
     name = "DefaultTolerationSeconds"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         return (

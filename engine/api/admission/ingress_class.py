@@ -19,6 +19,7 @@ CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 
 class DefaultIngressClass(AdmissionPlugin):
     name = "DefaultIngressClass"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         return (

@@ -37,6 +37,7 @@ ANNOTATION = "kubernetes.io/limit-ranger"
 
 class LimitRanger(AdmissionPlugin):
     name = "LimitRanger"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         if attrs.subresource or attrs.info.group or not attrs.namespace:

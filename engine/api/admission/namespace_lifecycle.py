@@ -11,6 +11,7 @@ from engine.api.admission.base import AdmissionPlugin, Attributes, Obj
 
 class NamespaceLifecycle(AdmissionPlugin):
     name = "NamespaceLifecycle"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         return attrs.operation == "CREATE" and attrs.info.namespaced and bool(attrs.namespace)

@@ -16,6 +16,7 @@ NOT_READY_TAINT = {"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"
 
 class TaintNodesByCondition(AdmissionPlugin):
     name = "TaintNodesByCondition"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         return (

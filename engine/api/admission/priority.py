@@ -55,6 +55,7 @@ def system_priority_class(name: str) -> Obj:
 
 class Priority(AdmissionPlugin):
     name = "Priority"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         if attrs.subresource or attrs.info.group not in ("", "scheduling.k8s.io"):

@@ -66,6 +66,7 @@ def _add(a: Resources, b: Resources) -> Resources:
 
 class ResourceQuota(AdmissionPlugin):
     name = "ResourceQuota"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         return (

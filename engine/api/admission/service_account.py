@@ -73,6 +73,7 @@ def token_volume(name: str) -> Obj:
 
 class ServiceAccount(AdmissionPlugin):
     name = "ServiceAccount"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         return (

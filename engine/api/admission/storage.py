@@ -50,6 +50,7 @@ def claim_class(claim: Obj) -> str:
 
 class DefaultStorageClass(AdmissionPlugin):
     name = "DefaultStorageClass"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         return attrs.operation == "CREATE" and _is_core(attrs, "persistentvolumeclaims")
@@ -70,6 +71,7 @@ class DefaultStorageClass(AdmissionPlugin):
 
 class StorageObjectInUseProtection(AdmissionPlugin):
     name = "StorageObjectInUseProtection"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         return attrs.operation == "CREATE" and (
@@ -90,6 +92,7 @@ class StorageObjectInUseProtection(AdmissionPlugin):
 
 class PersistentVolumeClaimResize(AdmissionPlugin):
     name = "PersistentVolumeClaimResize"
+    handles_by_request_kind = True
 
     def handles(self, attrs: Attributes) -> bool:
         return attrs.operation == "UPDATE" and _is_core(attrs, "persistentvolumeclaims")
