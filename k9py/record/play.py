@@ -40,7 +40,7 @@ def play(path: Path | str, *, speed: float = 1.0, idle_time_limit: float | None 
                 slept += pause
             out.write(data)
             out.flush()
-    finally:
-        out.write(RESTORE + "\n")
+    finally:  # below the recording's last row, cursor back, for the shell prompt
+        out.write(f"{RESTORE}\x1b[{int(cast.header.get('height', 1))};1H\n")
         out.flush()
     return slept

@@ -31,7 +31,7 @@ def test_pauses_are_capped_by_the_headers_idle_limit_and_scaled(tmp_path: Path) 
     out = io.StringIO()
     play(path, out=out, sleep=slept.append)
     assert slept == [0.25, 0.5]
-    assert out.getvalue() == "abc" + RESTORE + "\n"
+    assert out.getvalue() == "abc" + RESTORE + "\x1b[5;1H\n"
     slept.clear()
     play(path, out=io.StringIO(), sleep=slept.append, speed=2, idle_time_limit=4)
     assert slept == [0.125, 2.0]
