@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 POD_METRICS = "pods.metrics.k8s.io"
 NODE_METRICS = "nodes.metrics.k8s.io"
 BACKOFF = 10.0
+# Nodes' allocatable rarely changes: the node list is read again only when the
+# set of nodes with readings changes, or after this long.
+ALLOCATABLE_TTL = 30.0
 Usage = tuple[int, int]  # (millicores, bytes)
 
 
@@ -139,6 +142,8 @@ class MetricsPoller:
         self._wake = threading.Event()
         self._stopped = False
         self._pods_due = 0.0
+        self._allocatable: dict[str, Usage] = {}
+        self._allocatable_at = -ALLOCATABLE_TTL
         self._thread: threading.Thread | None = None
 
     def start(self) -> MetricsPoller:
@@ -184,16 +189,27 @@ class MetricsPoller:
             log.debug("no node metrics: %s", err)
             return Snapshot()
         nodes = {m["metadata"]["name"]: usage_of(m.get("usage")) for m in node_items}
-        allocatable = {}
-        for n in self.client.list("nodes")["items"]:
-            alloc = (n.get("status") or {}).get("allocatable") or {}
-            allocatable[n["metadata"]["name"]] = usage_of(alloc)
+        allocatable = self._read_allocatable(set(nodes))
         scope, pods = self.pod_scope, old.pods
         if scope is NO_PODS:
             pods = {}
         elif scope != old.pod_scope or time.monotonic() >= self._pods_due:
-            pods = self._read_pods(scope)
+            try:
+                pods = self._read_pods(scope)
+            except Exception as err:  # e.g. 403: node readings only, pods n/a
+                log.debug("no pod metrics: %s", err)
+                pods, scope = {}, NO_PODS
         return Snapshot(True, nodes, allocatable, pods, scope)
+
+    def _read_allocatable(self, names: set[str]) -> dict[str, Usage]:
+        now = time.monotonic()
+        if names - set(self._allocatable) or now - self._allocatable_at > ALLOCATABLE_TTL:
+            allocatable = {}
+            for n in self.client.list("nodes")["items"]:
+                alloc = (n.get("status") or {}).get("allocatable") or {}
+                allocatable[n["metadata"]["name"]] = usage_of(alloc)
+            self._allocatable, self._allocatable_at = allocatable, now
+        return self._allocatable
 
     def _read_pods(self, scope: str | None) -> dict[str, Usage]:
         start = time.monotonic()

@@ -119,6 +119,20 @@ def test_poller_snapshots_changes_and_scope() -> None:
     poller.poll_once()
     assert len(updates) == count  # nothing new: no update, no re-render
     assert poller.snapshot.pod_scope == "a" and NO_PODS is not None
+    assert client.calls.count(("nodes", None)) == 1  # allocatable read once, not per poll
+
+
+def test_poller_without_pod_access_keeps_node_readings() -> None:
+    class NoPods(FakeClient):
+        def list(self, resource: str, namespace: str | None = None, **_: object) -> dict:
+            if resource == "pods.metrics.k8s.io":
+                raise PermissionError("forbidden")
+            return super().list(resource, namespace)
+
+    poller = MetricsPoller(NoPods(), 60, lambda *_: None)
+    poller.set_pod_scope("a")
+    snap = poller.poll_once()
+    assert snap.node("n1") == (1501, 1024 ** 3) and snap.pod("a", "p") is None
 
 
 def test_quantities_and_unavailable_snapshot() -> None:
