@@ -72,6 +72,7 @@ class AdmissionChain:
     def __init__(self, plugins: list[AdmissionPlugin]) -> None:
         self.plugins = plugins
         self._routes: dict[tuple[Any, ...], tuple[_Route, _Route]] = {}
+        self._routed: tuple[list[AdmissionPlugin], int] = (plugins, len(plugins))
 
     def admit(self, attrs: Attributes, obj: Obj) -> None:
         for plugin, ask in self._route(attrs)[0]:
@@ -89,19 +90,28 @@ class AdmissionChain:
         depends on the kind of request alone are decided once; a phase a
         plugin does not override (a no-op) is left out. Worked out again when
         ``plugins`` is replaced or changes length."""
-        key = (attrs.operation, attrs.info, attrs.subresource, bool(attrs.namespace),
-               id(self.plugins), len(self.plugins))
+        plugins = self.plugins
+        if self._routed[0] is not plugins or self._routed[1] != len(plugins):
+            self._routes.clear()
+            self._routed = (plugins, len(plugins))
+        key = (attrs.operation, attrs.info, attrs.subresource, bool(attrs.namespace))
         route = self._routes.get(key)
         if route is None:
             phases: tuple[list[tuple[AdmissionPlugin, bool]], ...] = ([], [])
-            for plugin in self.plugins:
+            for plugin in plugins:
                 ask = not plugin.handles_by_request_kind
                 if not ask and not plugin.handles(attrs):
                     continue
-                cls = type(plugin)
-                if cls.admit is not AdmissionPlugin.admit:
+                if _overrides(plugin, "admit"):
                     phases[0].append((plugin, ask))
-                if cls.validate is not AdmissionPlugin.validate:
+                if _overrides(plugin, "validate"):
                     phases[1].append((plugin, ask))
             route = self._routes[key] = (tuple(phases[0]), tuple(phases[1]))
         return route
+
+
+def _overrides(plugin: AdmissionPlugin, phase: str) -> bool:
+    """Whether ``plugin`` does something in ``phase`` (its class or the
+    instance itself replaces the base class's no-op)."""
+    return (getattr(type(plugin), phase) is not getattr(AdmissionPlugin, phase)
+            or phase in getattr(plugin, "__dict__", {}))

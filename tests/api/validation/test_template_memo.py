@@ -148,8 +148,8 @@ def test_semantic_equal_fast_path_agrees_with_the_walk() -> None:
              ({"a": [], "b": 2}, {"b": 2}), ([{"x": None}], [{}]),
              ({"a": float("nan")}, {"a": None}), ({"a": float("nan")}, {"a": float("nan")}),
              ({"b": 1, "a": 2}, {"a": 2, "b": 1})]
-    for a, b in cases:
-        assert semantic_equal(a, b) == _semantic_equal(a, b), (a, b)
+    for left, right in cases:
+        assert semantic_equal(left, right) == _semantic_equal(left, right), (left, right)
 
 
 def test_clean_label_memo_keeps_errors_and_their_paths() -> None:
