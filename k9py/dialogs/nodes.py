@@ -116,7 +116,11 @@ class DrainDialog(ModalScreen[Any]):
 
 class TaintDialog(ModalScreen[Any]):
     """``t`` on a node: add ``key=value:Effect``, remove existing taints, and see the
-    pods a NoExecute taint evicts (live, from the node's pods)."""
+    pods a NoExecute taint evicts (live, from the node's pods).
+
+    ``add`` returns the sentence on what the taint does to the node's pods
+    (worked out before the write: by the time the write returns, the taint
+    eviction controller has already deleted them)."""
 
     BINDINGS: ClassVar = [Binding("escape", "close", "Close")]
     DEFAULT_CSS = dialog_css("TaintDialog") + """
@@ -128,7 +132,7 @@ class TaintDialog(ModalScreen[Any]):
     """
 
     def __init__(self, node: str, taints: list[dict[str, Any]],
-                 add: Callable[[Taint], list[str]], remove: Callable[[str, str], None],
+                 add: Callable[[Taint], str | None], remove: Callable[[str, str], None],
                  evictions: Callable[[], str],
                  load: Callable[[], list[dict[str, Any]]] | None = None) -> None:
         super().__init__()
@@ -203,13 +207,10 @@ class TaintDialog(ModalScreen[Any]):
             return
         self.app.call_from_thread(self._done, message, result)
 
-    def _done(self, message: str, evicted: Any) -> None:
+    def _done(self, message: str, outcome: Any) -> None:
         self.applied.append(message)
-        text = message
-        if isinstance(evicted, list):
-            text += f"; {len(evicted)} pod(s) do not tolerate it and will be evicted" \
-                if evicted else "; no running pod is evicted by it"
-        self.query_one("#result", Static).update(text)
+        text = f"{message}; {outcome}" if isinstance(outcome, str) and outcome else message
+        self.query_one("#result", Static).update(escape(text))
         self.query_one("#taint", Input).value = ""
         if self.load is not None:
             self._reload()

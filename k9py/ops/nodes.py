@@ -102,19 +102,23 @@ def remove_taint(client: ClusterClient, node: str, key: str, effect: str | None 
     return _write_taints(client, node, kept)
 
 
+def toleration_matches(tol: Obj, taint: Obj) -> bool:
+    """``Toleration.ToleratesTaint``: one toleration against one taint."""
+    if tol.get("effect") and tol.get("effect") != taint.get("effect"):
+        return False
+    if tol.get("key") and tol.get("key") != taint.get("key"):
+        return False
+    op = tol.get("operator") or "Equal"
+    if op == "Exists":
+        return True
+    return op == "Equal" and (tol.get("value") or "") == (taint.get("value") or "")
+
+
 def tolerates(pod: Obj, taint: Taint | Obj) -> bool:
     """``v1helper.TolerationsTolerateTaint`` for one taint."""
     t = taint.as_dict() if isinstance(taint, Taint) else taint
-    for tol in (pod.get("spec") or {}).get("tolerations") or []:
-        if tol.get("effect") and tol.get("effect") != t.get("effect"):
-            continue
-        op = tol.get("operator") or "Equal"
-        if op == "Exists" and (not tol.get("key") or tol.get("key") == t.get("key")):
-            return True
-        if op == "Equal" and tol.get("key") == t.get("key") and (
-                tol.get("value") or "") == (t.get("value") or ""):
-            return True
-    return False
+    return any(toleration_matches(tol, t)
+               for tol in (pod.get("spec") or {}).get("tolerations") or [])
 
 
 def pods_on(client: ClusterClient, node: str) -> list[Obj]:
@@ -127,6 +131,164 @@ def evicted_by(pods: list[Obj], taint: Taint) -> list[Obj]:
         return []
     return [p for p in pods if not tolerates(p, taint)
             and "deletionTimestamp" not in meta(p)]
+
+
+# -- NoExecute evictions ----------------------------------------------------------------------
+def _leaving(pod: Obj) -> bool:
+    """Terminating or finished: the taint eviction controller leaves such pods alone."""
+    return "deletionTimestamp" in meta(pod) or (pod.get("status") or {}).get("phase") in (
+        "Succeeded", "Failed")
+
+
+def eviction_delay(pod: Obj, taints: list[Obj]) -> float | None:
+    """When the taint eviction controller deletes ``pod`` from a node with ``taints``:
+    0 at once (a NoExecute taint no toleration matches), the smallest
+    ``tolerationSeconds`` of the matching tolerations, or None (tolerated forever).
+    The same decision as engine/controllers/nodelifecycle/eviction.py ``process``
+    (upstream ``processPodOnNode``), so the dialog predicts what the cluster does."""
+    no_execute = [t for t in taints if t.get("effect") == "NoExecute"]
+    if not no_execute:
+        return None
+    tolerations = [t for t in (pod.get("spec") or {}).get("tolerations") or []
+                   if t.get("effect") in (None, "", "NoExecute")]
+    used: list[Obj] = []
+    for taint in no_execute:
+        matching = [t for t in tolerations if toleration_matches(t, taint)]
+        if not matching:
+            return 0.0
+        used += matching
+    seconds = [t["tolerationSeconds"] for t in used if t.get("tolerationSeconds") is not None]
+    return float(max(min(seconds), 0)) if seconds else None
+
+
+@dataclass(frozen=True)
+class Eviction:
+    """A pod a new NoExecute taint evicts: ``after`` seconds (0 = at once)."""
+
+    ref: str  # namespace/name
+    uid: str
+    after: float
+
+
+def with_taint(taints: list[Obj], taint: Taint) -> list[Obj]:
+    """The node's taints once ``taint`` is added (same key and effect: replaced)."""
+    kept = [t for t in taints if (t.get("key"), t.get("effect")) != (taint.key, taint.effect)]
+    return [*kept, taint.as_dict()]
+
+
+def taint_evictions(pods: list[Obj], before: list[Obj], taint: Taint) -> list[Eviction]:
+    """The pods that adding ``taint`` to a node with taints ``before`` evicts.
+
+    Computed from the pods *before* the write: the eviction controller deletes
+    the pods as soon as it sees the taint, so a list read afterwards finds them
+    already Terminating (or gone). A pod already leaving because of an older
+    taint counts only if the new one evicts it sooner (at once)."""
+    if taint.effect != "NoExecute":
+        return []
+    after_taints = with_taint(before, taint)
+    out = []
+    for pod in pods:
+        if _leaving(pod):
+            continue
+        new = eviction_delay(pod, after_taints)
+        old = eviction_delay(pod, before)
+        if new is not None and (old is None or (new == 0 and old > 0)):
+            m = meta(pod)
+            out.append(Eviction(f"{m.get('namespace')}/{m.get('name')}", m.get("uid", ""), new))
+    return out
+
+
+def _names(evictions: list[Eviction], limit: int = 3) -> str:
+    names = [e.ref for e in evictions[:limit]]
+    if len(evictions) > limit:
+        names.append(f"+{len(evictions) - limit} more")
+    return ", ".join(names)
+
+
+def eviction_summary(taint: Taint, node: str, evictions: list[Eviction]) -> str:
+    """One sentence on what adding ``taint`` does to the pods already on ``node``."""
+    if taint.effect != "NoExecute":
+        return f"{taint.effect} affects new pods only: the pods on {node} stay"
+    if not evictions:
+        return f"no pod on {node} is evicted by it (every pod tolerates it)"
+    now = [e for e in evictions if e.after == 0]
+    later = [e for e in evictions if e.after > 0]
+    parts = []
+    if now:
+        parts.append(f"it evicts {len(now)} pod(s) at once: {_names(now)}")
+    if later:
+        parts.append(f"{len(later)} pod(s) after their tolerationSeconds: {_names(later)}")
+    return "; ".join(parts)
+
+
+def evicted_by_taint_manager(pod: Obj) -> bool:
+    """The DisruptionTarget condition the taint eviction controller sets before deleting."""
+    return any(c.get("type") == "DisruptionTarget" and c.get("reason") ==
+               "DeletionByTaintManager" for c in (pod.get("status") or {}).get("conditions") or [])
+
+
+def eviction_state(pod: Obj | None, eviction: Eviction) -> str:
+    """Where a planned eviction stands: gone, Terminating, or still Running."""
+    if pod is None or meta(pod).get("uid", "") != eviction.uid:
+        return "evicted (deleted)"
+    if "deletionTimestamp" in meta(pod):
+        return "Terminating"
+    if eviction.after > 0:
+        return f"Running (evicted {eviction.after:g}s after the taint: tolerationSeconds)"
+    return "Running (eviction pending)"
+
+
+def eviction_lines(pods: list[Obj], evictions: list[Eviction]) -> list[str]:
+    """One line per planned eviction, then per other pod the taint manager is
+    deleting: a pod stays listed while Terminating and after it is gone."""
+    by_ref = {f"{meta(p).get('namespace')}/{meta(p).get('name')}": p for p in pods}
+    lines = [f"  {e.ref}  {eviction_state(by_ref.get(e.ref), e)}" for e in evictions]
+    planned = {e.ref for e in evictions}
+    lines += [f"  {ref}  Terminating (taint eviction)" for ref, p in by_ref.items()
+              if ref not in planned and "deletionTimestamp" in meta(p)
+              and evicted_by_taint_manager(p)]
+    return lines
+
+
+class TaintSession:
+    """The taint dialog's cluster side for one node: writes the taints, and
+    remembers which pods the last added taint evicts so the live list can
+    follow them through Terminating to gone."""
+
+    def __init__(self, client: ClusterClient, node: str) -> None:
+        self.client, self.node = client, node
+        self.last: Taint | None = None
+        self.planned: list[Eviction] = []
+
+    def add(self, taint: Taint) -> str:
+        """Add ``taint``; the pods it evicts are read before the write (see
+        :func:`taint_evictions`). Returns the sentence the dialog shows."""
+        before = taints_of(self.client.get("nodes", self.node))
+        planned = taint_evictions(pods_on(self.client, self.node), before, taint)
+        add_taint(self.client, self.node, taint)
+        self.last, self.planned = taint, planned
+        return eviction_summary(taint, self.node, planned)
+
+    def remove(self, key: str, effect: str) -> None:
+        remove_taint(self.client, self.node, key, effect)
+
+    def load(self) -> list[Obj]:
+        return taints_of(self.client.get("nodes", self.node))
+
+    def evictions(self) -> str:
+        """The live eviction list (read again every half second by the dialog)."""
+        pods = pods_on(self.client, self.node)
+        lines = eviction_lines(pods, self.planned)
+        taint = self.last
+        if taint is None:
+            head = f"{len(pods)} pod(s) on {self.node}"
+            return "\n".join([head + (", being evicted:" if lines else ""), *lines])
+        if taint.effect != "NoExecute":
+            return f"{taint.effect}: affects new pods only; {len(pods)} pod(s) stay on " \
+                   f"{self.node}"
+        if not lines:
+            return f"no pod on {self.node} is evicted by {taint}"
+        return "\n".join([f"evicted by {taint}:", *lines])
 
 
 # -- drain ------------------------------------------------------------------------------------

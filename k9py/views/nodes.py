@@ -113,42 +113,15 @@ class NodeView(ResourceView):
                              lambda msg: msg and self.k9.flash(msg))
 
     def action_taint(self) -> None:
+        """The taint dialog over an :class:`ops.TaintSession` for the current node."""
         from k9py.dialogs.nodes import TaintDialog
 
         row = self.current
         if row is None:
             return
-        node, client = self.object_name(row)[0], self.k9.client
-        taints = ops.taints_of(row.obj)
-        state: dict[str, ops.Taint] = {}
-
-        def add(taint: ops.Taint) -> list[str]:
-            ops.add_taint(client, node, taint)
-            state["last"] = taint
-            return [meta(p)["name"] for p in ops.evicted_by(ops.pods_on(client, node), taint)]
-
-        def remove(key: str, effect: str) -> None:
-            ops.remove_taint(client, node, key, effect)
-
-        def evictions() -> str:
-            taint = state.get("last")
-            pods = ops.pods_on(client, node)
-            if taint is None:
-                return f"{len(pods)} pod(s) on {node}"
-            if taint.effect != "NoExecute":
-                return f"{taint.effect}: affects new pods only; {len(pods)} pod(s) stay on {node}"
-            victims = [p for p in pods if not ops.tolerates(p, taint)]
-            if not victims:
-                return f"no pod left on {node} that does not tolerate {taint}"
-            return "evicting:\n" + "\n".join(
-                f"  {meta(p)['namespace']}/{meta(p)['name']}  "
-                f"{'Terminating' if 'deletionTimestamp' in meta(p) else 'Running'}"
-                for p in victims)
-
-        def load() -> list[dict[str, Any]]:
-            return ops.taints_of(client.get("nodes", node))
-
-        self.app.push_screen(TaintDialog(node, taints, add, remove, evictions, load),
+        session = ops.TaintSession(self.k9.client, self.object_name(row)[0])
+        self.app.push_screen(TaintDialog(session.node, ops.taints_of(row.obj), session.add,
+                                         session.remove, session.evictions, session.load),
                              lambda msg: msg and self.k9.flash(msg))
 
     def action_kubelet(self) -> None:
