@@ -274,7 +274,15 @@ class _Reader:
     def _steps(self, node: yaml.Node) -> tuple[Step, ...]:
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(node, "'steps' must be a list")
-        return tuple(self.step(i, item) for i, item in enumerate(node.value, start=1))
+        steps = tuple(self.step(i, item) for i, item in enumerate(node.value, start=1))
+        shots: dict[str, Step] = {}
+        for step in steps:
+            if isinstance(step, Screenshot):
+                if step.name in shots:
+                    raise ScenarioError(f"{step.where()}: screenshot {step.name!r} is taken "
+                                        f"already by step {shots[step.name].index}")
+                shots[step.name] = step
+        return steps
 
     def step(self, index: int, node: yaml.Node) -> Step:
         at = {"index": index, "line": node.start_mark.line + 1, "path": self.name}

@@ -130,6 +130,8 @@ ERRORS = [
     ("  - cluster: {explode: k9py-worker}\n", 2, "step 1 (cluster): cluster: unknown action"),
     ("  - apply: missing.yaml\n", 2, "step 1 (apply): apply: missing.yaml: no such file"),
     ("  - [press, a]\n", 2, "step 1: a step is a word"),
+    ("  - screenshot: a.svg\n  - screenshot: a.svg\n", 3,
+     "step 2 (screenshot): screenshot 'a.svg' is taken already by step 1"),
 ]
 
 
