@@ -173,3 +173,14 @@ def test_quitting_ends_the_recording_and_a_trailing_pause_is_kept(
                        r"and 1 step\(s\) after it cannot run"):
         record(path, tmp_path / "quit2.cast")
     assert not (tmp_path / "quit2.cast").exists()
+
+
+def test_hidden_steps_take_no_cast_time(tmp_path: Path, env: dict[str, str]) -> None:
+    path = tmp_path / "hidden.yaml"
+    path.write_text("cluster: {nodes: 1}\nsteps:\n  - hide\n  - sleep: 5s\n  - show\n"
+                    "  - caption: now\n  - sleep: 1s\n  - hide\n  - sleep: 3s\n")
+    rec = record(path, tmp_path / "hidden.cast")
+    _header, evs = events(tmp_path / "hidden.cast")
+    assert evs[0][0] == 0.0 and evs[0][2].startswith("\x1b[?25l")  # the first shown frame
+    assert [0.0, "m", "now"] in evs
+    assert rec.cast.duration == 1.0
