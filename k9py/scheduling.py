@@ -13,6 +13,13 @@ Sources, best first:
 3. k9py's estimate from the API objects, clearly labelled: the obvious
    filters (NodeName, NodeUnschedulable, NodeSelector, TaintToleration,
    NodeResourcesFit). Scores are ``n/a`` without the record.
+
+Once the pod is bound (``spec.nodeName``) the explanation says so and marks
+the winning node. The scheduler rewrites the record on every attempt, the
+successful one included (with the Binding), but a record may still lack the
+winner's row: with a single feasible node the scheduler does not score
+(upstream ``schedulePod`` returns early), and a pod bound by anyone else keeps
+the record of its last failed attempt. The winner's row is then added.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ class NodeVerdict:
     reason: str = ""
     scores: dict[str, Any] = field(default_factory=dict)
     total: Any = None
+    selected: bool = False  # the node the pod is bound to
 
 
 @dataclass
@@ -45,6 +53,14 @@ class Explanation:
     summary: str = ""
     selected: str = ""
     events: list[str] = field(default_factory=list)
+    result: str = ""  # the record's: Scheduled, Unschedulable, SchedulerError
+    attempt: int | None = None
+    time: str = ""
+    bound: str = ""  # spec.nodeName: the pod is scheduled there
+    scheduled_at: str = ""  # PodScheduled=True's lastTransitionTime
+
+    def winner(self) -> NodeVerdict | None:
+        return next((v for v in self.verdicts if v.selected), None)
 
 
 def from_record(pod: dict[str, Any]) -> Explanation | None:
@@ -61,7 +77,8 @@ def from_record(pod: dict[str, Any]) -> Explanation | None:
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
     return Explanation("scheduler", verdicts, summary=data.get("message") or "",
-                       selected=data.get("selectedNode") or "")
+                       selected=data.get("selectedNode") or "", result=data.get("result") or "",
+                       attempt=data.get("attempt"), time=data.get("time") or "")
 
 
 def _scored(score: dict[str, Any] | None) -> list[NodeVerdict]:
@@ -127,16 +144,55 @@ def estimate_node(pod: dict[str, Any], node: dict[str, Any],
     return NodeVerdict(name, True, reason="fits (scores: n/a until the scheduler records them)")
 
 
+def mark_winner(ex: Explanation, node: str) -> None:
+    """Mark the verdict of the node the pod is bound to, adding the row when the
+    record has none (one feasible node: not scored) or rejected it (a record
+    older than the binding)."""
+    verdict = next((v for v in ex.verdicts if v.node == node), None)
+    if verdict is None:
+        verdict = NodeVerdict(node, True, reason=_winner_note(ex))
+        ex.verdicts.append(verdict)
+    elif not verdict.fits:
+        was = f"{verdict.filter}: {verdict.reason}"
+        verdict.reason = f"bound here after attempt {ex.attempt}, which rejected it ({was})" \
+            if ex.source == "scheduler" else f"bound here (the estimate rejects it now: {was})"
+        verdict.fits, verdict.filter = True, ""
+    verdict.selected = True
+
+
+def _winner_note(ex: Explanation) -> str:
+    if ex.source == "scheduler" and ex.result == "Scheduled" and ex.selected == ex.bound:
+        return "the only feasible node: not scored"  # upstream scores 2+ nodes only
+    return "bound here"
+
+
+def _summary(ex: Explanation, cond: dict[str, Any], failed: list[str]) -> str:
+    """Scheduled on the bound node, else the scheduler's latest verdict."""
+    if not ex.bound:
+        return cond.get("message") or (failed[-1] if failed else "")
+    text = f"Scheduled on {ex.bound}"
+    if ex.source == "scheduler" and not (ex.result == "Scheduled" and ex.selected == ex.bound):
+        text += f" (the explanation record is of attempt {ex.attempt}, {ex.result or 'unknown'}:" \
+                " the pod was bound after it)"
+    return text
+
+
 def explain(pod: dict[str, Any], nodes: list[dict[str, Any]], pods: list[dict[str, Any]],
             events: list[dict[str, Any]]) -> Explanation:
-    record = from_record(pod)
+    """The latest explanation of the pod's scheduling: the scheduler's record if
+    the pod has one, else k9py's estimate; once bound, the winner marked."""
     cond = condition(pod, "PodScheduled") or {}
     failed = [e.get("message", "") for e in events if e.get("reason") == "FailedScheduling"]
-    summary = cond.get("message") or (failed[-1] if failed else "")
-    if record is not None:
-        record.summary, record.events = summary, failed
-        return record
-    others = [p for p in pods if meta(p).get("uid") != meta(pod).get("uid")]
-    verdicts = [estimate_node(pod, n, others) for n in nodes]
-    return Explanation("estimate", verdicts, summary, (pod.get("spec") or {}).get(
-        "nodeName") or "", failed)
+    bound = (pod.get("spec") or {}).get("nodeName") or ""
+    ex = from_record(pod)
+    if ex is None:
+        others = [p for p in pods if meta(p).get("uid") != meta(pod).get("uid")]
+        ex = Explanation("estimate", [estimate_node(pod, n, others) for n in nodes],
+                         selected=bound)
+    ex.events, ex.bound = failed, bound
+    if bound:
+        mark_winner(ex, bound)
+        if cond.get("status") == "True":
+            ex.scheduled_at = cond.get("lastTransitionTime") or ""
+    ex.summary = _summary(ex, cond, failed)
+    return ex

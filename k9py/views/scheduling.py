@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from k9py.ops.describe import events_for
 from k9py.render.pod import phase_reason
-from k9py.scheduling import Explanation, explain
+from k9py.scheduling import Explanation, NodeVerdict, explain
 from k9py.views.base import PolledView
 
 
@@ -46,32 +46,71 @@ class SchedulingView(PolledView):
         self.k9.cluster_call(load, on_result=self._show, quiet=True)
 
     def _show(self, result: tuple[dict[str, Any], Explanation]) -> None:
+        """Redraw from the latest read: every reload replaces the whole body, so a
+        new attempt's record (or the binding) shows within a reload period."""
         pod, ex = result
         out = Table.grid(padding=(0, 1))
         out.add_column()
-        status = phase_reason(pod)
-        head = Text.assemble(("Status: ", "bold"), status)
-        if ex.selected:
-            head.append(f"   Node: {ex.selected}")
-        out.add_row(head)
-        if ex.summary:
-            out.add_row(Text.assemble(("Scheduler: ", "bold"), ex.summary))
-        source = ("from the scheduler's explanation record" if ex.source == "scheduler" else
-                  "k9py's estimate from the API objects (the scheduler's explanation record "
-                  "arrives with issue 3)")
-        out.add_row(Text(source, style="italic"))
-        table = Table(box=None, header_style="bold", expand=False)
-        for col in ("NODE", "RESULT", "FILTER", "REASON", "SCORE"):
-            table.add_column(col)
-        for v in ex.verdicts:
-            score = str(v.total) if v.total is not None else "n/a"
-            if v.scores:
-                score += " (" + ", ".join(f"{k}={s}" for k, s in v.scores.items()) + ")"
-            result_text = Text("fits", style="green") if v.fits else Text("rejected", style="red")
-            table.add_row(v.node, result_text, v.filter, v.reason, score)
-        out.add_row(table)
+        for row in (self._head(pod, ex), self._verdict(ex), self._source(ex),
+                    verdict_table(ex)):
+            if row is not None:
+                out.add_row(row)
         if ex.events:
-            out.add_row(Text("FailedScheduling events:", style="bold"))
+            title = "Earlier FailedScheduling events:" if ex.bound else \
+                "FailedScheduling events:"
+            out.add_row(Text(title, style="bold"))
             for msg in ex.events[-5:]:
                 out.add_row(f"  {msg}")
         self.body.update(out)
+
+    @staticmethod
+    def _head(pod: dict[str, Any], ex: Explanation) -> Text:
+        head = Text.assemble(("Status: ", "bold"), phase_reason(pod))
+        if ex.bound or ex.selected:
+            head.append(f"   Node: {ex.bound or ex.selected}")
+        return head
+
+    @staticmethod
+    def _verdict(ex: Explanation) -> Text | None:
+        """Scheduled (green, with when) or the scheduler's latest message."""
+        if ex.bound:
+            text = Text(ex.summary, style="bold green")
+            if ex.scheduled_at:
+                text.append(f"   PodScheduled=True since {ex.scheduled_at}", style="green")
+            return text
+        if ex.summary:
+            return Text.assemble(("Scheduler: ", "bold"), ex.summary)
+        return None
+
+    @staticmethod
+    def _source(ex: Explanation) -> Text:
+        if ex.source != "scheduler":
+            return Text("k9py's estimate from the API objects (the pod has no explanation "
+                        "record from the scheduler)", style="italic")
+        text = "from the scheduler's explanation record"
+        if ex.attempt is not None:
+            text += f" of attempt {ex.attempt}"
+            if ex.result:
+                text += f" ({ex.result}"
+                text += f", {ex.time})" if ex.time else ")"
+        return Text(text, style="italic")
+
+
+def verdict_table(ex: Explanation) -> Table:
+    """One row per node, the node the pod is bound to first and marked."""
+    table = Table(box=None, header_style="bold", expand=False)
+    for col in ("NODE", "RESULT", "FILTER", "REASON", "SCORE"):
+        table.add_column(col)
+    for v in sorted(ex.verdicts, key=lambda v: not v.selected):
+        score = str(v.total) if v.total is not None else "n/a"
+        if v.scores:
+            score += " (" + ", ".join(f"{k}={s}" for k, s in v.scores.items()) + ")"
+        table.add_row(v.node, _result_cell(v), v.filter, v.reason, score,
+                      style="bold" if v.selected else None)
+    return table
+
+
+def _result_cell(v: NodeVerdict) -> Text:
+    if v.selected:
+        return Text("scheduled", style="bold green")
+    return Text("fits", style="green") if v.fits else Text("rejected", style="red")
