@@ -48,6 +48,11 @@ def test_pod_and_node_tables_and_header_show_usage(cluster: Cluster) -> None:
             await wait_for(pilot, lambda: re.search(r"CPU/MEM:\s+\d+% / \d+%",
                                                     screen_text(app)), what="header")
 
+            await pilot.press("0")  # all namespaces: a new view, the poller follows it
+            await wait_for(pilot, lambda: app.top.scope.namespace is None and measured()
+                           and app.usage.snapshot.pod_scope is None, timeout=15,
+                           what="pod CPU, all namespaces")
+
             await pilot.press("colon", *"nodes", "enter")
             await wait_for(pilot, lambda: app.top.kind.kind == "Node"
                            and "k9py-control-plane" in table_keys(app)
