@@ -17,12 +17,17 @@ from typing import Any
 from k9py.model.metrics import NO_PODS, MetricsPoller, Snapshot
 from k9py.render.base import NA
 
+# k9s internal/ui/indicator.go: PlusSign / MinusSign after a value that rose / fell.
+PLUS_SIGN = "↑"
+MINUS_SIGN = "↓"
+
 
 class UsageFeed:
     """The poller and its snapshot, as the app's views and header use them."""
 
     def __init__(self) -> None:
         self.snapshot = Snapshot()
+        self._previous = Snapshot()  # the snapshot before, for the header's arrows
         self.poller: MetricsPoller | None = None
         self._top: Any = None
 
@@ -58,12 +63,15 @@ class UsageFeed:
             self.poller.set_pod_scope(_pod_scope(view))
 
     def header(self) -> tuple[str, str]:
-        """The header's CPU and MEM: cluster use in percent, or ``n/a``."""
-        cpu, mem = self.snapshot.cluster_load()
-        return (NA if cpu is None else f"{cpu}%"), (NA if mem is None else f"{mem}%")
+        """The header's CPU and MEM: cluster use in percent with k9s's arrow when it
+        rose or fell since the previous reading (``ui.AsPercDelta``), or ``n/a``."""
+        now = self.snapshot.cluster_load()
+        before = self._previous.cluster_load()
+        return _perc_delta(before[0], now[0]), _perc_delta(before[1], now[1])
 
     def _apply(self, snapshot: Snapshot, pods: set[str], nodes: set[str]) -> None:
         old, self.snapshot = self.snapshot, snapshot
+        self._previous = old
         everything = (old.available != snapshot.available
                       or old.pod_scope != snapshot.pod_scope)
         model = getattr(self._top, "model", None)
@@ -74,6 +82,14 @@ class UsageFeed:
             else:
                 model.rerender_keys(pods if kind == "Pod" else nodes)
         self._on_header()
+
+
+def _perc_delta(before: int | None, now: int | None) -> str:
+    if now is None:
+        return NA
+    if before is None or before == now:
+        return f"{now}%"
+    return f"{now}%{PLUS_SIGN if now > before else MINUS_SIGN}"
 
 
 def _pod_scope(view: Any) -> Any:

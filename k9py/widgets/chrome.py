@@ -32,8 +32,8 @@ class HeaderInfo:
     k9py_version: str = ""
     k8s_version: str = ""
     nodes: str = "n/a"
-    # Cluster use in percent of the nodes' allocatable ("12%"), from the metrics
-    # API (k9s ``MetricsServer.ClusterLoad``); "n/a" without metrics.
+    # Cluster use in percent of the nodes' allocatable ("12%", "12%↑" when it rose),
+    # from the metrics API (k9s ``MetricsServer.ClusterLoad``); "n/a" without metrics.
     cpu: str = "n/a"
     mem: str = "n/a"
     readonly: bool = False
@@ -97,7 +97,7 @@ CRITICAL_PERCENT = 90
 def _level(value: str) -> str:
     """The status colour for one ``NN%`` reading ("" below the warning level)."""
     try:
-        percent = int(value.rstrip("%"))
+        percent = int(value.rstrip("%↑↓"))
     except ValueError:
         return ""
     if percent >= CRITICAL_PERCENT:

@@ -45,7 +45,7 @@ def test_pod_and_node_tables_and_header_show_usage(cluster: Cluster) -> None:
             assert re.fullmatch(r"\d+", cells["MEM"]) and int(cells["MEM"]) > 0
             assert re.fullmatch(r"\d+", cells["%CPU/R"])  # the apiserver requests 250m
             assert cells["%CPU/L"] == "n/a"  # and sets no limit
-            await wait_for(pilot, lambda: re.search(r"CPU/MEM:\s+\d+% / \d+%",
+            await wait_for(pilot, lambda: re.search(r"CPU/MEM:\s+\d+%[↑↓]? / \d+%[↑↓]?",
                                                     screen_text(app)), what="header")
 
             await pilot.press("0")  # all namespaces: a new view, the poller follows it
@@ -146,3 +146,19 @@ def test_quantities_and_unavailable_snapshot() -> None:
     empty = Snapshot()
     assert empty.pod("a", "p") is None and empty.node("n") is None
     assert empty.cluster_load() == (None, None)
+
+
+def test_header_arrows_follow_cluster_load() -> None:
+    from k9py.views.usage import UsageFeed, _perc_delta
+
+    assert _perc_delta(None, 5) == "5%" and _perc_delta(5, 5) == "5%"
+    assert _perc_delta(5, 7) == "7%↑" and _perc_delta(7, 5) == "5%↓"
+    assert _perc_delta(5, None) == "n/a"
+    feed = UsageFeed()
+    feed._on_header = lambda: None
+    low = Snapshot(True, {"n": (1000, 1)}, {"n": (4000, 4)})
+    high = Snapshot(True, {"n": (2000, 1)}, {"n": (4000, 4)})
+    feed._apply(low, set(), set())
+    assert feed.header() == ("25%", "25%")
+    feed._apply(high, set(), {"n"})
+    assert feed.header() == ("50%↑", "25%")
