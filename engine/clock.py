@@ -210,8 +210,12 @@ class VirtualClock(Clock):
         # loop work from another thread; both wake the real selector.
         return None
 
-    def _set_horizon(self, horizon: float, generation: int) -> None:
-        self._horizon = max(horizon, self._now)
+    def _extend_horizon(self, seconds: float, generation: int) -> None:
+        """On the loop: the horizon moves ``seconds`` past where it is *now*, so
+        advances requested by several threads at once add up and a concurrent
+        ``settle()`` (``advance(0)``) can never pull it back."""
+        base = self._horizon if math.isfinite(self._horizon) else self._now
+        self._horizon = max(base + seconds, self._now)
         self._applied = generation
 
     def advance(self, seconds: float, *, timeout: float | None = None) -> float:
@@ -219,11 +223,10 @@ class VirtualClock(Clock):
         wait until the engine is idle at the new time. Returns that time."""
         if seconds < 0:
             raise ValueError("cannot advance by a negative duration")
-        base = self._horizon if math.isfinite(self._horizon) else self._now
         with self._idle:
             self._requested += 1
             generation = self._requested
-        self.loop.call_soon_threadsafe(self._set_horizon, base + seconds, generation)
+        self.loop.call_soon_threadsafe(self._extend_horizon, seconds, generation)
         with self._idle:
             ok = self._idle.wait_for(lambda: self._idle_gen >= generation, timeout=timeout)
         if not ok:

@@ -81,6 +81,37 @@ def test_capped_clock_moves_only_when_driver_advances() -> None:
         thread.join(5)
 
 
+def test_settle_from_another_thread_never_takes_back_an_advance() -> None:
+    """Two drivers (a recorder advancing, a client settling after each call):
+    every requested second passes, whatever order their requests reach the loop."""
+    clock = VirtualClock(horizon=0)
+    loop = clock.new_event_loop()
+    async def tick() -> None:
+        while True:
+            await clock.sleep(0.25)
+
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    loop.call_soon(lambda: loop.create_task(tick()))
+    thread.start()
+    stop = threading.Event()
+
+    def settle_forever() -> None:
+        while not stop.is_set():
+            clock.settle(timeout=5)
+
+    settler = threading.Thread(target=settle_forever, daemon=True)
+    settler.start()
+    try:
+        for _ in range(200):
+            clock.advance(0.5, timeout=5)
+        assert clock.monotonic() == 100
+    finally:
+        stop.set()
+        settler.join(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+
+
 def test_advance_rejects_negative_durations() -> None:
     clock = VirtualClock(horizon=0)
     clock.new_event_loop()
