@@ -72,6 +72,8 @@ class ClusterActions(Protocol):
 
     def remove_node(self, node: str) -> None: ...
 
+    def set_load(self, namespace: str, selector: str | None, value: float | None) -> None: ...
+
 
 class NoActions:
     """The default: every embedded-only action says it is not available."""
@@ -87,6 +89,9 @@ class NoActions:
 
     def remove_node(self, node: str) -> None:
         raise NotAvailable("remove node")
+
+    def set_load(self, namespace: str, selector: str | None, value: float | None) -> None:
+        raise NotAvailable("set load")
 
 
 class EmbeddedActions(NoActions):
@@ -120,6 +125,12 @@ class EmbeddedActions(NoActions):
 
     def remove_node(self, node: str) -> None:
         self._call("remove_node", "remove node", node)
+
+    def set_load(self, namespace: str, selector: str | None, value: float | None) -> None:
+        """The simulated load of the running pods a label selector picks, read at
+        every usage scrape (engine/kubelet/usage.py), so it changes without a
+        rollout, as a load generator would; ``value=None`` clears it."""
+        self._call("set_load", "set load", namespace, selector, value)
 
 
 _WRITES = ("create", "update", "update_status", "patch", "delete", "delete_collection")

@@ -18,8 +18,6 @@ from typing import Any, Protocol, runtime_checkable
 
 from k9py.client import STRATEGIC_MERGE_PATCH
 
-LOAD_ANNOTATION = "k9py.dev/load"  # the usage model's knob (engine/kubelet/usage.py)
-
 
 @runtime_checkable
 class Action(Protocol):
@@ -257,25 +255,28 @@ def _scale(arg: Any) -> Action:
 
 def _load(arg: Any) -> Action:
     """``load: {deployment: NAME, value: 2.0}``: the simulated CPU load of a workload's
-    pods, as the engine documents it — the ``k9py.dev/load`` pod annotation, set on the
-    pod template (a container's load is fixed when it starts, so the workload rolls
-    out new pods that carry it; pods the HPA adds later carry it too). ``value: null``
-    removes the annotation, so the template returns to what it was."""
+    running pods, the way a load generator would raise it: the embedded cluster's
+    ``set_load`` knob (engine/kubelet/usage.py) for the workload's label selector, read
+    at every usage scrape, so no rollout happens and pods the HPA adds get it too.
+    ``value: null`` clears it."""
     f = _fields(arg, ("value",), (*WORKLOADS, "namespace"))
     kind, name = _workload(f, tuple(WORKLOADS))
     value, ns = f["value"], str(f.get("namespace") or "default")
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
                               or value < 0):
         raise ValueError(f"value must be a number >= 0 (or null to clear), got {value!r}")
-    note = None if value is None else _number(value)
-    body = {"spec": {"template": {"metadata": {"annotations": {LOAD_ANNOTATION: note}}}}}
 
     def run(session: Any) -> None:
-        session.client.patch(WORKLOADS[kind], name, body, STRATEGIC_MERGE_PATCH,
-                             namespace=ns, field_manager="k9py")
+        from k9py.render.base import selector_text
 
-    text = f"clear the load of {kind} {name}" if note is None else \
-        f"set the load of {kind} {name} to {note}"
+        owner = session.client.get(WORKLOADS[kind], name, namespace=ns)
+        selector = selector_text((owner.get("spec") or {}).get("selector"))
+        if selector in ("", "<none>"):
+            raise ValueError(f"{kind} {name} has no selector to pick its pods by")
+        session.actions.set_load(ns, selector, None if value is None else float(value))
+
+    text = f"clear the load of {kind} {name}" if value is None else \
+        f"set the load of {kind} {name} to {_number(value)}"
     return Step(text, run)
 
 

@@ -222,14 +222,30 @@ def test_kubelets_and_nodes(cluster: Cluster, session: Session) -> None:
     wait(cluster, "node k9py-worker4 gone")
 
 
+
+
 def test_load_reaches_the_pods_and_the_hpa(cluster: Cluster, session: Session) -> None:
+    """Load rises the way a load generator raises it: the pods' CPU readings go up and
+    the HPA scales out, with no rollout (still one ReplicaSet, no new template)."""
     parse_apply("hpa", REPO / "samples").run(session)
     wait(cluster, "deployment php-apache available 1")
+    before = _cpu(cluster)
     parse_cluster_action({"load": {"deployment": "php-apache", "value": 2}}).run(session)
     wait(cluster, "hpa php-apache replicas >=3", limit=300)
-    pods = cluster.client.list("pods", "default", label_selector="run=php-apache")["items"]
-    assert all(p["metadata"]["annotations"]["k9py.dev/load"] == "2" for p in pods
-               if not p["metadata"].get("deletionTimestamp"))
+    assert min(_cpu(cluster)) > 5 * max(before)
+    assert len(cluster.client.list("replicasets.apps", "default",
+                                   label_selector="run=php-apache")["items"]) == 1
+    template = cluster.client.get("deployments.apps", "php-apache", "default")[
+        "spec"]["template"]
+    assert "k9py.dev/load" not in (template["metadata"].get("annotations") or {})
     parse_cluster_action({"load": {"deployment": "php-apache", "value": None}}).run(session)
-    dep = cluster.client.get("deployments.apps", "php-apache", "default")
-    assert "k9py.dev/load" not in (dep["spec"]["template"]["metadata"].get("annotations") or {})
+    wait(cluster, "hpa php-apache replicas 1", limit=900)
+
+
+def _cpu(cluster: Cluster) -> list[float]:
+    """The php-apache containers' CPU readings from metrics.k8s.io, in nanocores."""
+    units = {"n": 1, "u": 1e3, "m": 1e6}
+    items = cluster.client.list("pods.metrics.k8s.io", "default",
+                                label_selector="run=php-apache")["items"]
+    texts = [c["usage"]["cpu"] for p in items for c in p["containers"]]
+    return [float(t[:-1]) * units[t[-1]] if t[-1] in units else float(t) * 1e9 for t in texts]
