@@ -153,6 +153,10 @@ def test_noexecute_taint_evicts_the_nodes_pods(k9: Tmux) -> None:
     k9.keys("dedicated=gpu:NoExecute", "Enter")
     # The scheduler may have put no nginx pod on this worker; then nothing is evicted.
     screen = k9.wait(lambda t: "added taint dedicated=gpu:NoExecute" in t, 30, "taint added")
-    k9.wait(lambda t: "no pod left on k9py-worker" in t, 60, "evictions done")
-    if "will be evicted" in screen:
-        assert "do not tolerate it" in screen
+    assert "no running pod is evicted" not in screen
+    # The live list keeps every evicted pod, Terminating and then deleted.
+    screen = k9.wait(lambda t: "evicted by dedicated=gpu:NoExecute:" in t or
+                     "no pod on k9py-worker is evicted" in t, 30, "eviction list")
+    if "evicted by dedicated=gpu:NoExecute:" in screen:
+        k9.wait(lambda t: "evicted (deleted)" in t and "Terminating" not in t
+                and "eviction pending" not in t, 60, "evictions done")
