@@ -14,6 +14,11 @@ from typing import Any
 
 _MISS: Any = object()
 
+# The largest JSON (in bytes) the per-template tables key on: pod specs and
+# templates are a few KiB; a rare huge object (a CRD's schema) is just worked
+# out, so a table of a thousand entries stays a few MiB.
+MAX_KEY_BYTES = 16 * 1024
+
 
 class LRU:
     """A least-recently-used map of at most ``size`` entries.

@@ -32,7 +32,7 @@ from engine.api.defaults.podspec import (
     default_pvc_spec,
     default_template,
 )
-from engine.api.memo import LRU
+from engine.api.memo import LRU, MAX_KEY_BYTES
 
 Obj = dict[str, Any]
 
@@ -67,7 +67,7 @@ def _default_pod_spec_memo(spec: Obj) -> None:
         encoded = orjson.dumps(spec)
     except (TypeError, orjson.JSONEncodeError):
         encoded = b"null"
-    if b"null" in encoded:  # NaN and infinities encode as null too: no key
+    if b"null" in encoded or len(encoded) > MAX_KEY_BYTES:  # NaN encodes as null too
         _default_pod_spec(spec)
         return
     found = _DEFAULTED_SPECS.get(encoded, _MISS)

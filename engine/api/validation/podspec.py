@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from engine.api import errors
-from engine.api.memo import LRU
+from engine.api.memo import LRU, MAX_KEY_BYTES
 from engine.api.validation import names, resourcelists
 from engine.api.validation.common import (
     IS_NEGATIVE_ERROR_MSG,
@@ -1456,7 +1456,7 @@ def validate_pod_spec(spec: Any, path: str, pod_name: str = "", is_pod: bool = F
         encoded = orjson.dumps(spec)
     except (TypeError, orjson.JSONEncodeError):
         encoded = b"null"
-    if b"null" in encoded:  # NaN and infinities encode as null too: no key
+    if b"null" in encoded or len(encoded) > MAX_KEY_BYTES:  # NaN encodes as null too
         return _validate_pod_spec(spec, path, pod_name, is_pod)
     key = (path, is_pod, pod_name if b'"ephemeral"' in encoded else "", template_key(encoded))
     if _CLEAN_SPECS.get(key) is not None:

@@ -28,7 +28,7 @@ import orjson
 
 from engine.api import errors, schema
 from engine.api.errors import FieldError
-from engine.api.memo import LRU
+from engine.api.memo import LRU, MAX_KEY_BYTES
 from engine.api.validation.quantity import QuantityError, parse_quantity
 
 _QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
@@ -571,7 +571,7 @@ def _clean_remembered(value: Any, node: _Node) -> bool:
         encoded = orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):
         encoded = b"null"
-    if b"null" in encoded:  # NaN and infinities encode as null too: no key
+    if b"null" in encoded or len(encoded) > MAX_KEY_BYTES:  # NaN encodes as null too
         return _clean(value, node)
     key = (node, encoded)
     if _CLEAN_SUBTREES.get(key) is not None:

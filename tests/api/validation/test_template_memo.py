@@ -166,3 +166,16 @@ def test_clean_label_memo_keeps_errors_and_their_paths() -> None:
     assert len(objectmeta._CLEAN_LABELS) == 1
     assert objectmeta.validate_labels({"app": {"x": 1}}, "metadata.labels") == \
         objectmeta._validate_labels({"app": {"x": 1}}, "metadata.labels")
+
+
+def test_huge_subtrees_are_not_remembered() -> None:
+    from engine.api.memo import MAX_KEY_BYTES
+
+    structural._CLEAN_SUBTREES.clear()
+    podspec._CLEAN_SPECS.clear()
+    spec = _spec()
+    spec["containers"][0]["args"] = ["x" * (MAX_KEY_BYTES + 1)]
+    pod = {"metadata": {"name": "a"}, "spec": spec}
+    assert structural.validate_schema(pod, "io.k8s.api.core.v1.Pod") == ([], [])
+    assert podspec.validate_pod_spec(spec, "spec", "a", is_pod=True) == []
+    assert len(structural._CLEAN_SUBTREES) == 0 and len(podspec._CLEAN_SPECS) == 0
