@@ -14,6 +14,10 @@ waits at least ``BACKOFF`` times as long as the last one took, so a huge
 cluster's metrics never take more than a tenth of the API server's time.
 Readings change once per metrics-server scrape (15 s), so most polls find
 nothing new and cause no re-render.
+
+The container view asks for one pod's readings per container (k9s's
+container view shows ``PodMetrics.containers[].usage``): that pod's
+PodMetrics alone is read (a ``get``, not a namespace list), every poll.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ BACKOFF = 10.0
 # set of nodes with readings changes, or after this long.
 ALLOCATABLE_TTL = 30.0
 Usage = tuple[int, int]  # (millicores, bytes)
+PodRef = tuple[str, str]  # (namespace, name)
 
 
 class _NoPods:
@@ -73,6 +78,12 @@ def pod_usage(metrics: Mapping[str, Any]) -> Usage:
     return cpu, mem
 
 
+def container_usage(metrics: Mapping[str, Any]) -> dict[str, Usage]:
+    """A PodMetrics' readings per container name."""
+    return {c.get("name", ""): usage_of(c.get("usage"))
+            for c in metrics.get("containers") or ()}
+
+
 def percent(value: int, total: int) -> int | None:
     """k9s ``client.ToPercentage``: floor(value / total x 100); None without a total."""
     if not total:
@@ -90,6 +101,8 @@ class Snapshot:
     allocatable: Mapping[str, Usage] = field(default_factory=dict)
     pods: Mapping[str, Usage] = field(default_factory=dict)  # "<ns>/<name>" ->
     pod_scope: Any = NO_PODS  # the namespace the pod readings cover (None: all)
+    containers: Mapping[str, Usage] = field(default_factory=dict)  # container ->
+    container_scope: PodRef | None = None  # the pod the container readings cover
 
     def pod(self, namespace: str, name: str) -> Usage | None:
         """A pod's usage; (0, 0) for a pod metrics-server has no reading of (k9s
@@ -98,6 +111,14 @@ class Snapshot:
                 self.pod_scope is not None and self.pod_scope != namespace):
             return None
         return self.pods.get(f"{namespace}/{name}", (0, 0))
+
+    def container(self, namespace: str, pod: str, name: str) -> Usage | None:
+        """One container's usage in the pod the container view shows; (0, 0)
+        before metrics-server has a reading of it (k9s shows 0), None when
+        unknown (no API, refused, or another pod polled)."""
+        if not self.available or self.container_scope != (namespace, pod):
+            return None
+        return self.containers.get(name, (0, 0))
 
     def node(self, name: str) -> Usage | None:
         if not self.available:
@@ -111,13 +132,21 @@ class Snapshot:
         """Cluster CPU and memory use in percent of what the nodes can allocate
         (k9s ``MetricsServer.ClusterLoad``: every node's usage summed over every
         node's allocatable)."""
-        if not self.available:
+        totals = self.cluster_usage()
+        if totals is None:
             return None, None
-        cpu = sum(u[0] for u in self.nodes.values())
-        mem = sum(u[1] for u in self.nodes.values())
-        a_cpu = sum(a[0] for a in self.allocatable.values())
-        a_mem = sum(a[1] for a in self.allocatable.values())
+        (cpu, mem), (a_cpu, a_mem) = totals
         return percent(cpu, a_cpu), percent(mem, a_mem)
+
+    def cluster_usage(self) -> tuple[Usage, Usage] | None:
+        """Every node's usage summed and every node's allocatable summed (k9s's
+        recorder for the pulses charts), or None without the metrics API."""
+        if not self.available:
+            return None
+        used = (sum(u[0] for u in self.nodes.values()), sum(u[1] for u in self.nodes.values()))
+        alloc = (sum(a[0] for a in self.allocatable.values()),
+                 sum(a[1] for a in self.allocatable.values()))
+        return used, alloc
 
 
 def changed_keys(old: Mapping[str, Usage], new: Mapping[str, Usage]) -> set[str]:
@@ -138,6 +167,7 @@ class MetricsPoller:
         self.interval = interval
         self.on_update = on_update
         self.pod_scope: Any = NO_PODS  # set by the UI: the pod view's namespace
+        self.container_scope: PodRef | None = None  # set by the UI: the container view's pod
         self.snapshot = Snapshot()
         self._wake = threading.Event()
         self._stopped = False
@@ -161,6 +191,12 @@ class MetricsPoller:
         if scope != self.pod_scope:
             self.pod_scope = scope
             self._pods_due = 0.0
+            self._wake.set()
+
+    def set_container_scope(self, pod: PodRef | None) -> None:
+        """Which pod's containers to read (None: none); a new pod is polled at once."""
+        if pod != self.container_scope:
+            self.container_scope = pod
             self._wake.set()
 
     def _run(self) -> None:
@@ -199,7 +235,8 @@ class MetricsPoller:
             except Exception as err:  # e.g. 403: node readings only, pods n/a
                 log.debug("no pod metrics: %s", err)
                 pods, scope = {}, NO_PODS
-        return Snapshot(True, nodes, allocatable, pods, scope)
+        containers, pod = self._read_containers(self.container_scope)
+        return Snapshot(True, nodes, allocatable, pods, scope, containers, pod)
 
     def _read_allocatable(self, names: set[str]) -> dict[str, Usage]:
         now = time.monotonic()
@@ -210,6 +247,20 @@ class MetricsPoller:
                 allocatable[n["metadata"]["name"]] = usage_of(alloc)
             self._allocatable, self._allocatable_at = allocatable, now
         return self._allocatable
+
+    def _read_containers(self, pod: PodRef | None) -> tuple[dict[str, Usage], PodRef | None]:
+        """The container readings of one pod: none yet (404) reads as 0 per container,
+        a refusal (403, 503) leaves the pod out, so its cells read n/a."""
+        if pod is None:
+            return {}, None
+        namespace, name = pod
+        try:
+            return container_usage(self.client.get(POD_METRICS, name, namespace)), pod
+        except Exception as err:
+            if getattr(err, "code", None) == 404:  # not scraped yet (or the pod is gone)
+                return {}, pod
+            log.debug("no container metrics: %s", err)
+            return {}, None
 
     def _read_pods(self, scope: str | None) -> dict[str, Usage]:
         start = time.monotonic()

@@ -70,6 +70,9 @@ class RenderContext:
     pods_per_node: Callable[[str], int | None] = lambda _name: None
     pod_metrics: Callable[[str, str], tuple[int, int] | None] = lambda _ns, _n: None
     node_metrics: Callable[[str], tuple[int, int] | None] = lambda _n: None
+    # (namespace, pod, container) -> usage, for the container view
+    container_metrics: Callable[[str, str, str], tuple[int, int] | None] = \
+        lambda _ns, _pod, _c: None
 
 
 class Renderer:

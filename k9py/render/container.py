@@ -1,25 +1,36 @@
 """A pod's containers (k9s's container view): one row per container of one pod.
 
 The model feeds this renderer synthetic objects ``{"container", "status",
-"init", "pod"}`` exploded from the pod's watch events."""
+"init", "pod"}`` exploded from the pod's watch events.
+
+Usage columns as k9s ``internal/render/container.go`` (``gatherContainerMX``),
+in the order of its current header: CPU (millicores) and MEM (MiB) from the
+container's entry in the pod's PodMetrics, CPU/RL and MEM/RL its
+requests:limits (wide, as in the pod view), %CPU/R, %CPU/L, %MEM/R, %MEM/L the
+usage in percent of them (``n/a`` without a request or limit). A container
+without requests counts its limits as requests. ``n/a`` without the metrics
+API; ``0`` before metrics-server has a reading of the container."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
+from k9py.quantity import parse_quantity
 from k9py.render.base import (
     COMPLETED,
     ERROR,
-    NA,
     OK,
     PENDING,
     Column,
     Obj,
     RenderContext,
     Renderer,
+    meta,
     parse_time,
 )
+from k9py.render.pod import mx_cpu, mx_mem, mx_percent
 
 
 def explode(pod: Obj) -> Iterator[tuple[str, Obj]]:
@@ -51,11 +62,42 @@ def _probes(c: Obj) -> str:
     return ":".join("on" if c.get(p) else "off" for p in ("livenessProbe", "readinessProbe"))
 
 
+def _q(value: Any, scale: float) -> int:
+    """``Quantity.MilliValue()`` (scale 1000) or ``Value()`` (1): rounded up; 0 if bad."""
+    try:
+        return math.ceil(round(parse_quantity(value) * scale, 6))
+    except (ValueError, TypeError):
+        return 0
+
+
+def requests_limits(container: Obj) -> tuple[int, int, int, int]:
+    """(request millicores, request bytes, limit millicores, limit bytes) of one
+    container; without requests its limits count as requests (k9s
+    ``containerRequests``), so a limited-only container shows both percentages."""
+    res = container.get("resources") or {}
+    limits = res.get("limits") or {}
+    requests = res.get("requests") or limits
+    return (_q(requests.get("cpu", 0), 1000), _q(requests.get("memory", 0), 1),
+            _q(limits.get("cpu", 0), 1000), _q(limits.get("memory", 0), 1))
+
+
+def usage_cells(usage: tuple[int, int] | None, container: Obj) -> tuple[str, ...]:
+    """CPU, CPU/RL, %CPU/R, %CPU/L, MEM, MEM/RL, %MEM/R, %MEM/L (k9s's order)."""
+    rc, rm, lc, lm = requests_limits(container)
+    cpu, mem = usage if usage is not None else (None, None)
+    return (mx_cpu(cpu), f"{mx_cpu(rc)}:{mx_cpu(lc)}", mx_percent(cpu, rc), mx_percent(cpu, lc),
+            mx_mem(mem), f"{mx_mem(rm)}:{mx_mem(lm)}", mx_percent(mem, rm), mx_percent(mem, lm))
+
+
 class ContainerRenderer(Renderer):
     kind = "Container"
     columns = (Column("NAME"), Column("IMAGE"), Column("READY"), Column("STATE"),
                Column("INIT"), Column("RESTARTS", num=True, right=True),
-               Column("PROBES(L:R)"), Column("CPU", right=True), Column("MEM", right=True),
+               Column("PROBES(L:R)"),
+               Column("CPU", num=True, right=True), Column("CPU/RL", wide=True, right=True),
+               Column("%CPU/R", num=True, right=True), Column("%CPU/L", num=True, right=True),
+               Column("MEM", num=True, right=True), Column("MEM/RL", wide=True, right=True),
+               Column("%MEM/R", num=True, right=True), Column("%MEM/L", num=True, right=True),
                Column("PORTS"), Column("AGE", time=True))
 
     def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
@@ -63,9 +105,12 @@ class ContainerRenderer(Renderer):
         state, since = state_of(st)
         ports = ",".join(f"{p.get('name', '')}:{p.get('containerPort')}" if p.get("name")
                          else str(p.get("containerPort")) for p in c.get("ports") or [])
+        pod = meta(obj["pod"])
+        usage = ctx.container_metrics(pod.get("namespace", ""), pod.get("name", ""),
+                                      c.get("name", ""))
         return (c.get("name", ""), c.get("image", ""), str(bool(st.get("ready"))).lower(), state,
-                str(obj["init"]).lower(), str(st.get("restartCount", 0)), _probes(c), NA, NA,
-                ports, since)
+                str(obj["init"]).lower(), str(st.get("restartCount", 0)), _probes(c),
+                *usage_cells(usage, c), ports, since)
 
     def status(self, obj: Obj, cells: tuple[Any, ...]) -> str:
         state = cells[3]

@@ -1,9 +1,12 @@
 """``:pulses``: the cluster's pulse — counts with faults per kind, sparklines of
-pods by phase and events per minute, node CPU/MEM when metrics exist.
+pods by phase and events per minute, cluster CPU/MEM when metrics exist.
 
 Pods, events and nodes come from watches (counted incrementally); the
 smaller kinds are listed on a worker every few seconds. Samples are taken
-every refresh tick, on cluster time."""
+every refresh tick, on cluster time. CPU and MEM are k9s's pulses charts:
+every node's metrics.k8s.io usage summed, over every node's allocatable
+summed, read from the app's metrics poller (no API call here); ``n/a``
+when the cluster has no metrics API."""
 
 from __future__ import annotations
 
@@ -14,13 +17,16 @@ from textual.containers import Grid, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Sparkline, Static
 
+from k9py.model.metrics import Snapshot, percent
 from k9py.model.watcher import ResourceWatcher
 from k9py.render import renderer_for
-from k9py.render.base import FAULTS, RenderContext, meta
+from k9py.render.base import FAULTS, NA, RenderContext, meta
 from k9py.render.event import last_seen
 from k9py.views.base import View
 
 SAMPLES = 60
+MIB = 1024 * 1024
+NO_METRICS = f"{NA} (no metrics.k8s.io readings)"
 PHASES = ("Running", "Pending", "Failed", "Succeeded")
 LISTED = (("deployments.apps", "Deployment"), ("statefulsets.apps", "StatefulSet"),
           ("daemonsets.apps", "DaemonSet"), ("replicasets.apps", "ReplicaSet"),
@@ -59,7 +65,7 @@ class PulsesView(View):
         self.panels = {name: Panel(title, spark) for name, title, spark in (
             ("pods", "Pods by phase", True), ("events", "Events / minute", True),
             ("nodes", "Nodes", True), ("workloads", "Workloads", False),
-            ("cpu", "Node CPU", False), ("mem", "Node MEM", False))}
+            ("cpu", "Node CPU", True), ("mem", "Node MEM", True))}
         self.grid = Grid(*self.panels.values())
         self.pod_phase: dict[str, str] = {}
         self.pod_fault: dict[str, bool] = {}
@@ -67,9 +73,10 @@ class PulsesView(View):
         self.warnings = 0
         self.nodes: dict[str, bool] = {}
         self.history: dict[str, deque[float]] = {k: deque([0.0], maxlen=SAMPLES) for k in (
-            "Running", "Pending", "Failed", "events", "nodes")}
+            "Running", "Pending", "Failed", "events", "nodes", "cpu", "mem")}
         self.watchers: dict[str, ResourceWatcher] = {}
         self.listed: dict[str, tuple[int, int]] = {}
+        self.usage_now: tuple[tuple[int, int], tuple[int, int]] | None = None
         self.since = 0
 
     def main_widget(self) -> Widget | None:
@@ -151,7 +158,18 @@ class PulsesView(View):
             self.history[phase].append(float(phases.get(phase, 0)))
         self.history["events"].append(float(sum(1 for t in self.event_times if now - t <= 60)))
         self.history["nodes"].append(float(sum(1 for bad in self.nodes.values() if not bad)))
+        self._sample_usage(self.k9.usage.snapshot)
         self._show()
+
+    def _sample_usage(self, snapshot: Snapshot) -> None:
+        """Cluster CPU (millicores) and MEM (MiB) in use now; no sample without the
+        metrics API, so the chart never draws a drop to 0 that did not happen."""
+        totals = snapshot.cluster_usage()
+        self.usage_now = totals
+        if totals is not None:
+            (cpu, mem), _ = totals
+            self.history["cpu"].append(float(cpu))
+            self.history["mem"].append(float(mem // MIB))
 
     def _show(self) -> None:
         phases = Counter(self.pod_phase.values())
@@ -169,5 +187,21 @@ class PulsesView(View):
         p["workloads"].text.update("\n".join(
             f"{kind:<22} {n:>5}  faults {f}" for kind, (n, f) in self.listed.items())
             or "counting…")
-        for key in ("cpu", "mem"):
-            p[key].text.update("n/a: node metrics arrive with the metrics pipeline (issue 4)")
+        for key, text in zip(("cpu", "mem"), usage_texts(self.usage_now), strict=True):
+            p[key].text.update(text)
+            p[key].spark.data = list(self.history[key])
+
+
+def usage_texts(totals: tuple[tuple[int, int], tuple[int, int]] | None) -> tuple[str, str]:
+    """The CPU and MEM legends as k9s's pulses (``12% (1,234m/8,000m)``,
+    ``45% (1,234Mi/8,000Mi)``), or ``n/a`` without the metrics API."""
+    if totals is None:
+        return (NO_METRICS, NO_METRICS)
+    (cpu, mem), (a_cpu, a_mem) = totals
+    return (f"{_perc(cpu, a_cpu)} ({cpu:,}m/{a_cpu:,}m)",
+            f"{_perc(mem, a_mem)} ({mem // MIB:,}Mi/{a_mem // MIB:,}Mi)")
+
+
+def _perc(value: int, total: int) -> str:
+    found = percent(value, total)
+    return NA if found is None else f"{found}%"

@@ -6,7 +6,8 @@ snapshot (``pod_metrics`` / ``node_metrics``); when a poll brings new
 readings, only the rows whose readings changed are rendered again (all of
 them when the metrics API appears or goes away, or the pod scope changes).
 The pod readings asked for follow the view on top: its namespace when it
-shows pods, none otherwise (as k9s fetches pod metrics with the pod list).
+shows pods, none otherwise (as k9s fetches pod metrics with the pod list);
+a container view asks for its one pod's readings per container.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class UsageFeed:
 
         self.poller = MetricsPoller(client, interval, update)
         self.poller.set_pod_scope(_pod_scope(self._top))
+        self.poller.set_container_scope(_container_scope(self._top))
         self.poller.start()
 
     def stop(self) -> None:
@@ -55,12 +57,14 @@ class UsageFeed:
         if ctx is not None:
             ctx.pod_metrics = lambda ns, name: self.snapshot.pod(ns, name)
             ctx.node_metrics = lambda name: self.snapshot.node(name)
+            ctx.container_metrics = lambda ns, pod, name: self.snapshot.container(ns, pod, name)
 
     def focus(self, view: Any) -> None:
         """The view on top changed: read the pods it shows, if any."""
         self._top = view
         if self.poller is not None:
             self.poller.set_pod_scope(_pod_scope(view))
+            self.poller.set_container_scope(_container_scope(view))
 
     def header(self) -> tuple[str, str]:
         """The header's CPU and MEM: cluster use in percent with k9s's arrow when it
@@ -76,7 +80,10 @@ class UsageFeed:
                       or old.pod_scope != snapshot.pod_scope)
         model = getattr(self._top, "model", None)
         kind = getattr(getattr(self._top, "kind", None), "kind", "")
-        if model is not None and kind in ("Pod", "Node"):
+        if model is not None and kind == "Container":
+            if everything or _containers_changed(old, snapshot):
+                model.rerender()  # a handful of rows: all of them
+        elif model is not None and kind in ("Pod", "Node"):
             if everything:
                 model.rerender()
             else:
@@ -90,6 +97,19 @@ def _perc_delta(before: int | None, now: int | None) -> str:
     if before is None or before == now:
         return f"{now}%"
     return f"{now}%{PLUS_SIGN if now > before else MINUS_SIGN}"
+
+
+def _containers_changed(old: Snapshot, new: Snapshot) -> bool:
+    return (old.container_scope != new.container_scope
+            or old.containers != new.containers)
+
+
+def _container_scope(view: Any) -> tuple[str, str] | None:
+    """The (namespace, pod) a container view shows; None for other views."""
+    if getattr(getattr(view, "kind", None), "kind", "") != "Container":
+        return None
+    pod, namespace = getattr(view, "pod", ""), view.scope.namespace
+    return (namespace, pod) if pod and namespace else None
 
 
 def _pod_scope(view: Any) -> Any:

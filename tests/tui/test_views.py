@@ -164,7 +164,8 @@ def test_xray_pulses_and_scheduling(cluster: Cluster) -> None:
         await wait_for(pilot, lambda: isinstance(app.top, PulsesView)
                        and "Running:" in screen_text(app))
         text = screen_text(app)
-        assert "Pods by phase" in text and "Events / minute" in text and "n/a" in text
+        assert "Pods by phase" in text and "Events / minute" in text and "Node CPU" in text
+        assert "metrics pipeline" not in text  # CPU/MEM are live (test_container_metrics)
         app.run_command("pods")
         await wait_for(pilot, lambda: synced(app) and "default/stuck" in table_keys(app))
         app.top.table.select_key("default/stuck")
