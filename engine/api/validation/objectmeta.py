@@ -228,12 +228,24 @@ def validate_object_meta(meta: Any, requires_namespace: bool, name_fn: names.Nam
     generation = m.get("generation")
     if is_int(generation) and generation < 0:
         errs.append(errors.invalid(child(path, "generation"), generation, IS_NEGATIVE_ERROR_MSG))
-    errs.extend(validate_labels(m.get("labels"), child(path, "labels")))
-    errs.extend(validate_annotations(m.get("annotations"), child(path, "annotations")))
-    errs.extend(validate_owner_references(m.get("ownerReferences"), child(path, "ownerReferences")))
-    errs.extend(validate_finalizers(m.get("finalizers"), child(path, "finalizers")))
-    errs.extend(validate_managed_fields(m.get("managedFields"), child(path, "managedFields")))
+    _collections(m, path, errs)
     return errs
+
+
+def _collections(m: dict[str, Any], path: str, errs: Errs) -> None:
+    """Labels, annotations, owner references, finalizers and managed fields
+    (absent ones are skipped: each check finds nothing in null)."""
+    if m.get("labels") is not None:
+        errs.extend(validate_labels(m["labels"], child(path, "labels")))
+    if m.get("annotations") is not None:
+        errs.extend(validate_annotations(m["annotations"], child(path, "annotations")))
+    if m.get("ownerReferences") is not None:
+        errs.extend(validate_owner_references(m["ownerReferences"],
+                                              child(path, "ownerReferences")))
+    if m.get("finalizers") is not None:
+        errs.extend(validate_finalizers(m["finalizers"], child(path, "finalizers")))
+    if m.get("managedFields") is not None:
+        errs.extend(validate_managed_fields(m["managedFields"], child(path, "managedFields")))
 
 
 def _go_time(value: Any) -> Any:
@@ -290,12 +302,7 @@ def validate_object_meta_update(new_meta: Any, old_meta: Any, path: str = "metad
         value = grace_new if grace_new is not None else GoValue("(*int64)(nil)")
         errs.append(errors.invalid(child(path, "deletionGracePeriodSeconds"), value,
                                    FIELD_IMMUTABLE_ERROR_MSG))
-    errs.extend(validate_labels(new.get("labels"), child(path, "labels")))
-    errs.extend(validate_annotations(new.get("annotations"), child(path, "annotations")))
-    errs.extend(validate_owner_references(new.get("ownerReferences"),
-                                          child(path, "ownerReferences")))
-    errs.extend(validate_finalizers(new.get("finalizers"), child(path, "finalizers")))
-    errs.extend(validate_managed_fields(new.get("managedFields"), child(path, "managedFields")))
+    _collections(new, path, errs)
     return errs
 
 
