@@ -73,7 +73,9 @@ class PulsesView(View):
         self.warnings = 0
         self.nodes: dict[str, bool] = {}
         self.history: dict[str, deque[float]] = {k: deque([0.0], maxlen=SAMPLES) for k in (
-            "Running", "Pending", "Failed", "events", "nodes", "cpu", "mem")}
+            "Running", "Pending", "Failed", "events", "nodes")}
+        # CPU/MEM start empty: a chart that starts at a 0 nobody measured would show a rise
+        self.history.update(cpu=deque(maxlen=SAMPLES), mem=deque(maxlen=SAMPLES))
         self.watchers: dict[str, ResourceWatcher] = {}
         self.listed: dict[str, tuple[int, int]] = {}
         self.usage_now: tuple[tuple[int, int], tuple[int, int]] | None = None
@@ -189,7 +191,7 @@ class PulsesView(View):
             or "counting…")
         for key, text in zip(("cpu", "mem"), usage_texts(self.usage_now), strict=True):
             p[key].text.update(text)
-            p[key].spark.data = list(self.history[key])
+            p[key].spark.data = list(self.history[key]) or [0.0]
 
 
 def usage_texts(totals: tuple[tuple[int, int], tuple[int, int]] | None) -> tuple[str, str]:
