@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import Column, Obj, RenderContext, Renderer, created, name_of
+from k9py.render import base
 
 
-class ClusterRoleRenderer(Renderer):
+class ClusterRoleRenderer(base.Renderer):
     kind = "ClusterRole"
-    columns = (Column("NAME"), Column("RULES", num=True, right=True), Column("AGE", time=True))
+    columns = (base.Column("NAME"), base.Column("RULES", num=True, right=True),
+               base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
-        return (name_of(obj), str(len(obj.get("rules") or [])), created(obj))
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
+        return (base.name_of(obj), str(len(obj.get("rules") or [])), base.created(obj))

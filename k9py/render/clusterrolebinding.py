@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import Obj, RenderContext
+from k9py.render import base
 from k9py.render.rolebinding import RoleBindingRenderer
 
 
@@ -12,5 +12,5 @@ class ClusterRoleBindingRenderer(RoleBindingRenderer):
     kind = "ClusterRoleBinding"
     columns = RoleBindingRenderer.columns[1:]
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         return super().cells(obj, ctx)[1:]

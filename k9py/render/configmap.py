@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    name_of,
-    namespace_of,
-    with_namespace,
-)
+from k9py.render import base
 
 
-class ConfigMapRenderer(Renderer):
+class ConfigMapRenderer(base.Renderer):
     kind = "ConfigMap"
-    columns = with_namespace(Column("NAME"), Column("DATA", num=True, right=True),
-                             Column("AGE", time=True))
+    columns = base.with_namespace(base.Column("NAME"), base.Column("DATA", num=True, right=True),
+                                  base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         count = len(obj.get("data") or {}) + len(obj.get("binaryData") or {})
-        return (namespace_of(obj), name_of(obj), str(count), created(obj))
+        return (base.namespace_of(obj), base.name_of(obj), str(count), base.created(obj))

@@ -18,22 +18,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from k9py.quantity import parse_quantity
-from k9py.render.base import (
-    COMPLETED,
-    ERROR,
-    OK,
-    PENDING,
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    meta,
-    parse_time,
-)
+from k9py.render import base
 from k9py.render.pod import mx_cpu, mx_mem, mx_percent
 
 
-def explode(pod: Obj) -> Iterator[tuple[str, Obj]]:
+def explode(pod: base.Obj) -> Iterator[tuple[str, base.Obj]]:
     """``(container name, row object)`` for each init and regular container."""
     spec, st = pod.get("spec") or {}, pod.get("status") or {}
     for init, specs, statuses in ((True, spec.get("initContainers"),
@@ -45,20 +34,20 @@ def explode(pod: Obj) -> Iterator[tuple[str, Obj]]:
                                       "init": init, "pod": pod}
 
 
-def state_of(status: Obj) -> tuple[str, float]:
+def state_of(status: base.Obj) -> tuple[str, float]:
     """The container's state word and when it entered that state."""
     state = status.get("state") or {}
     if "running" in state:
-        return "Running", parse_time(state["running"].get("startedAt"))
+        return "Running", base.parse_time(state["running"].get("startedAt"))
     if "terminated" in state:
         t = state["terminated"]
-        return t.get("reason") or "Terminated", parse_time(t.get("finishedAt"))
+        return t.get("reason") or "Terminated", base.parse_time(t.get("finishedAt"))
     if "waiting" in state:
         return state["waiting"].get("reason") or "Waiting", float("nan")
     return "Pending", float("nan")
 
 
-def _probes(c: Obj) -> str:
+def _probes(c: base.Obj) -> str:
     return ":".join("on" if c.get(p) else "off" for p in ("livenessProbe", "readinessProbe"))
 
 
@@ -70,7 +59,7 @@ def _q(value: Any, scale: float) -> int:
         return 0
 
 
-def requests_limits(container: Obj) -> tuple[int, int, int, int]:
+def requests_limits(container: base.Obj) -> tuple[int, int, int, int]:
     """(request millicores, request bytes, limit millicores, limit bytes) of one
     container; without requests its limits count as requests (k9s
     ``containerRequests``), so a limited-only container shows both percentages."""
@@ -81,7 +70,7 @@ def requests_limits(container: Obj) -> tuple[int, int, int, int]:
             _q(limits.get("cpu", 0), 1000), _q(limits.get("memory", 0), 1))
 
 
-def usage_cells(usage: tuple[int, int] | None, container: Obj) -> tuple[str, ...]:
+def usage_cells(usage: tuple[int, int] | None, container: base.Obj) -> tuple[str, ...]:
     """CPU, CPU/RL, %CPU/R, %CPU/L, MEM, MEM/RL, %MEM/R, %MEM/L (k9s's order)."""
     rc, rm, lc, lm = requests_limits(container)
     cpu, mem = usage if usage is not None else (None, None)
@@ -89,35 +78,40 @@ def usage_cells(usage: tuple[int, int] | None, container: Obj) -> tuple[str, ...
             mx_mem(mem), f"{mx_mem(rm)}:{mx_mem(lm)}", mx_percent(mem, rm), mx_percent(mem, lm))
 
 
-class ContainerRenderer(Renderer):
+class ContainerRenderer(base.Renderer):
     kind = "Container"
-    columns = (Column("NAME"), Column("IMAGE"), Column("READY"), Column("STATE"),
-               Column("INIT"), Column("RESTARTS", num=True, right=True),
-               Column("PROBES(L:R)"),
-               Column("CPU", num=True, right=True), Column("CPU/RL", wide=True, right=True),
-               Column("%CPU/R", num=True, right=True), Column("%CPU/L", num=True, right=True),
-               Column("MEM", num=True, right=True), Column("MEM/RL", wide=True, right=True),
-               Column("%MEM/R", num=True, right=True), Column("%MEM/L", num=True, right=True),
-               Column("PORTS"), Column("AGE", time=True))
+    columns = (base.Column("NAME"), base.Column("IMAGE"), base.Column("READY"),
+               base.Column("STATE"),
+               base.Column("INIT"), base.Column("RESTARTS", num=True, right=True),
+               base.Column("PROBES(L:R)"),
+               base.Column("CPU", num=True, right=True),
+               base.Column("CPU/RL", wide=True, right=True),
+               base.Column("%CPU/R", num=True, right=True),
+               base.Column("%CPU/L", num=True, right=True),
+               base.Column("MEM", num=True, right=True),
+               base.Column("MEM/RL", wide=True, right=True),
+               base.Column("%MEM/R", num=True, right=True),
+               base.Column("%MEM/L", num=True, right=True),
+               base.Column("PORTS"), base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         c, st = obj["container"], obj["status"]
         state, since = state_of(st)
         ports = ",".join(f"{p.get('name', '')}:{p.get('containerPort')}" if p.get("name")
                          else str(p.get("containerPort")) for p in c.get("ports") or [])
-        pod = meta(obj["pod"])
+        pod = base.meta(obj["pod"])
         usage = ctx.container_metrics(pod.get("namespace", ""), pod.get("name", ""),
                                       c.get("name", ""))
         return (c.get("name", ""), c.get("image", ""), str(bool(st.get("ready"))).lower(), state,
                 str(obj["init"]).lower(), str(st.get("restartCount", 0)), _probes(c),
                 *usage_cells(usage, c), ports, since)
 
-    def status(self, obj: Obj, cells: tuple[Any, ...]) -> str:
+    def status(self, obj: base.Obj, cells: tuple[Any, ...]) -> str:
         state = cells[3]
         if state == "Completed":
-            return COMPLETED
+            return base.COMPLETED
         if state == "Running":
-            return OK if cells[2] == "true" else PENDING
+            return base.OK if cells[2] == "true" else base.PENDING
         if state in ("Pending", "ContainerCreating", "PodInitializing", "Waiting"):
-            return PENDING
-        return ERROR
+            return base.PENDING
+        return base.ERROR

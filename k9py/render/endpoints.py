@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    NONE,
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    name_of,
-    namespace_of,
-    with_namespace,
-)
+from k9py.render import base
 
 
-def endpoint_addresses(ep: Obj, limit: int = 3) -> str:
+def endpoint_addresses(ep: base.Obj, limit: int = 3) -> str:
     """Every ready address crossed with every port of its subset, cut at ``limit``."""
     items = []
     for subset in ep.get("subsets") or []:
@@ -26,15 +16,16 @@ def endpoint_addresses(ep: Obj, limit: int = 3) -> str:
             for port in ports:
                 items.append(f"{addr.get('ip')}:{port}" if port else addr.get("ip", ""))
     if not items:
-        return NONE
+        return base.NONE
     more = len(items) - limit
     return ",".join(items[:limit]) + (f" + {more} more..." if more > 0 else "")
 
 
-class EndpointsRenderer(Renderer):
+class EndpointsRenderer(base.Renderer):
     kind = "Endpoints"
-    columns = with_namespace(Column("NAME"), Column("ENDPOINTS", max_width=80),
-                             Column("AGE", time=True))
+    columns = base.with_namespace(base.Column("NAME"), base.Column("ENDPOINTS", max_width=80),
+                                  base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
-        return (namespace_of(obj), name_of(obj), endpoint_addresses(obj), created(obj))
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
+        return (base.namespace_of(obj), base.name_of(obj), endpoint_addresses(obj),
+                base.created(obj))

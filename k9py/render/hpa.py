@@ -10,18 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    NONE,
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    int_or,
-    name_of,
-    namespace_of,
-    with_namespace,
-)
+from k9py.render import base
 
 UNKNOWN = "<unknown>"
 # The field of a MetricSpec / MetricStatus that holds each source type.
@@ -29,14 +18,14 @@ _SOURCES = {"Resource": "resource", "ContainerResource": "containerResource",
             "Pods": "pods", "Object": "object", "External": "external"}
 
 
-def _current(status: Obj | None, key: str, field: str) -> str:
+def _current(status: base.Obj | None, key: str, field: str) -> str:
     value = (((status or {}).get(key) or {}).get("current") or {}).get(field)
     if value is None:
         return UNKNOWN
     return f"{value}%" if field == "averageUtilization" else str(value)
 
 
-def _target(metric: Obj, status: Obj | None) -> str:
+def _target(metric: base.Obj, status: base.Obj | None) -> str:
     kind = metric.get("type", "")
     key = _SOURCES.get(kind)
     if key is None:
@@ -56,10 +45,10 @@ def _target(metric: Obj, status: Obj | None) -> str:
     return f"{_current(status, key, 'value')}/{target.get('value', '')}"
 
 
-def targets(obj: Obj) -> str:
+def targets(obj: base.Obj) -> str:
     metrics = (obj.get("spec") or {}).get("metrics") or []
     if not metrics:
-        return NONE
+        return base.NONE
     now = (obj.get("status") or {}).get("currentMetrics") or []
     parts = [_target(m, now[i] if i < len(now) else None) for i, m in enumerate(metrics)]
     if len(parts) > 2:
@@ -67,17 +56,19 @@ def targets(obj: Obj) -> str:
     return ", ".join(parts)
 
 
-class HorizontalPodAutoscalerRenderer(Renderer):
+class HorizontalPodAutoscalerRenderer(base.Renderer):
     kind = "HorizontalPodAutoscaler"
-    columns = with_namespace(Column("NAME"), Column("REFERENCE"), Column("TARGETS"),
-                             Column("MINPODS", num=True, right=True),
-                             Column("MAXPODS", num=True, right=True),
-                             Column("REPLICAS", num=True, right=True), Column("AGE", time=True))
+    columns = base.with_namespace(base.Column("NAME"), base.Column("REFERENCE"),
+                                  base.Column("TARGETS"),
+                                  base.Column("MINPODS", num=True, right=True),
+                                  base.Column("MAXPODS", num=True, right=True),
+                                  base.Column("REPLICAS", num=True, right=True),
+                                  base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         spec, st = obj.get("spec") or {}, obj.get("status") or {}
         ref = spec.get("scaleTargetRef") or {}
-        return (namespace_of(obj), name_of(obj), f"{ref.get('kind')}/{ref.get('name')}",
+        return (base.namespace_of(obj), base.name_of(obj), f"{ref.get('kind')}/{ref.get('name')}",
                 targets(obj),
                 str(spec.get("minReplicas", 1)), str(spec.get("maxReplicas", "")),
-                str(int_or(st.get("currentReplicas"))), created(obj))
+                str(base.int_or(st.get("currentReplicas"))), base.created(obj))

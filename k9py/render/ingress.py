@@ -4,29 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    NONE,
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    name_of,
-    namespace_of,
-    with_namespace,
-)
+from k9py.render import base
 
 
-class IngressRenderer(Renderer):
+class IngressRenderer(base.Renderer):
     kind = "Ingress"
-    columns = with_namespace(Column("NAME"), Column("CLASS"), Column("HOSTS"),
-                             Column("ADDRESS"), Column("PORTS"), Column("AGE", time=True))
+    columns = base.with_namespace(base.Column("NAME"), base.Column("CLASS"), base.Column("HOSTS"),
+                                  base.Column("ADDRESS"), base.Column("PORTS"),
+                                  base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         spec = obj.get("spec") or {}
         hosts = [r.get("host") for r in spec.get("rules") or [] if r.get("host")]
         lb = ((obj.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
         ports = "80, 443" if spec.get("tls") else "80"
-        return (namespace_of(obj), name_of(obj), spec.get("ingressClassName") or NONE,
+        return (base.namespace_of(obj), base.name_of(obj),
+                spec.get("ingressClassName") or base.NONE,
                 ",".join(hosts) or "*", ",".join(i.get("ip") or i.get("hostname", "") for i in lb),
-                ports, created(obj))
+                ports, base.created(obj))

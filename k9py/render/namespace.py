@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    KILL,
-    OK,
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    labels_text,
-    name_of,
-)
+from k9py.render import base
 
 
-class NamespaceRenderer(Renderer):
+class NamespaceRenderer(base.Renderer):
     kind = "Namespace"
-    columns = (Column("NAME"), Column("STATUS"), Column("LABELS", wide=True, max_width=60),
-               Column("AGE", time=True))
+    columns = (base.Column("NAME"), base.Column("STATUS"),
+               base.Column("LABELS", wide=True, max_width=60),
+               base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
-        return (name_of(obj), (obj.get("status") or {}).get("phase", "Active"), labels_text(obj),
-                created(obj))
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
+        return (base.name_of(obj), (obj.get("status") or {}).get("phase", "Active"),
+                base.labels_text(obj), base.created(obj))
 
-    def status(self, obj: Obj, cells: tuple[Any, ...]) -> str:
-        return KILL if cells[1] == "Terminating" else OK
+    def status(self, obj: base.Obj, cells: tuple[Any, ...]) -> str:
+        return base.KILL if cells[1] == "Terminating" else base.OK

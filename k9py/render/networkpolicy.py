@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    name_of,
-    namespace_of,
-    selector_text,
-    with_namespace,
-)
+from k9py.render import base
 
 
-class NetworkPolicyRenderer(Renderer):
+class NetworkPolicyRenderer(base.Renderer):
     kind = "NetworkPolicy"
-    columns = with_namespace(Column("NAME"), Column("POD-SELECTOR"), Column("AGE", time=True))
+    columns = base.with_namespace(base.Column("NAME"), base.Column("POD-SELECTOR"),
+                                  base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
-        return (namespace_of(obj), name_of(obj),
-                selector_text((obj.get("spec") or {}).get("podSelector")), created(obj))
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
+        return (base.namespace_of(obj), base.name_of(obj),
+                base.selector_text((obj.get("spec") or {}).get("podSelector")), base.created(obj))

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    int_or,
-    name_of,
-    namespace_of,
-    with_namespace,
-)
+from k9py.render import base
 
 
-class PodDisruptionBudgetRenderer(Renderer):
+class PodDisruptionBudgetRenderer(base.Renderer):
     kind = "PodDisruptionBudget"
-    columns = with_namespace(Column("NAME"), Column("MIN AVAILABLE"),
-                             Column("MAX UNAVAILABLE"),
-                             Column("ALLOWED DISRUPTIONS", num=True, right=True),
-                             Column("AGE", time=True))
+    columns = base.with_namespace(base.Column("NAME"), base.Column("MIN AVAILABLE"),
+                                  base.Column("MAX UNAVAILABLE"),
+                                  base.Column("ALLOWED DISRUPTIONS", num=True, right=True),
+                                  base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         spec, st = obj.get("spec") or {}, obj.get("status") or {}
-        return (namespace_of(obj), name_of(obj), str(spec.get("minAvailable", "N/A")),
+        return (base.namespace_of(obj), base.name_of(obj), str(spec.get("minAvailable", "N/A")),
                 str(spec.get("maxUnavailable", "N/A")),
-                str(int_or(st.get("disruptionsAllowed"))), created(obj))
+                str(base.int_or(st.get("disruptionsAllowed"))), base.created(obj))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import Column, Obj, RenderContext, Renderer, created, name_of
+from k9py.render import base
 
 
-class PriorityClassRenderer(Renderer):
+class PriorityClassRenderer(base.Renderer):
     kind = "PriorityClass"
-    columns = (Column("NAME"), Column("VALUE", num=True, right=True),
-               Column("GLOBAL-DEFAULT"), Column("PREEMPTIONPOLICY"), Column("AGE", time=True))
+    columns = (base.Column("NAME"), base.Column("VALUE", num=True, right=True),
+               base.Column("GLOBAL-DEFAULT"), base.Column("PREEMPTIONPOLICY"),
+               base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
-        return (name_of(obj), str(obj.get("value", 0)),
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
+        return (base.name_of(obj), str(obj.get("value", 0)),
                 str(bool(obj.get("globalDefault"))).lower(),
-                obj.get("preemptionPolicy", "PreemptLowerPriority"), created(obj))
+                obj.get("preemptionPolicy", "PreemptLowerPriority"), base.created(obj))

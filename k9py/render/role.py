@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    name_of,
-    namespace_of,
-    with_namespace,
-)
+from k9py.render import base
 
 
-class RoleRenderer(Renderer):
+class RoleRenderer(base.Renderer):
     kind = "Role"
-    columns = with_namespace(Column("NAME"), Column("RULES", num=True, right=True),
-                             Column("AGE", time=True))
+    columns = base.with_namespace(base.Column("NAME"), base.Column("RULES", num=True, right=True),
+                                  base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
-        return (namespace_of(obj), name_of(obj), str(len(obj.get("rules") or [])), created(obj))
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
+        return (base.namespace_of(obj), base.name_of(obj), str(len(obj.get("rules") or [])),
+                base.created(obj))

@@ -4,32 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    join,
-    name_of,
-    namespace_of,
-    with_namespace,
-)
+from k9py.render import base
 
 
-def subjects(obj: Obj, kind: str) -> str:
+def subjects(obj: base.Obj, kind: str) -> str:
     """The names of a binding's subjects of one kind (User, Group, ServiceAccount)."""
-    return join(s.get("name") for s in obj.get("subjects") or [] if s.get("kind") == kind)
+    return base.join(s.get("name") for s in obj.get("subjects") or [] if s.get("kind") == kind)
 
 
-class RoleBindingRenderer(Renderer):
+class RoleBindingRenderer(base.Renderer):
     kind = "RoleBinding"
-    columns = with_namespace(Column("NAME"), Column("ROLE"), Column("USERS", wide=True),
-                             Column("GROUPS", wide=True), Column("SERVICEACCOUNTS", wide=True),
-                             Column("AGE", time=True))
+    columns = base.with_namespace(base.Column("NAME"), base.Column("ROLE"),
+                                  base.Column("USERS", wide=True),
+                                  base.Column("GROUPS", wide=True),
+                                  base.Column("SERVICEACCOUNTS", wide=True),
+                                  base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         ref = obj.get("roleRef") or {}
-        return (namespace_of(obj), name_of(obj), f"{ref.get('kind')}/{ref.get('name')}",
+        return (base.namespace_of(obj), base.name_of(obj), f"{ref.get('kind')}/{ref.get('name')}",
                 subjects(obj, "User"), subjects(obj, "Group"),
-                subjects(obj, "ServiceAccount"), created(obj))
+                subjects(obj, "ServiceAccount"), base.created(obj))

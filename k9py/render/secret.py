@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    name_of,
-    namespace_of,
-    with_namespace,
-)
+from k9py.render import base
 
 
-class SecretRenderer(Renderer):
+class SecretRenderer(base.Renderer):
     kind = "Secret"
-    columns = with_namespace(Column("NAME"), Column("TYPE"), Column("DATA", num=True, right=True),
-                             Column("AGE", time=True))
+    columns = base.with_namespace(base.Column("NAME"), base.Column("TYPE"),
+                                  base.Column("DATA", num=True, right=True),
+                                  base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         count = len(obj.get("data") or {}) + len(obj.get("stringData") or {})
-        return (namespace_of(obj), name_of(obj), obj.get("type", "Opaque"), str(count),
-                created(obj))
+        return (base.namespace_of(obj), base.name_of(obj), obj.get("type", "Opaque"), str(count),
+                base.created(obj))

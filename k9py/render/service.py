@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    NONE,
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    created,
-    map_selector_text,
-    name_of,
-    namespace_of,
-    with_namespace,
-)
+from k9py.render import base
 
 
-def service_ports(svc: Obj) -> str:
+def service_ports(svc: base.Obj) -> str:
     """``port[:nodePort]/protocol`` per port, as kubectl's PORT(S) column."""
     out = []
     for p in (svc.get("spec") or {}).get("ports") or []:
@@ -26,10 +15,10 @@ def service_ports(svc: Obj) -> str:
         if p.get("nodePort"):
             text += f":{p['nodePort']}"
         out.append(f"{text}/{p.get('protocol', 'TCP')}")
-    return ",".join(out) or NONE
+    return ",".join(out) or base.NONE
 
 
-def external_ips(svc: Obj) -> str:
+def external_ips(svc: base.Obj) -> str:
     """externalIPs plus load-balancer ingress; ``<pending>`` for an unserved LoadBalancer."""
     spec = svc.get("spec") or {}
     ips = list(spec.get("externalIPs") or [])
@@ -39,17 +28,19 @@ def external_ips(svc: Obj) -> str:
         return "<pending>"
     if spec.get("type") == "ExternalName":
         return spec.get("externalName", "")
-    return ",".join(ips) or NONE
+    return ",".join(ips) or base.NONE
 
 
-class ServiceRenderer(Renderer):
+class ServiceRenderer(base.Renderer):
     kind = "Service"
-    columns = with_namespace(
-        Column("NAME"), Column("TYPE"), Column("CLUSTER-IP"), Column("EXTERNAL-IP"),
-        Column("PORT(S)"), Column("SELECTOR", wide=True, max_width=60), Column("AGE", time=True))
+    columns = base.with_namespace(
+        base.Column("NAME"), base.Column("TYPE"), base.Column("CLUSTER-IP"),
+        base.Column("EXTERNAL-IP"),
+        base.Column("PORT(S)"), base.Column("SELECTOR", wide=True, max_width=60),
+        base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         spec = obj.get("spec") or {}
-        return (namespace_of(obj), name_of(obj), spec.get("type", "ClusterIP"),
-                spec.get("clusterIP") or NONE, external_ips(obj), service_ports(obj),
-                map_selector_text(spec.get("selector")), created(obj))
+        return (base.namespace_of(obj), base.name_of(obj), spec.get("type", "ClusterIP"),
+                spec.get("clusterIP") or base.NONE, external_ips(obj), service_ports(obj),
+                base.map_selector_text(spec.get("selector")), base.created(obj))

@@ -4,34 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from k9py.render.base import (
-    Column,
-    Obj,
-    RenderContext,
-    Renderer,
-    container_names,
-    created,
-    images,
-    int_or,
-    name_of,
-    namespace_of,
-    ratio_status,
-    with_namespace,
-)
+from k9py.render import base
 from k9py.render.workload_common import desired, spec_of, status_of
 
 
-class StatefulSetRenderer(Renderer):
+class StatefulSetRenderer(base.Renderer):
     kind = "StatefulSet"
-    columns = with_namespace(
-        Column("NAME"), Column("READY"), Column("SERVICE"), Column("CONTAINERS", wide=True),
-        Column("IMAGES", wide=True, max_width=60), Column("AGE", time=True))
+    columns = base.with_namespace(
+        base.Column("NAME"), base.Column("READY"), base.Column("SERVICE"),
+        base.Column("CONTAINERS", wide=True),
+        base.Column("IMAGES", wide=True, max_width=60), base.Column("AGE", time=True))
 
-    def cells(self, obj: Obj, ctx: RenderContext) -> tuple[Any, ...]:
+    def cells(self, obj: base.Obj, ctx: base.RenderContext) -> tuple[Any, ...]:
         st = status_of(obj)
-        return (namespace_of(obj), name_of(obj), f"{int_or(st.get('readyReplicas'))}/{desired(obj)}",
-                spec_of(obj).get("serviceName") or "", container_names(obj), images(obj),
-                created(obj))
+        return (base.namespace_of(obj), base.name_of(obj),
+                f"{base.int_or(st.get('readyReplicas'))}/{desired(obj)}",
+                spec_of(obj).get("serviceName") or "", base.container_names(obj), base.images(obj),
+                base.created(obj))
 
-    def status(self, obj: Obj, cells: tuple[Any, ...]) -> str:
-        return ratio_status(int_or(status_of(obj).get("readyReplicas")), desired(obj))
+    def status(self, obj: base.Obj, cells: tuple[Any, ...]) -> str:
+        return base.ratio_status(base.int_or(status_of(obj).get("readyReplicas")), desired(obj))
