@@ -21,28 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import row
+from tests.record.scenarios import web_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = """\
+SCENARIO = web_scenario("""\
 title: bench
 terminal: {width: 120, height: 32}
 cluster: {nodes: 3}
-steps:
-  - hide
-  - apply:
-      manifest: |
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, labels: {app: web}}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec: {containers: [{name: nginx, image: "nginx:1.14.2"}]}
-  - wait: deployment web available 2
-    timeout: 120s
-  - show
+""", """\
   - caption: Deployments
   - press: ":"
   - type: deploy
@@ -54,7 +40,7 @@ steps:
     count: 3
   - press: up
   - sleep: 2s
-"""
+""")
 
 
 def _record(path: Path, out: Path) -> tuple[float, int]:

@@ -16,29 +16,15 @@ import pyte
 import pytest
 
 from k9py.record.runner import RecordError, Recording, record
+from tests.record.scenarios import web_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIO = """\
+SCENARIO = web_scenario("""\
 title: record test
 terminal: {width: 100, height: 26}
 idle_time_limit: 1
 cluster: {nodes: 2}
-steps:
-  - hide
-  - apply:
-      manifest: |
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, labels: {app: web}}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec: {containers: [{name: nginx, image: "nginx:1.14.2"}]}
-  - wait: deployment web available 2
-    timeout: 120s
-  - show
+""", """\
   - caption: Deployments
   - press: ":"
   - type: deploy
@@ -50,7 +36,7 @@ steps:
   - press: down
     count: 2
   - sleep: 2s
-"""
+""")
 
 
 @pytest.fixture(scope="module")
