@@ -10,7 +10,6 @@ so a build without them still parses (and reports) the rest.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from k9py.record.optional import optional_module
 
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 120, 32
 DEFAULT_THEME = "k9py-dark"
@@ -50,21 +51,11 @@ class Vocabulary:
 
     @classmethod
     def default(cls) -> Vocabulary:
-        conditions = _optional("k9py.record.conditions")
-        actions = _optional("k9py.record.actions")
+        conditions = optional_module("k9py.record.conditions")
+        actions = optional_module("k9py.record.actions")
         return cls(parse_condition=getattr(conditions, "parse_condition", None),
                    parse_cluster_action=getattr(actions, "parse_cluster_action", None),
                    parse_apply=getattr(actions, "parse_apply", None))
-
-
-def _optional(name: str) -> Any:
-    """The module, or None when it is not in this build (a bug inside it still raises)."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as err:
-        if err.name != name:
-            raise
-        return None
 
 
 @dataclass(frozen=True, kw_only=True)

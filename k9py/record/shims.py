@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import inspect
 import os
 import tempfile
@@ -31,6 +30,8 @@ import threading
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from k9py.record.optional import optional_module
 
 _UNPOLLED = object()
 
@@ -77,10 +78,10 @@ class WallClockShims:
 
     def __enter__(self) -> WallClockShims:
         clock = types.SimpleNamespace(monotonic=self.now, perf_counter=self.now)
-        text_views = _optional("k9py.views.text")
+        text_views = optional_module("k9py.views.text")
         if text_views is not None and hasattr(text_views, "time"):
             self._swap(text_views, "time", clock)
-        metrics = _optional("k9py.model.metrics")
+        metrics = optional_module("k9py.model.metrics")
         poller_cls = getattr(metrics, "MetricsPoller", None)
         if poller_cls is not None:
             self._swap(metrics, "time", clock)
@@ -91,7 +92,7 @@ class WallClockShims:
                 return poller
 
             self._swap(poller_cls, "start", start)
-        nodes = _optional("k9py.ops.nodes")
+        nodes = optional_module("k9py.ops.nodes")
         drain = getattr(nodes, "drain", None)
         if drain is not None and drain.__defaults__:
             names = [p.name for p in inspect.signature(drain).parameters.values()
@@ -170,12 +171,3 @@ class VirtualSleep:
         now = self.now()
         with self._cond:
             return sum(1 for until in self._until.values() if until > now + 1e-9)
-
-
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as err:
-        if err.name != name:
-            raise
-        return None
