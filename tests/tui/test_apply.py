@@ -12,11 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from engine.cluster import Cluster
+from k9py.app import K9pyApp
 from k9py.dialogs.filepicker import FilePickerDialog, candidates
 from k9py.views.applylog import ApplyDetailView, ApplyLogView
-from tests.tui.conftest import make_app, run
+from tests.tui.conftest import drive, make_app, run
 from tests.tui.helpers import command, flash, screen_text, settle, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,58 +116,58 @@ def test_error_detail_shows_kubectls_full_text(bare_cluster: Cluster, tmp_path: 
     run(scenario())
 
 
-def test_a_save_reapplies_once_within_a_second(bare_cluster: Cluster, tmp_path: Path) -> None:
-    manifest = tmp_path / "settings.yaml"
-    manifest.write_text(CONFIGMAP.format(colour="blue"))
+@pytest.fixture
+def manifest(tmp_path: Path) -> Path:
+    """The ConfigMap ``settings`` (colour: blue) in a file the watch tests edit."""
+    path = tmp_path / "settings.yaml"
+    path.write_text(CONFIGMAP.format(colour="blue"))
+    return path
 
-    async def scenario() -> None:
-        app = make_app(bare_cluster, command="applylog")
-        async with app.run_test(size=(160, 45)) as pilot:
-            await command(pilot, f"apply {manifest}")
-            await wait_for(pilot, lambda: flash(app) == "apply: 1 created")
-            assert app.session.manifests.watching
-            await pilot.pause(0.3)  # the watcher's first scan
-            manifest.write_text(CONFIGMAP.format(colour="green"))
-            start = time.monotonic()
-            await wait_for(pilot, lambda: "configured" in flash(app), timeout=5,
-                           what="re-apply")
-            elapsed = time.monotonic() - start
-            assert elapsed < 1.0, f"re-apply took {elapsed:.2f}s"
-            assert flash(app) == "apply: 1 configured"
-            assert configmap(bare_cluster)["data"] == {"colour": "green"}
-            await pilot.pause(1.0)  # nothing more comes from the one save
-            assert [a for _f, _r, a, _m in log_rows(app)] == ["created", "configured"]
-            assert app.top.model.row_at(0).cells[3] == "configured"
-            assert "configmap/settings configured" in screen_text(app)
-    run(scenario())
+
+async def apply_watched(pilot: Pilot, app: K9pyApp, manifest: Path) -> None:
+    """``:apply`` the manifest, see it created, and let the watcher scan it once."""
+    await command(pilot, f"apply {manifest}")
+    await wait_for(pilot, lambda: flash(app) == "apply: 1 created")
+    assert app.session.manifests.watching
+    await pilot.pause(0.3)  # the watcher's first scan
+
+
+def test_a_save_reapplies_once_within_a_second(bare_cluster: Cluster, manifest: Path) -> None:
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await apply_watched(pilot, app, manifest)
+        manifest.write_text(CONFIGMAP.format(colour="green"))
+        start = time.monotonic()
+        await wait_for(pilot, lambda: "configured" in flash(app), timeout=5, what="re-apply")
+        elapsed = time.monotonic() - start
+        assert elapsed < 1.0, f"re-apply took {elapsed:.2f}s"
+        assert flash(app) == "apply: 1 configured"
+        assert configmap(bare_cluster)["data"] == {"colour": "green"}
+        await pilot.pause(1.0)  # nothing more comes from the one save
+        assert [a for _f, _r, a, _m in log_rows(app)] == ["created", "configured"]
+        assert app.top.model.row_at(0).cells[3] == "configured"
+        assert "configmap/settings configured" in screen_text(app)
+    drive(bare_cluster, steps, command="applylog")
 
 
 def test_a_broken_save_reports_and_keeps_the_objects(bare_cluster: Cluster,
-                                                     tmp_path: Path) -> None:
-    manifest = tmp_path / "settings.yaml"
-    manifest.write_text(CONFIGMAP.format(colour="blue"))
-
-    async def scenario() -> None:
-        app = make_app(bare_cluster, command="applylog")
-        async with app.run_test(size=(160, 45)) as pilot:
-            await command(pilot, f"apply {manifest}")
-            await wait_for(pilot, lambda: flash(app) == "apply: 1 created")
-            await pilot.pause(0.3)
-            manifest.write_text(BROKEN)
-            await wait_for(pilot, lambda: "error" in flash(app), timeout=5, what="error")
-            assert flash(app).startswith(f"apply: {manifest}:7:1 (document 1): error parsing")
-            assert app.query_one("#flash").has_class("-error")
-            assert configmap(bare_cluster)["data"] == {"colour": "blue"}  # still running
-            await wait_for(pilot, lambda: app.top.model.row_at(0).status == "error")
-            assert f"{manifest.name}:7:1" in screen_text(app)
-            await pilot.press("enter")  # the cursor follows the newest row: the error
-            await wait_for(pilot, lambda: isinstance(app.top, ApplyDetailView))
-            assert app.top.result.action == "error"
-            await pilot.press("escape")
-            manifest.write_text(CONFIGMAP.format(colour="red"))  # fixed: applied again
-            await wait_for(pilot, lambda: "configured" in flash(app), timeout=5)
-            assert configmap(bare_cluster)["data"] == {"colour": "red"}
-    run(scenario())
+                                                     manifest: Path) -> None:
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await apply_watched(pilot, app, manifest)
+        manifest.write_text(BROKEN)
+        await wait_for(pilot, lambda: "error" in flash(app), timeout=5, what="error")
+        assert flash(app).startswith(f"apply: {manifest}:7:1 (document 1): error parsing")
+        assert app.query_one("#flash").has_class("-error")
+        assert configmap(bare_cluster)["data"] == {"colour": "blue"}  # still running
+        await wait_for(pilot, lambda: app.top.model.row_at(0).status == "error")
+        assert f"{manifest.name}:7:1" in screen_text(app)
+        await pilot.press("enter")  # the cursor follows the newest row: the error
+        await wait_for(pilot, lambda: isinstance(app.top, ApplyDetailView))
+        assert app.top.result.action == "error"
+        await pilot.press("escape")
+        manifest.write_text(CONFIGMAP.format(colour="red"))  # fixed: applied again
+        await wait_for(pilot, lambda: "configured" in flash(app), timeout=5)
+        assert configmap(bare_cluster)["data"] == {"colour": "red"}
+    drive(bare_cluster, steps, command="applylog")
 
 
 def test_file_picker_applies_the_chosen_file(bare_cluster: Cluster, tmp_path: Path,
