@@ -156,6 +156,30 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     raise AssertionError("condition not met in time")
 
 
+def pinned_pod(name: str, script: str, *, node: str = "k9py-worker",
+               container: str = "sh") -> str:
+    """A Pod manifest (label ``app=<name>``) pinned to ``node`` with
+    ``spec.nodeName``, so it runs without a scheduler: one busybox container
+    running ``sh -c script``."""
+    return yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {"nodeName": node, "containers": [
+            {"name": container, "image": "busybox", "command": ["sh", "-c", script]}]},
+    }, sort_keys=False)
+
+
+def apply_and_wait(kubectl: Kubectl, ns: str, manifest: str, ready: Callable[[], bool],
+                   timeout: float) -> None:
+    """``kubectl apply`` the manifest into ``ns`` and wait until ``ready``; skips
+    the test when no kubelet runs pods in this build."""
+    kubectl("apply", "-f", "-", "-n", ns, input=manifest)
+    try:
+        wait_for(ready, timeout)
+    except AssertionError:
+        pytest.skip("no kubelet runs pods in this build")
+
+
 def columns(text: str) -> list[list[str]]:
     """kubectl's table output split into cells (columns are 3+ spaces apart
     or single-space separated words in narrow tables)."""

@@ -10,38 +10,21 @@ import time
 
 import pytest
 
-from tests.rest.conftest import KUBECTL, needs_kubectl, wait_for
+from tests.rest.conftest import KUBECTL, apply_and_wait, needs_kubectl, pinned_pod, wait_for
 
 pytestmark = needs_kubectl
 
-TICKER = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: ticker
-spec:
-  nodeName: k9py-worker
-  containers:
-  - name: sh
-    image: busybox
-    command: ["sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]
-"""
+TICKER = pinned_pod("ticker", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done")
+
+
+def running(kubectl, ns: str, pod: str) -> bool:
+    return kubectl("get", "pod", pod, "-n", ns, "-o",
+                   "jsonpath={.status.phase}").stdout == "Running"
 
 
 @pytest.fixture
-def ticker(kubectl, ns, tmp_path):
-    manifest = tmp_path / "ticker.yaml"
-    manifest.write_text(TICKER)
-    kubectl("apply", "-f", str(manifest), "-n", ns)
-
-    def running() -> bool:
-        return kubectl("get", "pod", "ticker", "-n", ns, "-o",
-                       "jsonpath={.status.phase}").stdout == "Running"
-
-    try:
-        wait_for(running, 20)
-    except AssertionError:
-        pytest.skip("no kubelet runs pods in this build")
+def ticker(kubectl, ns):
+    apply_and_wait(kubectl, ns, TICKER, lambda: running(kubectl, ns, "ticker"), 20)
     return ns
 
 
@@ -90,34 +73,14 @@ def test_top_nodes_and_pods(kubectl, ticker):
                               f'"{ticker}/nope" not found\n')
 
 
-DRAINED = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: drainme
-  labels:
-    app: drainme
-spec:
-  nodeName: k9py-worker2
-  containers:
-  - name: sh
-    image: busybox
-    command: ["sh", "-c", "sleep 3600"]
-"""
+DRAINED = pinned_pod("drainme", "sleep 3600", node="k9py-worker2")
 
 
-def test_drain_evicts_through_the_eviction_subresource(kubectl, ns, tmp_path):
+def test_drain_evicts_through_the_eviction_subresource(kubectl, ns):
     """``drain`` reads legacy ``/api/v1`` for pods/eviction, evicts, and waits
     until the kubelet has removed the pod. (The walkthrough's plain
     ``drain --ignore-daemonsets`` needs controller-owned system pods.)"""
-    manifest = tmp_path / "drainme.yaml"
-    manifest.write_text(DRAINED)
-    kubectl("apply", "-f", str(manifest), "-n", ns)
-    try:
-        wait_for(lambda: kubectl("get", "pod", "drainme", "-n", ns, "-o",
-                                 "jsonpath={.status.phase}").stdout == "Running", 20)
-    except AssertionError:
-        pytest.skip("no kubelet runs pods in this build")
+    apply_and_wait(kubectl, ns, DRAINED, lambda: running(kubectl, ns, "drainme"), 20)
     try:
         result = kubectl("drain", "k9py-worker2", "--force", "--ignore-daemonsets",
                          "--grace-period=1", "--pod-selector=app=drainme", timeout=60)

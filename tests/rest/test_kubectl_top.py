@@ -14,41 +14,19 @@ import re
 
 import pytest
 
-from tests.rest.conftest import needs_kubectl, wait_for
+from tests.rest.conftest import apply_and_wait, needs_kubectl, pinned_pod
 
 pytestmark = needs_kubectl
 
-PODS = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: {name}
-  labels:
-    app: {name}
-spec:
-  nodeName: k9py-worker
-  containers:
-  - name: main
-    image: busybox
-    command: ["sh", "-c", "sleep 3600"]
-"""
-
-
 @pytest.fixture
-def pair(kubectl, ns, tmp_path):
+def pair(kubectl, ns):
     """Two running pods (``alpha`` and ``beta``) in a fresh namespace, with readings."""
-    manifest = tmp_path / "pods.yaml"
-    manifest.write_text("---\n".join(PODS.format(name=n) for n in ("alpha", "beta")))
-    kubectl("apply", "-f", str(manifest), "-n", ns)
-
     def measured() -> bool:
         out = kubectl("top", "pods", "-n", ns, "--no-headers", check=False)
         return out.returncode == 0 and len(out.stdout.splitlines()) == 2
 
-    try:
-        wait_for(measured, 30)
-    except AssertionError:
-        pytest.skip("no kubelet runs pods in this build")
+    pods = "---\n".join(pinned_pod(n, "sleep 3600", container="main") for n in ("alpha", "beta"))
+    apply_and_wait(kubectl, ns, pods, measured, 30)
     return ns
 
 
