@@ -52,68 +52,62 @@ def configmap(cluster: Cluster) -> dict:
 
 
 def test_apply_command_creates_and_the_log_lists_it(bare_cluster: Cluster) -> None:
-    async def scenario() -> None:
-        app = make_app(bare_cluster)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await command(pilot, "apply samples/nginx")
-            await wait_for(pilot, lambda: "1 created" in flash(app), what="flash")
-            assert flash(app) == "apply: 1 created"
-            dep = bare_cluster.client.get("deployments", "nginx-deployment", "default")
-            assert dep["spec"]["replicas"] == 2
-            await command(pilot, "al")
-            assert isinstance(app.top, ApplyLogView)
-            await wait_for(pilot, lambda: len(app.top.model) == 1)
-            text = screen_text(app)
-            assert "samples/nginx/deployment.yaml" in text
-            assert "default/deployment.apps/nginx-deployment" in text
-            assert "created" in text
-            # again: unchanged, and the log shows it live, newest first
-            await command(pilot, "apply samples/nginx")
-            await wait_for(pilot, lambda: len(app.top.model) == 2, what="second row")
-            assert app.top.model.row_at(0).cells[3] == "unchanged"
-            assert app.internal_errors == []
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await command(pilot, "apply samples/nginx")
+        await wait_for(pilot, lambda: "1 created" in flash(app), what="flash")
+        assert flash(app) == "apply: 1 created"
+        dep = bare_cluster.client.get("deployments", "nginx-deployment", "default")
+        assert dep["spec"]["replicas"] == 2
+        await command(pilot, "al")
+        assert isinstance(app.top, ApplyLogView)
+        await wait_for(pilot, lambda: len(app.top.model) == 1)
+        text = screen_text(app)
+        assert "samples/nginx/deployment.yaml" in text
+        assert "default/deployment.apps/nginx-deployment" in text
+        assert "created" in text
+        # again: unchanged, and the log shows it live, newest first
+        await command(pilot, "apply samples/nginx")
+        await wait_for(pilot, lambda: len(app.top.model) == 2, what="second row")
+        assert app.top.model.row_at(0).cells[3] == "unchanged"
+        assert app.internal_errors == []
+    drive(bare_cluster, steps)
 
 
 def test_bad_path_and_bad_flag_are_clear_errors(bare_cluster: Cluster) -> None:
-    async def scenario() -> None:
-        app = make_app(bare_cluster)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await command(pilot, "apply no/such/dir")
-            await wait_for(pilot, lambda: "does not exist" in flash(app), what="error")
-            assert flash(app) == 'apply: no/such/dir: the path "no/such/dir" does not exist'
-            assert app.query_one("#flash").has_class("-error")
-            await command(pilot, "apply samples/nginx --dry-run=maybe")
-            await wait_for(pilot, lambda: "invalid choice" in flash(app))
-            await command(pilot, "apply samples/nginx --dry-run=server")
-            await wait_for(pilot, lambda: "server dry run" in flash(app))
-            with pytest.raises(Exception, match="not found"):
-                bare_cluster.client.get("deployments", "nginx-deployment", "default")
-            await command(pilot, "pods")  # the app keeps running
-            assert app.top.crumb == "pods" and app.internal_errors == []
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await command(pilot, "apply no/such/dir")
+        await wait_for(pilot, lambda: "does not exist" in flash(app), what="error")
+        assert flash(app) == 'apply: no/such/dir: the path "no/such/dir" does not exist'
+        assert app.query_one("#flash").has_class("-error")
+        await command(pilot, "apply samples/nginx --dry-run=maybe")
+        await wait_for(pilot, lambda: "invalid choice" in flash(app))
+        await command(pilot, "apply samples/nginx --dry-run=server")
+        await wait_for(pilot, lambda: "server dry run" in flash(app))
+        with pytest.raises(Exception, match="not found"):
+            bare_cluster.client.get("deployments", "nginx-deployment", "default")
+        await command(pilot, "pods")  # the app keeps running
+        assert app.top.crumb == "pods" and app.internal_errors == []
+    drive(bare_cluster, steps)
 
 
 def test_error_detail_shows_kubectls_full_text(bare_cluster: Cluster, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(BROKEN)
 
-    async def scenario() -> None:
-        app = make_app(bare_cluster)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await command(pilot, f"apply {bad}")
-            await wait_for(pilot, lambda: "error" in flash(app), what="error")
-            assert flash(app).startswith(f"apply: {bad}:7:1 (document 1): error parsing")
-            await command(pilot, "applylog")
-            await wait_for(pilot, lambda: len(app.top.model) == 1)
-            assert app.top.model.row_at(0).status == "error"
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.top, ApplyDetailView))
-            text = screen_text(app)
-            assert "error: error parsing" in text and "did not find" in text
-            await pilot.press("escape")
-            assert isinstance(app.top, ApplyLogView)
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await command(pilot, f"apply {bad}")
+        await wait_for(pilot, lambda: "error" in flash(app), what="error")
+        assert flash(app).startswith(f"apply: {bad}:7:1 (document 1): error parsing")
+        await command(pilot, "applylog")
+        await wait_for(pilot, lambda: len(app.top.model) == 1)
+        assert app.top.model.row_at(0).status == "error"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.top, ApplyDetailView))
+        text = screen_text(app)
+        assert "error: error parsing" in text and "did not find" in text
+        await pilot.press("escape")
+        assert isinstance(app.top, ApplyLogView)
+    drive(bare_cluster, steps)
 
 
 @pytest.fixture
@@ -181,26 +175,24 @@ def test_file_picker_applies_the_chosen_file(bare_cluster: Cluster, tmp_path: Pa
     monkeypatch.chdir(tmp_path)
     assert candidates(str(tmp_path)) == ["nginx.yaml", "apps/settings.yaml"]
 
-    async def scenario() -> None:
-        app = make_app(bare_cluster)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await settle(pilot)
-            await pilot.press("ctrl+o")
-            await wait_for(pilot, lambda: isinstance(app.screen, FilePickerDialog))
-            await wait_for(pilot, lambda: app.screen.files, what="listing")
-            assert "apps/settings.yaml" in screen_text(app)
-            await pilot.press(*"settings")
-            await wait_for(pilot, lambda: app.screen.shown == ["apps/settings.yaml"])
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: flash(app) == "apply: 1 created")
-            assert configmap(bare_cluster)["data"] == {"colour": "blue"}
-            assert log_rows(app)[0][:3] == ("apps/settings.yaml", "configmap/settings",
-                                            "created")
-            await command(pilot, "apply")  # no path: the picker again
-            await wait_for(pilot, lambda: isinstance(app.screen, FilePickerDialog))
-            await pilot.press("escape")
-            await wait_for(pilot, lambda: not isinstance(app.screen, FilePickerDialog))
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, FilePickerDialog))
+        await wait_for(pilot, lambda: app.screen.files, what="listing")
+        assert "apps/settings.yaml" in screen_text(app)
+        await pilot.press(*"settings")
+        await wait_for(pilot, lambda: app.screen.shown == ["apps/settings.yaml"])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: flash(app) == "apply: 1 created")
+        assert configmap(bare_cluster)["data"] == {"colour": "blue"}
+        assert log_rows(app)[0][:3] == ("apps/settings.yaml", "configmap/settings",
+                                        "created")
+        await command(pilot, "apply")  # no path: the picker again
+        await wait_for(pilot, lambda: isinstance(app.screen, FilePickerDialog))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FilePickerDialog))
+    drive(bare_cluster, steps)
 
 
 def test_boot_results_reach_the_tui(bare_cluster: Cluster, tmp_path: Path) -> None:
@@ -222,13 +214,11 @@ def test_boot_results_reach_the_tui(bare_cluster: Cluster, tmp_path: Path) -> No
 
 
 def test_readonly_refuses_apply(bare_cluster: Cluster) -> None:
-    async def scenario() -> None:
-        app = make_app(bare_cluster, readonly=True)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await command(pilot, "apply samples/nginx")
-            assert "read-only" in flash(app)
-            assert app.session.manifests is None
-    run(scenario())
+    async def steps(pilot: Pilot, app: K9pyApp) -> None:
+        await command(pilot, "apply samples/nginx")
+        assert "read-only" in flash(app)
+        assert app.session.manifests is None
+    drive(bare_cluster, steps, readonly=True)
 
 
 def test_command_line_passes_kubectls_flags() -> None:
