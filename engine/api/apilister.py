@@ -9,6 +9,7 @@ never behind the write that just returned. Objects are shared: read only.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from engine.api import meta
@@ -20,12 +21,19 @@ if TYPE_CHECKING:
 
 Obj = dict[str, Any]
 
+# Generations come from one counter for all listers, so a generation names one
+# state of one lister: a lister made afresh never repeats an old one's number.
+_GENERATIONS = itertools.count(1)
+
 
 class APILister:
     """Current objects of one resource, by namespace and name."""
 
     def __init__(self, api: APIServer, info: ResourceInfo) -> None:
         self.info = info
+        # Changes whenever the lister's content may have changed (memos of
+        # decisions made from this lister key on it).
+        self.generation = next(_GENERATIONS)
         self._by_ns: dict[str, dict[str, Obj]] = {}
         kvs, revision, _ = api.store.range(info.key_prefix)
         for kv in kvs:
@@ -37,6 +45,8 @@ class APILister:
         self._by_ns.setdefault(meta.namespace_of(obj), {})[meta.name_of(obj)] = obj
 
     def _apply(self, event: WatchEvent) -> None:
+        if event.type in ("ADDED", "MODIFIED", "DELETED"):
+            self.generation = next(_GENERATIONS)
         if event.type == "DELETED":
             self._by_ns.get(meta.namespace_of(event.object), {}).pop(
                 meta.name_of(event.object), None)

@@ -38,6 +38,8 @@ class Attributes:
     old: Obj | None = None
     user: UserInfo | None = None
     dry_run: bool = False
+    # The remembered admission outcome this request used or made (``outcome.py``).
+    memo: Any = None
 
 
 class AdmissionPlugin:
@@ -70,33 +72,55 @@ class AdmissionChain:
     """Plugins in upstream's recommended order."""
 
     def __init__(self, plugins: list[AdmissionPlugin]) -> None:
+        from engine.api.admission.outcome import OutcomeMemo
+
         self.plugins = plugins
-        self._routes: dict[tuple[Any, ...], tuple[_Route, _Route]] = {}
+        self._routes: dict[tuple[Any, ...], tuple[_Route, _Route, Any]] = {}
         self._routed: tuple[list[AdmissionPlugin], int] = (plugins, len(plugins))
+        self._outcomes = OutcomeMemo()
 
     def admit(self, attrs: Attributes, obj: Obj) -> None:
-        for plugin, ask in self._route(attrs)[0]:
+        route, _, memo = self._route(attrs)
+        if memo:
+            self._outcomes.admit(attrs, obj, route, memo)
+            return
+        for plugin, ask in route:
             if not ask or plugin.handles(attrs):
                 plugin.admit(attrs, obj)
 
     def validate(self, attrs: Attributes, obj: Obj) -> None:
+        outcome = attrs.memo
+        if outcome is not None:
+            from engine.api.admission.outcome import PURE
+
+            validated = outcome.validated
+            for plugin, _ in self._route(attrs)[1]:
+                # The pure plugins passed this outcome before: only the others run.
+                if not validated or type(plugin) not in PURE:
+                    plugin.validate(attrs, obj)
+            outcome.validated = True
+            return
         for plugin, ask in self._route(attrs)[1]:
             if not ask or plugin.handles(attrs):
                 plugin.validate(attrs, obj)
 
-    def _route(self, attrs: Attributes) -> tuple[_Route, _Route]:
+    def _route(self, attrs: Attributes) -> tuple[_Route, _Route, Any]:
         """The plugins each phase calls for this kind of request, in order, each
-        with whether ``handles`` must still be asked. Plugins whose answer
-        depends on the kind of request alone are decided once; a phase a
-        plugin does not override (a no-op) is left out. Worked out again when
-        ``plugins`` is replaced or changes length."""
+        with whether ``handles`` must still be asked, and whether (and with
+        which ServiceAccount plugin) the pod-create outcome memo applies.
+        Plugins whose answer depends on the kind of request alone are decided
+        once; a phase a plugin does not override (a no-op) is left out. Worked
+        out again when ``plugins`` is replaced or changes length."""
         plugins = self.plugins
         if self._routed[0] is not plugins or self._routed[1] != len(plugins):
             self._routes.clear()
+            self._outcomes.clear()
             self._routed = (plugins, len(plugins))
         key = (attrs.operation, attrs.info, attrs.subresource, bool(attrs.namespace))
         route = self._routes.get(key)
         if route is None:
+            from engine.api.admission.outcome import memoable
+
             phases: tuple[list[tuple[AdmissionPlugin, bool]], ...] = ([], [])
             for plugin in plugins:
                 ask = not plugin.handles_by_request_kind
@@ -106,7 +130,12 @@ class AdmissionChain:
                     phases[0].append((plugin, ask))
                 if _overrides(plugin, "validate"):
                     phases[1].append((plugin, ask))
-            route = self._routes[key] = (tuple(phases[0]), tuple(phases[1]))
+            admit, validate = tuple(phases[0]), tuple(phases[1])
+            info = attrs.info
+            memo = (attrs.operation == "CREATE" and info.plural == "pods" and not info.group
+                    and not attrs.subresource and bool(attrs.namespace)
+                    and memoable(admit, validate))
+            route = self._routes[key] = (admit, validate, memo)
         return route
 
 

@@ -86,6 +86,10 @@ class ServiceAccount(AdmissionPlugin):
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
         self._accounts = PerRequest()
+        # Token volume names drawn so far and the last one (the admission
+        # outcome memo draws the same names on a hit, see ``outcome.py``).
+        self.names_drawn = 0
+        self.last_drawn = ""
 
     def _service_account(self, attrs: Attributes, obj: Obj, name: str) -> Obj | None:
         """The pod's service account; None when the namespace has none at all
@@ -140,6 +144,8 @@ class ServiceAccount(AdmissionPlugin):
         has_volume = volume_name is not None
         if volume_name is None:
             volume_name = VOLUME_PREFIX + self.api.identity.name_suffix()
+            self.names_drawn += 1
+            self.last_drawn = volume_name
         mount = {"name": volume_name, "readOnly": True, "mountPath": TOKEN_MOUNT_PATH}
         needed = False
         for key in ("initContainers", "containers"):
