@@ -50,8 +50,10 @@ class LocalClient:
     def list(self, resource: Any, namespace: str | None = None, **opts: Any) -> Obj:
         return self.api.list(resource, namespace, **opts)
 
-    def create(self, resource: Any, obj: Obj, **opts: Any) -> Obj:
-        return self.api.create(resource, obj, **self._opts(opts))
+    def create(self, resource: Any, obj: Obj, *, owned: bool = False, **opts: Any) -> Obj:
+        """``owned=True``: the caller hands ``obj`` over (JSON values only,
+        nothing shared, never used again), so the API server does not copy it."""
+        return self.api.create(resource, obj, owned=owned, **self._opts(opts))
 
     def update(self, resource: Any, obj: Obj, **opts: Any) -> Obj:
         return self.api.update(resource, obj, **self._opts(opts))

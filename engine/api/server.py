@@ -250,9 +250,12 @@ class APIServer(DeletionMixin):
     def create(self, resource: ResourceLike, obj: Obj, *, namespace: str | None = None,
                dry_run: bool = False, field_manager: str | None = None,
                field_validation: str = "Warn", user: UserInfo | None = None,
-               warnings: list[str] | None = None) -> Obj:
+               warnings: list[str] | None = None, owned: bool = False) -> Obj:
+        """Create an object. ``owned``: an in-process caller hands ``obj`` over
+        (built of JSON values, sharing nothing, never used again by it), so it
+        is not copied first (:func:`decode_request`); off for everyone else."""
         info = self.info(resource)
-        obj = decode_request(info, obj, field_validation, warnings)
+        obj = decode_request(info, obj, field_validation, warnings, owned=owned)
         ns = self._namespace(info, namespace, obj)
         self._authorize(user, "create", info, ns)  # upstream names no object on create
         strategy = strategy_for(info)

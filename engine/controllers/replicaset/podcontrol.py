@@ -27,7 +27,7 @@ def pod_from_template(template: Obj, owner: Obj, controller_ref: Obj) -> Obj:
     tm = template.get("metadata") or {}
     metadata: Obj = {"generateName": f"{owner['metadata']['name']}-",
                      "namespace": owner["metadata"].get("namespace"),
-                     "ownerReferences": [controller_ref]}
+                     "ownerReferences": [dict(controller_ref)]}
     for field in ("labels", "annotations", "finalizers"):
         if tm.get(field):
             metadata[field] = meta.deep_copy(tm[field])
@@ -48,7 +48,10 @@ class PodControl:
         if not pod["metadata"].get("labels"):
             raise ValueError("unable to create pods, no labels")
         try:
-            created = self.client.create("pods", pod, namespace=pod["metadata"]["namespace"])
+            # The pod is built here of copies (JSON values only) and not used
+            # again: the API server may take it without copying.
+            created = self.client.create("pods", pod, namespace=pod["metadata"]["namespace"],
+                                         owned=True)
         except errors.StatusError as err:
             self.recorder.event(owner, WARNING, FAILED_CREATE, f"Error creating: {err}")
             raise
