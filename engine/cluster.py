@@ -99,7 +99,8 @@ class Cluster:
         self.api.start()
         settle = self.clock.settle if isinstance(self.clock, VirtualClock) else None
         self.client = ThreadClient(self.api, self.loop, settle=settle)
-        boot_cluster(self.local_client("k9py-bootstrap"), self.clock, cfg.node_specs())
+        boot_cluster(self.local_client("k9py-bootstrap"), self.clock, cfg.node_specs(),
+                     cfg.name)
         for component in cfg.components:
             self._tasks.append(self.loop.create_task(self._supervise(component)))
 

@@ -34,11 +34,13 @@ def ignore_exists(fn: Callable[[], Any]) -> Any:
         return None
 
 
-def boot_cluster(client: LocalClient, clock: Clock, nodes: list[NodeSpec]) -> None:
+def boot_cluster(client: LocalClient, clock: Clock, nodes: list[NodeSpec],
+                 cluster_name: str = "k9py") -> None:
     """System namespaces, priority classes and the control plane's pods."""
     for name in cp.SYSTEM_NAMESPACES:
         ignore_exists(lambda n=name: client.create("namespaces", cp.namespace(n)))
     _root_ca(client)
+    _kubeadm_configmaps(client, clock, nodes, cluster_name)
     for name, value, description in cp.SYSTEM_PRIORITY_CLASSES:
         ignore_exists(lambda a=(name, value, description): client.create(
             "priorityclasses", cp.priority_class(*a)))
@@ -60,6 +62,20 @@ def _root_ca(client: LocalClient) -> None:
         ignore_exists(lambda n=name: client.create(
             "configmaps", root_ca_configmap(ca), namespace=n,
             field_manager="kube-controller-manager"))
+
+
+def _kubeadm_configmaps(client: LocalClient, clock: Clock, nodes: list[NodeSpec],
+                        cluster_name: str) -> None:
+    """kubeadm's and kube-apiserver's ConfigMaps, before the kube-proxy and
+    CoreDNS pods that mount ``kube-proxy`` and ``coredns``."""
+    from engine.bootstrap.kubeadm_configmaps import kubeadm_configmaps
+    from engine.controllers.rootcacertpublisher.publisher import cluster_ca
+
+    planes = [n.name for n in nodes if n.control_plane] or [f"{cluster_name}-control-plane"]
+    for cm in kubeadm_configmaps(cluster_name, planes[0], cluster_ca(client.api),
+                                 clock.rfc3339()[:10]):
+        ignore_exists(lambda c=cm: client.create(
+            "configmaps", c, namespace=c["metadata"]["namespace"]))
 
 
 def register_node(client: LocalClient, clock: Clock, spec: NodeSpec) -> dict[str, Any]:

@@ -114,3 +114,50 @@ def test_rolebinding_grants_the_readonly_user_a_write(kubectl, ns):
     elsewhere = kubectl("create", "configmap", "x", "-n", "default", "--context",
                         "k9py-readonly", check=False)
     assert elsewhere.returncode == 1 and "is forbidden" in elsewhere.stderr
+
+
+def test_get_configmaps_kube_system_as_kubeadm_leaves_them(kubectl):
+    """kind v1.32's ``kubectl get cm -n kube-system``: kubeadm's and
+    kube-apiserver's ConfigMaps, with their DATA counts."""
+    rows = [line.split() for line in
+            kubectl("get", "cm", "-n", "kube-system").stdout.splitlines()]
+    assert rows[0] == ["NAME", "DATA", "AGE"]
+    assert [(r[0], r[1]) for r in rows[1:]] == [
+        ("coredns", "1"), ("extension-apiserver-authentication", "6"),
+        ("kube-apiserver-legacy-service-account-token-tracking", "1"),
+        ("kube-proxy", "2"), ("kube-root-ca.crt", "1"), ("kubeadm-config", "1"),
+        ("kubelet-config", "1")]
+    public = kubectl("get", "cm", "-n", "kube-public", "-o", "name").stdout.split()
+    assert public == ["configmap/cluster-info", "configmap/kube-root-ca.crt"]
+    corefile = kubectl("get", "cm", "coredns", "-n", "kube-system",
+                       "-o", "jsonpath={.data.Corefile}").stdout
+    assert "kubernetes cluster.local in-addr.arpa ip6.arpa {" in corefile
+    proxy = kubectl("get", "cm", "kube-proxy", "-n", "kube-system", "-o", "json").stdout
+    assert '"config.conf"' in proxy and '"kubeconfig.conf"' in proxy
+    assert "clusterCIDR: 10.244.0.0/16" in proxy
+    kubeadm = kubectl("get", "cm", "kubeadm-config", "-n", "kube-system",
+                      "-o", "jsonpath={.data.ClusterConfiguration}").stdout
+    assert "clusterName: k9py" in kubeadm and "serviceSubnet: 10.96.0.0/12" in kubeadm
+
+
+def test_system_pods_mount_their_configmaps(kubectl):
+    """kubeadm's CoreDNS mounts ``coredns`` at /etc/coredns, kube-proxy mounts
+    ``kube-proxy`` at /var/lib/kube-proxy; both pods run (no FailedMount)."""
+    dns = kubectl("get", "deploy", "coredns", "-n", "kube-system", "-o",
+                  "jsonpath={.spec.template.spec.volumes[0].configMap.name}").stdout
+    assert dns == "coredns"
+    proxy = kubectl("get", "ds", "kube-proxy", "-n", "kube-system", "-o",
+                    "jsonpath={.spec.template.spec.containers[0].volumeMounts[0].mountPath}"
+                    ).stdout
+    assert proxy == "/var/lib/kube-proxy"
+
+    def running() -> bool:
+        out = kubectl("get", "pods", "-n", "kube-system", "--no-headers").stdout
+        pods = [line.split() for line in out.splitlines()
+                if line.startswith(("coredns-", "kube-proxy-"))]
+        return len(pods) == 5 and all(p[2] == "Running" for p in pods)
+
+    wait_for(running)
+    events = kubectl("get", "events", "-n", "kube-system",
+                     "--field-selector", "reason=FailedMount", "-o", "name").stdout
+    assert events.strip() == ""
