@@ -12,60 +12,24 @@ create/delete with and without pvc-protection, each beside its baseline).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from typing import Any
 
 from benchmarks import controller_costs
 from benchmarks.common import row
-from engine.api.errors import StatusError
+from benchmarks.workloads_bench import stand_in_kubelet
 from engine.cluster import Cluster, ClusterConfig
 from engine.components import default_components
-from engine.runtime import SharedInformerFactory
 
 REPLICAS = 10_000
 NODES = 1_000
-
-
-async def ready_marker(cluster: Any) -> None:
-    """Stand-in for kubelets: every pod becomes Running and Ready at once."""
-    client = cluster.local_client("bench-kubelet")
-    factory = SharedInformerFactory(client)
-    informer = factory.informer_for("pods", namespace="default")
-    pending: list[dict] = []
-    wake = asyncio.Event()
-
-    def added(pod: dict) -> None:
-        if (pod.get("status") or {}).get("phase") == "Pending":
-            pending.append(pod)
-            wake.set()
-
-    informer.add_event_handler(on_add=added)
-    factory.start()
-    try:
-        while True:
-            await wake.wait()
-            wake.clear()
-            batch, pending[:] = list(pending), []
-            stamp = cluster.clock.rfc3339()
-            for pod in batch:
-                status = {**pod.get("status", {}), "phase": "Running", "conditions": [
-                    {"type": t, "status": "True", "lastProbeTime": None,
-                     "lastTransitionTime": stamp}
-                    for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")]}
-                with contextlib.suppress(StatusError):  # deleted or changed meanwhile
-                    client.update_status("pods", {**pod, "status": status})
-            await asyncio.sleep(0)
-    finally:
-        factory.stop()
 
 
 def _components() -> tuple[list[Any], bool]:
     components = default_components()
     names = {getattr(c, "__module__", "") for c in components}
     real = "engine.kubelet.manager" in names and "engine.scheduler.scheduler" in names
-    return (components if real else [*components, ready_marker]), real
+    return (components if real else [*components, stand_in_kubelet]), real
 
 
 def deployment(replicas: int) -> dict:
