@@ -6,6 +6,7 @@ and the resource metrics API (metrics-server's ``metrics.k8s.io/v1beta1``)."""
 
 from __future__ import annotations
 
+from engine.api.aggregated import NODE_METRICS, POD_METRICS
 from engine.api.resources import ResourceInfo
 
 _CREATE = ("create",)
@@ -18,10 +19,8 @@ EXTRA_RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
                  False, verbs=_CREATE),
     # metrics-server's API, answered from the kubelets' usage figures.
-    ResourceInfo("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", False,
-                 verbs=("get", "list")),
-    ResourceInfo("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", True,
-                 verbs=("get", "list")),
+    NODE_METRICS,
+    POD_METRICS,
 )
 EXTRA_BY_PLURAL = {(r.group, r.plural): r for r in EXTRA_RESOURCES}
 
