@@ -582,6 +582,107 @@ def _clean_remembered(value: Any, node: _Node) -> bool:
     return True
 
 
+# -- updates: what equals the stored object is clean ------------------------------------
+#
+# The object an update replaces was stored, so it decoded clean (unknown fields
+# pruned or rejected, every value of its field's type). A subtree of the new
+# object that is *identical* to old's is therefore clean too. Identical means
+# more than ``==``: Python finds ``1 == 1.0 == True``, where the decoder
+# accepts only the int for an int32 field. Equal ``orjson`` bytes pin every
+# value's JSON type; only ``null`` is ambiguous (None and NaN both encode so),
+# and there ``==`` (None != NaN) decides.
+
+
+def _identical(value: Any, old: Any) -> bool:
+    """Whether ``value`` is the same JSON value as ``old``, type for type."""
+    if value is old:
+        return True
+    try:
+        encoded = orjson.dumps(value)
+        if encoded != orjson.dumps(old):
+            return False
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+    return b"null" not in encoded or value == old
+
+
+def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) -> bool:
+    """:func:`_clean_top` of an update's object: parts identical to old's are clean.
+
+    A top-level part that changed is compared field by field (a status update
+    changes a few conditions, not the pod); one old lacks is checked as on a
+    create."""
+    props = node.props
+    for name, value in obj.items():
+        sub = props.get(name)
+        if sub is None:
+            return False
+        if value is None:
+            continue
+        prev = old.get(name)
+        if sub.kind != STRUCT or type(value) is not dict:
+            if not (_identical(value, prev) or _clean(value, sub)):
+                return False
+        elif type(prev) is dict:
+            if not _clean_struct_against(value, prev, sub):
+                return False
+        elif name == "metadata":
+            if not _clean_meta(value, sub):
+                return False
+        elif not _clean_remembered(value, sub):
+            return False
+    return True
+
+
+def _clean_struct_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) -> bool:
+    """:func:`_clean_struct` of ``obj``, its fields identical to ``old``'s taken as clean."""
+    if _identical(obj, old):
+        return True
+    props = node.props
+    for name, value in obj.items():
+        sub = props.get(name)
+        if sub is None:
+            return False  # an unknown field
+        if value is None:
+            continue
+        kind = sub.kind
+        if kind == STRING:
+            if not isinstance(value, str):
+                return False
+        elif kind == STRUCT:
+            if type(value) is not dict:
+                return False
+            prev = old.get(name)
+            if not (_clean_struct_against(value, prev, sub) if type(prev) is dict
+                    else _clean_struct(value, sub)):
+                return False
+        elif kind == ARRAY and type(value) is list and type(prev := old.get(name)) is list:
+            if not _clean_array_against(value, prev, sub):
+                return False
+        elif not _clean(value, sub):
+            return False
+    return True
+
+
+def _clean_array_against(value: list[Any], old: list[Any], node: _Node) -> bool:
+    """:func:`_clean` of a list, items identical to old's item at that index taken as clean."""
+    item = node.child
+    assert item is not None
+    if item.kind != STRUCT:
+        return _identical(value, old) or _clean(value, node)
+    n = len(old)
+    for i, v in enumerate(value):
+        if v is None:
+            continue
+        if type(v) is not dict:
+            return False
+        prev = old[i] if i < n else None
+        if not (_clean_struct_against(v, prev, item) if type(prev) is dict
+                else _clean_struct(v, item)):
+            return False
+    return True
+
+
 @functools.lru_cache(maxsize=4096)
 def _time_ok(text: str) -> bool:
     return _time_error(text) is None
@@ -595,8 +696,8 @@ def _quantity_ok(value: Any) -> bool:
     return True
 
 
-def validate_schema(obj: dict[str, Any], definition: str, *,
-                    strict: bool = False) -> tuple[list[DecodeError], list[str]]:
+def validate_schema(obj: dict[str, Any], definition: str, *, strict: bool = False,
+                    old: Any = None) -> tuple[list[DecodeError], list[str]]:
     """Decode-time checks of ``obj`` against the named definition.
 
     Returns ``(type_errors, unknown_field_paths)``: at most one type error (the one
@@ -606,10 +707,19 @@ def validate_schema(obj: dict[str, Any], definition: str, *,
     for the caller to warn about (``unknown field "<path>"``), reject under strict
     field validation, and prune. ``strict`` is accepted for symmetry with the
     decoder's modes; the result is the same either way.
+
+    ``old``: for an update, the stored object being replaced. It was decoded
+    clean when it was written, so a subtree of ``obj`` identical to old's (same
+    JSON values of the same types) is clean without being walked, and checking
+    costs what changed. The result is exactly that of a call without ``old``.
     """
     node = _definition_node(definition)
-    if (_clean_top(obj, node) if node.kind == STRUCT and isinstance(obj, dict)
-            else _clean(obj, node)):
+    if node.kind == STRUCT and isinstance(obj, dict):
+        clean = (_clean_top_against(obj, old, node) if type(old) is dict
+                 else _clean_top(obj, node))
+    else:
+        clean = _clean(obj, node)
+    if clean:
         return [], []
     walker = _Walker(collect_unknown=True)
     try:
