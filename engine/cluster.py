@@ -46,6 +46,9 @@ class ClusterConfig:
     speed: float = 1.0
     seed: int = 0
     fsync: bool = True
+    # The collector's profile (engine/runtime/gcpolicy.py): "throughput" for a
+    # headless engine, "interactive" when the process also draws the TUI.
+    gc_profile: str = "throughput"
     nodes: list[NodeSpec] | None = None
     components: list[Component] = field(default_factory=default_components)
 
@@ -79,7 +82,7 @@ class Cluster:
     # -- lifecycle -------------------------------------------------------------
     def start(self, timeout: float = 30.0) -> Cluster:
         """Boot on a background thread; returns once the cluster is up."""
-        tune_for_engine()  # a large long-lived heap: see engine/runtime/gcpolicy.py
+        tune_for_engine(self.config.gc_profile)  # a large long-lived heap: see gcpolicy.py
         self._thread = threading.Thread(target=self._run, name="k9py-engine", daemon=True)
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._boot(), self.loop).result(timeout)

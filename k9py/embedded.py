@@ -49,7 +49,7 @@ def boot(opts: EmbeddedOptions) -> Session:
     from engine.cluster import Cluster, ClusterConfig
 
     config = ClusterConfig(workers=max(0, opts.nodes - 1), state_dir=opts.state_dir,
-                           speed=opts.speed, virtual=opts.virtual)
+                           speed=opts.speed, virtual=opts.virtual, gc_profile="interactive")
     cluster = Cluster(config).start()
     if opts.serve:
         from engine.serve import start

@@ -65,7 +65,8 @@ def boot_cluster(nodes: int) -> Any:
     the wall-clock driver thread: here the recorder alone moves time)."""
     from engine.cluster import Cluster, ClusterConfig
 
-    return Cluster(ClusterConfig(virtual=True, workers=max(0, nodes - 1))).start()
+    return Cluster(ClusterConfig(virtual=True, workers=max(0, nodes - 1),
+                                 gc_profile="interactive")).start()
 
 
 class Runner:

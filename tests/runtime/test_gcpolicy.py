@@ -25,3 +25,30 @@ def test_keeps_larger_thresholds_a_host_chose() -> None:
         assert gc.get_threshold() == (100_000, gcpolicy.GEN1, 1000)
     finally:
         gc.set_threshold(*saved)
+
+
+def test_interactive_profile_keeps_young_collections_small() -> None:
+    """A process drawing the TUI keeps pauses short (``k9py.app.tune_gc``'s values)."""
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        gcpolicy.tune_for_engine("interactive")
+        assert gc.get_threshold() == gcpolicy.INTERACTIVE
+        assert gcpolicy.INTERACTIVE[0] < gcpolicy.THROUGHPUT[0]
+    finally:
+        gc.set_threshold(*saved)
+
+
+def test_unknown_profile_is_refused_and_changes_nothing() -> None:
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        try:
+            gcpolicy.tune_for_engine("fast")
+        except ValueError as err:
+            assert "interactive, throughput" in str(err)
+        else:
+            raise AssertionError("an unknown profile was accepted")
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*saved)
