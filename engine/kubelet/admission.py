@@ -55,9 +55,11 @@ def _sum(containers: Any) -> dict[str, float]:
     return out
 
 
-def check(kubelet: Kubelet, pod: Obj, active: list[dict[str, float]]) -> tuple[str, str] | None:
+def check(kubelet: Kubelet, pod: Obj, active: list[dict[str, float]],
+          wanted: dict[str, float] | None = None) -> tuple[str, str] | None:
     """(reason, message) when ``pod`` must be rejected, else None; ``active`` holds
-    the requests of the pods the node runs."""
+    the requests of the pods the node runs, ``wanted`` the pod's own when the
+    caller has them already (its worker keeps them for later admissions)."""
     node = kubelet.current_node() or {}
     labels = node.get("metadata", {}).get("labels") or {}
     for key, value in (pod["spec"].get("nodeSelector") or {}).items():
@@ -68,7 +70,8 @@ def check(kubelet: Kubelet, pod: Obj, active: list[dict[str, float]]) -> tuple[s
     if len(active) + 1 > int(capacity["pods"]):
         return ("OutOfpods", "Pod was rejected: Node didn't have enough resource: pods, "
                              f"requested: 1, used: {len(active)}, capacity: {capacity['pods']}")
-    wanted = pod_requests(pod)
+    if wanted is None:
+        wanted = pod_requests(pod)
     used: dict[str, float] = {}
     for other in active:
         for k, v in other.items():

@@ -48,7 +48,9 @@ class InvalidImageName(ValueError):
 
 @dataclass(frozen=True)
 class ImageRef:
-    """A parsed, normalised image reference."""
+    """A parsed, normalised image reference (``parse`` hands out one per image
+    string, so the derived names - ``image_id`` hashes - are computed once;
+    ``cached_property`` writes the instance dict, which a frozen dataclass allows)."""
 
     original: str
     domain: str
@@ -56,11 +58,11 @@ class ImageRef:
     tag: str
     digest: str
 
-    @property
+    @functools.cached_property
     def repository(self) -> str:
         return f"{self.domain}/{self.path}"
 
-    @property
+    @functools.cached_property
     def normalized(self) -> str:
         """What the runtime reports as the container's image."""
         if self.digest:
@@ -72,7 +74,7 @@ class ImageRef:
         """The last path component (``nginx`` for ``docker.io/library/nginx``)."""
         return self.path.rsplit("/", 1)[-1]
 
-    @property
+    @functools.cached_property
     def image_id(self) -> str:
         """The repo digest containerd reports as ``imageID``."""
         return f"{self.repository}@{self.digest or 'sha256:' + _hex(self.normalized)}"

@@ -50,6 +50,7 @@ class PodWorker:
         self.clock = kubelet.clock
         self.runtime = kubelet.runtime
         self.pod = pod
+        self._pod_rv = _rv(pod)  # ``pod``'s resourceVersion, parsed once per version
         meta = pod["metadata"]
         self.uid = meta["uid"]
         self.key = f"{meta['namespace']}/{meta['name']}"
@@ -130,8 +131,9 @@ class PodWorker:
     # -- API object updates ----------------------------------------------------------------
     def observe(self, pod: Obj) -> None:
         """Take the newer of ``pod`` and what the worker has."""
-        if _rv(pod) >= _rv(self.pod):
-            self.pod = pod
+        rv = _rv(pod)
+        if rv >= self._pod_rv:
+            self.pod, self._pod_rv = pod, rv
 
     def update(self, pod: Obj) -> None:
         """A new version of the pod from the API."""

@@ -63,7 +63,7 @@ class PodWorkers:
         if worker.pod["metadata"].get("deletionTimestamp"):
             return False
         active = [w.requests for w in self.workers.values() if not w.terminal]
-        verdict = admission.check(self.kubelet, worker.pod, active)
+        verdict = admission.check(self.kubelet, worker.pod, active, worker.requests)
         if verdict is None:
             return False
         reason, message = verdict

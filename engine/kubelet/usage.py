@@ -59,7 +59,24 @@ class LoadRule:
 
 
 def quantity(value: Any, milli: bool) -> float | None:
-    """A resource quantity as millicores (``milli``) or bytes; None if unset or invalid."""
+    """A resource quantity as millicores (``milli``) or bytes; None if unset or invalid.
+
+    Strings are parsed once: the same few (``100m``, ``128Mi``) come with
+    every pod admitted and every usage reading."""
+    if type(value) is not str:
+        return _quantity(value, milli)
+    memo_key = (value, milli)
+    try:
+        return _QUANTITIES[memo_key]
+    except KeyError:
+        pass
+    amount = _quantity(value, milli)
+    if len(_QUANTITIES) < _QUANTITIES_MAX:
+        _QUANTITIES[memo_key] = amount
+    return amount
+
+
+def _quantity(value: Any, milli: bool) -> float | None:
     if value is None:
         return None
     try:
@@ -67,6 +84,11 @@ def quantity(value: Any, milli: bool) -> float | None:
     except (QuantityError, ValueError, TypeError):
         return None
     return float(amount) * (1000 if milli else 1)
+
+
+# Parsed quantity strings; bounded so arbitrary input cannot grow it forever.
+_QUANTITIES: dict[tuple[str, bool], float | None] = {}
+_QUANTITIES_MAX = 4096
 
 
 class UsageModel:

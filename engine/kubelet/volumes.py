@@ -99,8 +99,12 @@ def _object(lookup: Lookup, kind: str, ns: str, ref: Obj) -> str:
     obj = lookup(kind, ns, name)
     if obj is None:
         return "" if ref.get("optional") else f'{kind} "{name}" not found'
-    data = {**(obj.get("data") or {}), **(obj.get("binaryData") or {})}
-    for item in ref.get("items") or ():
-        if item.get("key") not in data and not ref.get("optional"):
+    items = ref.get("items")
+    if not items:
+        return ""
+    data, binary = obj.get("data") or {}, obj.get("binaryData") or {}
+    for item in items:
+        key = item.get("key")
+        if key not in data and key not in binary and not ref.get("optional"):
             return f"{kind} references non-existent config key: {item.get('key')}"
     return ""

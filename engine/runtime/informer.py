@@ -140,6 +140,8 @@ class SharedInformer:
             watch_timeout=watch_timeout,
         )
         self._handlers: tuple[HandlerRegistration, ...] = ()
+        self._calls: dict[str, tuple[tuple[ResourceEventHandler, Callable[..., None]], ...]] = {
+            "on_add": (), "on_update": (), "on_delete": ()}
         self._synced = False
         self._started = False
         self._stopped = False
@@ -166,6 +168,7 @@ class SharedInformer:
             handler = EventHandlerFuncs(on_add, on_update, on_delete)
         reg = HandlerRegistration(self, handler, self._resync_period(resync_period))
         self._handlers = (*self._handlers, reg)
+        self._bind_calls()
         for obj in self.indexer.list():
             _call(handler.on_add, obj)
         if self._started and reg.resync_period:
@@ -175,6 +178,15 @@ class SharedInformer:
 
     def remove_event_handler(self, registration: HandlerRegistration) -> None:
         self._handlers = tuple(r for r in self._handlers if r is not registration)
+        self._bind_calls()
+
+    def _bind_calls(self) -> None:
+        """Look each handler's methods up once, not on every event; a method a
+        handler leaves as the base class's no-op is not called at all."""
+        self._calls = {
+            method: tuple((r.handler, getattr(r.handler, method)) for r in self._handlers
+                          if _overrides(r.handler, method))
+            for method in ("on_add", "on_update", "on_delete")}
 
     def add_indexers(self, indexers: dict[str, IndexFunc]) -> None:
         self.indexer.add_indexers(indexers)
@@ -187,25 +199,25 @@ class SharedInformer:
 
     # -- distribution (hot path) -----------------------------------------------------------
     def _distribute_add(self, obj: Obj) -> None:
-        for reg in self._handlers:
+        for handler, on_add in self._calls["on_add"]:
             try:
-                reg.handler.on_add(obj)
+                on_add(obj)
             except Exception:
-                _log_failure(reg.handler, "on_add")
+                _log_failure(handler, "on_add")
 
     def _distribute_update(self, old: Obj, new: Obj) -> None:
-        for reg in self._handlers:
+        for handler, on_update in self._calls["on_update"]:
             try:
-                reg.handler.on_update(old, new)
+                on_update(old, new)
             except Exception:
-                _log_failure(reg.handler, "on_update")
+                _log_failure(handler, "on_update")
 
     def _distribute_delete(self, obj: Any) -> None:
-        for reg in self._handlers:
+        for handler, on_delete in self._calls["on_delete"]:
             try:
-                reg.handler.on_delete(obj)
+                on_delete(obj)
             except Exception:
-                _log_failure(reg.handler, "on_delete")
+                _log_failure(handler, "on_delete")
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def run(self) -> None:
@@ -316,6 +328,13 @@ class SharedInformer:
                 for reg in due:
                     _call(reg.handler.on_update, obj, obj)
         self._schedule_resync()
+
+
+def _overrides(handler: ResourceEventHandler, method: str) -> bool:
+    """Whether ``handler.method`` does anything (is not ``ResourceEventHandler``'s no-op)."""
+    if method in getattr(handler, "__dict__", ()):
+        return True
+    return getattr(type(handler), method, None) is not getattr(ResourceEventHandler, method)
 
 
 def _call(fn: Callable[..., None], *args: Any) -> None:

@@ -81,7 +81,26 @@ def find_port(pod: Obj, service_port: Obj) -> int | None:
 
 
 def pod_relevant(pod: Obj) -> tuple[Any, ...]:
-    """What of a pod the endpoint controllers look at (``podEndpointsChanged``)."""
+    """What of a pod the endpoint controllers look at (``podEndpointsChanged``).
+
+    The Endpoints and EndpointSlice controllers ask it of the same two
+    (immutable) informer objects for every pod update, so the last few
+    answers are kept, by object identity (each held, so its id is not reused)."""
+    hit = _RELEVANT.get(id(pod))
+    if hit is not None and hit[0] is pod:
+        return hit[1]
+    answer = _pod_relevant(pod)
+    if len(_RELEVANT) >= _RELEVANT_MAX:
+        del _RELEVANT[next(iter(_RELEVANT))]
+    _RELEVANT[id(pod)] = (pod, answer)
+    return answer
+
+
+_RELEVANT: dict[int, tuple[Obj, tuple[Any, ...]]] = {}
+_RELEVANT_MAX = 8
+
+
+def _pod_relevant(pod: Obj) -> tuple[Any, ...]:
     m, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
     ready = next((c.get("status") for c in status.get("conditions") or []
                   if c.get("type") == "Ready"), None)
