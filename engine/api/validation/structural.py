@@ -117,7 +117,8 @@ class DecodeError(str):
 class _Node:
     """One compiled schema position."""
 
-    __slots__ = ("kind", "go_type", "struct_name", "definition", "child", "_props", "int_range")
+    __slots__ = ("kind", "go_type", "struct_name", "definition", "child", "_props", "int_range",
+                 "loose")
 
     def __init__(self, kind: int, go_type: str, *, definition: str = "",
                  child: _Node | None = None, int_range: tuple[int, int] | None = None) -> None:
@@ -128,6 +129,7 @@ class _Node:
         self.child = child
         self._props: dict[str, _Node] | None = None
         self.int_range = int_range
+        self.loose: bool | None = None  # see _loose()
 
     @property
     def props(self) -> dict[str, _Node]:
@@ -586,11 +588,31 @@ def _clean_remembered(value: Any, node: _Node) -> bool:
 #
 # The object an update replaces was stored, so it decoded clean (unknown fields
 # pruned or rejected, every value of its field's type). A subtree of the new
-# object that is *identical* to old's is therefore clean too. Identical means
-# more than ``==``: Python finds ``1 == 1.0 == True``, where the decoder
-# accepts only the int for an int32 field. Equal ``orjson`` bytes pin every
-# value's JSON type; only ``null`` is ambiguous (None and NaN both encode so),
-# and there ``==`` (None != NaN) decides.
+# object that is the same JSON as old's is therefore clean too. Python's ``==``
+# says so exactly where every value is a string, null or a container (equal
+# strings are the same string; None equals only None, NaN nothing but itself),
+# but not at a number or bool field: ``1 == 1.0 == True``, where the decoder
+# accepts only the int for an int32 field. Under such ("loose") schema nodes
+# equal ``orjson`` bytes pin every value's JSON type instead; only ``null`` is
+# ambiguous there (None and NaN both encode so), and ``==`` decides.
+
+_LOOSE_KINDS = frozenset({INT, BOOL, FLOAT, QUANTITY, INT_OR_STRING})
+
+
+def _loose(node: _Node) -> bool:
+    """Whether a number or bool may occur below ``node`` (``==`` is not exact there)."""
+    loose = node.loose
+    if loose is None:
+        node.loose = True  # while it is worked out: a recursive definition stays safe
+        kind = node.kind
+        if kind == STRUCT:
+            loose = any(_loose(sub) for sub in node.props.values())
+        elif kind in (ARRAY, MAP):
+            loose = node.child is None or _loose(node.child)
+        else:
+            loose = kind in _LOOSE_KINDS
+        node.loose = loose
+    return loose
 
 
 def _identical(value: Any, old: Any) -> bool:
@@ -606,12 +628,24 @@ def _identical(value: Any, old: Any) -> bool:
     return b"null" not in encoded or value == old
 
 
-def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) -> bool:
-    """:func:`_clean_top` of an update's object: parts identical to old's are clean.
+def _same(value: Any, old: Any, node: _Node) -> bool:
+    """Whether ``value`` under ``node`` is the same JSON as ``old`` (so as clean)."""
+    if value is old:
+        return True
+    if _loose(node):
+        return _identical(value, old)
+    try:
+        return bool(value == old)
+    except RecursionError:
+        return False
 
-    A top-level part that changed is compared field by field (a status update
-    changes a few conditions, not the pod); one old lacks is checked as on a
-    create."""
+
+def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) -> bool:
+    """:func:`_clean_top` of an update's object: parts the same as old's are clean.
+
+    A top-level part that changed is compared field by field (an update
+    changes a label, a status update a few conditions, not the whole pod); one
+    old lacks is checked as on a create."""
     props = node.props
     for name, value in obj.items():
         sub = props.get(name)
@@ -619,12 +653,15 @@ def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) ->
             return False
         if value is None:
             continue
-        prev = old.get(name)
         if sub.kind != STRUCT or type(value) is not dict:
-            if not (_identical(value, prev) or _clean(value, sub)):
+            if not _clean(value, sub):
                 return False
-        elif type(prev) is dict:
-            if not _clean_struct_against(value, prev, sub):
+            continue
+        prev = old.get(name)
+        if type(prev) is dict:
+            # Metadata always differs a little (resourceVersion, managed fields).
+            if not ((name != "metadata" and _same(value, prev, sub))
+                    or _clean_fields_against(value, prev, sub)):
                 return False
         elif name == "metadata":
             if not _clean_meta(value, sub):
@@ -634,10 +671,11 @@ def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) ->
     return True
 
 
-def _clean_struct_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) -> bool:
-    """:func:`_clean_struct` of ``obj``, its fields identical to ``old``'s taken as clean."""
-    if _identical(obj, old):
-        return True
+def _clean_fields_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) -> bool:
+    """:func:`_clean_struct` of ``obj``, a field the same as ``old``'s taken as clean.
+
+    Scalars are checked (cheaper than comparing); containers are compared and
+    walked when they differ."""
     props = node.props
     for name, value in obj.items():
         sub = props.get(name)
@@ -649,36 +687,11 @@ def _clean_struct_against(obj: dict[str, Any], old: dict[str, Any], node: _Node)
         if kind == STRING:
             if not isinstance(value, str):
                 return False
-        elif kind == STRUCT:
-            if type(value) is not dict:
-                return False
+        elif kind in (STRUCT, ARRAY, MAP):
             prev = old.get(name)
-            if not (_clean_struct_against(value, prev, sub) if type(prev) is dict
-                    else _clean_struct(value, sub)):
-                return False
-        elif kind == ARRAY and type(value) is list and type(prev := old.get(name)) is list:
-            if not _clean_array_against(value, prev, sub):
+            if not ((prev is not None and _same(value, prev, sub)) or _clean(value, sub)):
                 return False
         elif not _clean(value, sub):
-            return False
-    return True
-
-
-def _clean_array_against(value: list[Any], old: list[Any], node: _Node) -> bool:
-    """:func:`_clean` of a list, items identical to old's item at that index taken as clean."""
-    item = node.child
-    assert item is not None
-    if item.kind != STRUCT:
-        return _identical(value, old) or _clean(value, node)
-    n = len(old)
-    for i, v in enumerate(value):
-        if v is None:
-            continue
-        if type(v) is not dict:
-            return False
-        prev = old[i] if i < n else None
-        if not (_clean_struct_against(v, prev, item) if type(prev) is dict
-                else _clean_struct(v, item)):
             return False
     return True
 

@@ -188,3 +188,13 @@ def test_python_equal_numbers_of_another_json_type_are_not_identical() -> None:
         assert new == old
         _same_either_way(new, "io.k8s.api.core.v1.Pod", old)
         assert structural.validate_schema(new, "io.k8s.api.core.v1.Pod", old=old)[0]
+
+
+def test_looseness_of_a_recursive_definition_is_worked_out() -> None:
+    """JSONSchemaProps holds itself: the walk that finds number fields ends."""
+    name = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"
+    assert structural._loose(structural._definition_node(name))
+    meta = structural._definition_node("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")
+    assert not structural._loose(meta.props["managedFields"])  # strings, times and any JSON
+    assert not structural._loose(meta.props["labels"])
+    assert structural._loose(meta.props["ownerReferences"])  # controller: a bool
