@@ -29,6 +29,23 @@ def _tolerates(tolerations: list[Any], key: str) -> bool:
     )
 
 
+def _tolerated(tolerations: list[Any]) -> tuple[bool, bool]:
+    """``(_tolerates(tolerations, NOT_READY), _tolerates(tolerations, UNREACHABLE))``
+    in one pass (every pod create and update asks)."""
+    not_ready = unreachable = False
+    for t in tolerations:
+        if not isinstance(t, dict) or t.get("effect") not in ("NoExecute", "", None):
+            continue
+        key = t.get("key")
+        if key in ("", None):
+            return True, True
+        if key == NOT_READY:
+            not_ready = True
+        elif key == UNREACHABLE:
+            unreachable = True
+    return not_ready, unreachable
+
+
 class DefaultTolerationSeconds(AdmissionPlugin):
     name = "DefaultTolerationSeconds"
     handles_by_request_kind = True
@@ -48,6 +65,9 @@ class DefaultTolerationSeconds(AdmissionPlugin):
         tolerations = spec.get("tolerations")
         if not isinstance(tolerations, list):
             tolerations = []
+        not_ready, unreachable = _tolerated(tolerations)
+        if not_ready and unreachable:
+            return
         added = [
             {
                 "key": key,
@@ -55,8 +75,7 @@ class DefaultTolerationSeconds(AdmissionPlugin):
                 "effect": "NoExecute",
                 "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
             }
-            for key in (NOT_READY, UNREACHABLE)
-            if not _tolerates(tolerations, key)
+            for key, tolerated in ((NOT_READY, not_ready), (UNREACHABLE, unreachable))
+            if not tolerated
         ]
-        if added:
-            spec["tolerations"] = [*tolerations, *added]
+        spec["tolerations"] = [*tolerations, *added]

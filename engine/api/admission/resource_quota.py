@@ -22,12 +22,15 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from engine.api.admission._util import Resources, forbidden, list_objects, resource_list
+from engine.api.admission._util import Resources, _lister, forbidden, list_objects, resource_list
 from engine.api.admission.base import AdmissionPlugin, Attributes
 from engine.api.admission.quota_evaluators import ObjectCountEvaluator, evaluator_for
 from engine.api.validation.quantity import Quantity, canonical
 
 Obj = dict[str, Any]
+
+# Namespaces remembered as without quotas (a bound, not a working set).
+_MAX_REMEMBERED = 4096
 
 # install.DefaultIgnoredResources()
 IGNORED = frozenset({("", "events")})
@@ -68,6 +71,14 @@ class ResourceQuota(AdmissionPlugin):
     name = "ResourceQuota"
     handles_by_request_kind = True
 
+    def __init__(self, api: Any) -> None:
+        super().__init__(api)
+        # Namespace -> the quota lister generation at which it held no quota:
+        # upstream's quota admission evaluates only when the namespace has
+        # quotas, and most writes go to namespaces without any, so this is
+        # asked on every create of a namespaced object.
+        self._without_quotas: dict[str, int] = {}
+
     def handles(self, attrs: Attributes) -> bool:
         return (
             attrs.operation in ("CREATE", "UPDATE")
@@ -78,8 +89,16 @@ class ResourceQuota(AdmissionPlugin):
         )
 
     def validate(self, attrs: Attributes, obj: Obj) -> None:
+        lister = _lister(self.api)
+        generation = lister("resourcequotas").generation if lister is not None else None
+        if generation is not None and self._without_quotas.get(attrs.namespace) == generation:
+            return  # no quota here, and none was written since that was seen
         quotas = list_objects(self.api, "resourcequotas", attrs.namespace)
         if not quotas:
+            if generation is not None:
+                if len(self._without_quotas) >= _MAX_REMEMBERED:
+                    self._without_quotas.clear()
+                self._without_quotas[attrs.namespace] = generation
             return
         evaluator = evaluator_for(attrs.info)
         if evaluator.handles(attrs.operation):

@@ -123,13 +123,15 @@ def _json(value: Any) -> str:
 # -- pods ------------------------------------------------------------------------------
 
 
-def _pod_metadata_and_spec(pod: Obj) -> Errs:
-    """Upstream ``validatePodMetadataAndSpec``."""
+def _pod_metadata_and_spec(pod: Obj, encoded: bytes | None = None) -> Errs:
+    """Upstream ``validatePodMetadataAndSpec`` (``encoded``: the spec's
+    :func:`podspec.spec_bytes`, when known)."""
     meta, spec = _m(pod, "metadata"), _m(pod, "spec")
     errs = meta_errors(pod, True, names.validate_pod_name)
     errs.extend(podspec.validate_pod_specific_annotations(meta.get("annotations"), spec,
                                                           "metadata.annotations"))
-    errs.extend(podspec.validate_pod_spec(spec, "spec", _s(meta, "name"), is_pod=True))
+    errs.extend(podspec.validate_pod_spec(spec, "spec", _s(meta, "name"), is_pod=True,
+                                          encoded=encoded))
     if not _s(spec, "serviceAccountName"):
         for vi, vol in enumerate(_l(spec, "volumes")):
             for si, source in enumerate(_l(_m(as_map(vol), "projected"), "sources")):
@@ -189,18 +191,23 @@ def _container_updates(new: list[Any], old: list[Any], path: str, errs: Errs) ->
 def validate_pod_update(new: Obj, old: Obj) -> Errs:
     """Upstream ``ValidatePodUpdate``: only images, activeDeadlineSeconds, added
     tolerations, removed scheduling gates and a negative grace period set to 1 may change."""
-    errs = meta_update_errors(new, old)
-    errs.extend(_pod_metadata_and_spec(new))
-    errs.extend(_pod_annotation_updates(new, old))
     spec, old_spec = _m(new, "spec"), _m(old, "spec")
+    # Most updates leave the spec alone: its bytes, worked out once, answer
+    # the spec memo, the tolerations and the "may not change" comparison.
+    encoded = podspec.spec_bytes(spec) if spec is new.get("spec") else None
+    unchanged = encoded is not None and encoded == podspec.spec_bytes(old_spec)
+    errs = meta_update_errors(new, old)
+    errs.extend(_pod_metadata_and_spec(new, encoded))
+    errs.extend(_pod_annotation_updates(new, old))
     for kind in ("containers", "initContainers"):
         if _container_updates(_l(spec, kind), _l(old_spec, kind), f"spec.{kind}", errs):
             return errs
     if _deadline_update(spec, old_spec, errs):
         return errs
-    errs.extend(_only_added_tolerations(_l(spec, "tolerations"), _l(old_spec, "tolerations")))
+    errs.extend(_only_added_tolerations(_l(spec, "tolerations"), _l(old_spec, "tolerations"),
+                                        unchanged))
     errs.extend(_only_deleted_gates(_l(spec, "schedulingGates"), _l(old_spec, "schedulingGates")))
-    if semantic_equal(spec, old_spec):
+    if unchanged or semantic_equal(spec, old_spec):
         return errs
     munged = _munge_pod_spec(spec, old_spec, errs)
     if not semantic_equal(munged, old_spec):
@@ -226,9 +233,10 @@ def _deadline_update(spec: Obj, old_spec: Obj, errs: Errs) -> bool:
     return False
 
 
-def _only_added_tolerations(new: list[Any], old: list[Any]) -> Errs:
-    """Upstream ``validateOnlyAddedTolerations``."""
-    if _same_bytes(new, old):
+def _only_added_tolerations(new: list[Any], old: list[Any], same: bool = False) -> Errs:
+    """Upstream ``validateOnlyAddedTolerations`` (``same``: the lists are known
+    to be the same JSON)."""
+    if same or _same_bytes(new, old):
         old = []  # each old toleration finds itself: nothing to look for
     for old_tol in old:
         old_tol = as_map(old_tol)

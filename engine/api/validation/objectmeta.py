@@ -187,6 +187,8 @@ def validate_finalizers(finalizers: Any, path: str) -> Errs:
 
 def validate_managed_fields(fields: Any, path: str) -> Errs:
     """Upstream ``ValidateManagedFields``."""
+    if type(fields) is list and all(map(_valid_managed_entry, fields)):
+        return []  # every write sends them: no paths built when all is well
     errs: Errs = []
     for i, entry in dicts(fields):
         p = index(path, i)
@@ -200,6 +202,13 @@ def validate_managed_fields(fields: Any, path: str) -> Errs:
         if len(sub) > 256:
             errs.append(errors.too_long(child(p, "subresource"), 256))
     return errs
+
+
+def _valid_managed_entry(entry: Any) -> bool:
+    """Whether :func:`validate_managed_fields` finds nothing wrong with ``entry``."""
+    return (type(entry) is dict and entry.get("operation") in ("Apply", "Update")
+            and entry.get("fieldsType") == "FieldsV1"
+            and len(as_str(entry.get("subresource"))) <= 256)
 
 
 def validate_object_meta(meta: Any, requires_namespace: bool, name_fn: names.NameFunc,
@@ -263,6 +272,12 @@ def _immutable(new: Any, old: Any, path: str, value: Any = None) -> Errs:
     return [errors.invalid(path, new if value is None else value, FIELD_IMMUTABLE_ERROR_MSG)]
 
 
+def _same_str(a: Any, b: Any) -> bool:
+    """Two plain strings, equal (then ``semantic_equal`` holds: the fast path
+    of every write, whose identity and timestamps do not change)."""
+    return type(a) is str and type(b) is str and a == b
+
+
 def validate_no_new_finalizers(new: Any, old: Any, path: str) -> Errs:
     """Upstream ``ValidateNoNewFinalizers``."""
     extra = sorted(set(strings(new)) - set(strings(old)))
@@ -288,17 +303,21 @@ def validate_object_meta_update(new_meta: Any, old_meta: Any, path: str = "metad
     if is_int(new_gen) and is_int(old_gen) and new_gen < old_gen:
         errs.append(errors.invalid(child(path, "generation"), new_gen, "must not be decremented"))
     for field in ("name", "namespace", "uid"):
-        errs.extend(_immutable(as_str(new.get(field)), as_str(old.get(field)),
-                               child(path, field)))
+        now, before = as_str(new.get(field)), as_str(old.get(field))
+        if not _same_str(now, before):
+            errs.extend(_immutable(now, before, child(path, field)))
     for field in ("creationTimestamp", "deletionTimestamp"):
-        if not semantic_equal(new.get(field), old.get(field)):
+        now, before = new.get(field), old.get(field)
+        if (now is None and before is None) or _same_str(now, before):
+            continue  # semantic_equal's answer, without its walk
+        if not semantic_equal(now, before):
             value = _go_time(new.get(field))
             if field == "deletionTimestamp" and not new.get(field):
                 value = GoValue("(*v1.Time)(nil)")
             errs.append(errors.invalid(child(path, field), value, FIELD_IMMUTABLE_ERROR_MSG))
     grace_new, grace_old = new.get("deletionGracePeriodSeconds"), old.get(
         "deletionGracePeriodSeconds")
-    if not semantic_equal(grace_new, grace_old):
+    if not (grace_new is None and grace_old is None) and not semantic_equal(grace_new, grace_old):
         value = grace_new if grace_new is not None else GoValue("(*int64)(nil)")
         errs.append(errors.invalid(child(path, "deletionGracePeriodSeconds"), value,
                                    FIELD_IMMUTABLE_ERROR_MSG))

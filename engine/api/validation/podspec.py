@@ -1427,6 +1427,7 @@ _CLEAN_SPECS = LRU(512)
 # The service-account admission plugin's volume, ``kube-api-access-`` and five
 # characters of the generated-name alphabet: different in every pod.
 _TOKEN_VOLUME = re.compile(rb'"(kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5})"')
+_TOKEN_PREFIX = b'"kube-api-access-'
 
 
 def template_key(encoded: bytes) -> tuple[bytes, ...]:
@@ -1439,24 +1440,39 @@ def template_key(encoded: bytes) -> tuple[bytes, ...]:
     (lowercase letters, digits, dashes), so every check of a pod spec (DNS
     labels, uniqueness, volumeMount references, lengths) decides both alike.
     """
-    found = _TOKEN_VOLUME.search(encoded)
-    if found is None:
-        return (encoded,)
-    return tuple(encoded.split(found.group(1)))
+    # ``_TOKEN_VOLUME.search``, found faster: bytes.find skips to each
+    # candidate (a fifth of the cost of the regex scanning a whole spec).
+    start = encoded.find(_TOKEN_PREFIX)
+    while start >= 0:
+        found = _TOKEN_VOLUME.match(encoded, start)
+        if found is not None:
+            return tuple(encoded.split(found.group(1)))
+        start = encoded.find(_TOKEN_PREFIX, start + 1)
+    return (encoded,)
 
 
-def validate_pod_spec(spec: Any, path: str, pod_name: str = "", is_pod: bool = False) -> Errs:
-    """Upstream ``ValidatePodSpec``; a spec that passed before passes at once.
-
-    Only clean results are remembered, so errors are always worked out afresh
-    with the caller's path and name; unserialisable specs are always walked."""
+def spec_bytes(spec: Any) -> bytes | None:
+    """``spec``'s JSON bytes when they identify it exactly: a dict, encodable,
+    without null (NaN encodes as null too); else None."""
     if type(spec) is not dict:
-        return _validate_pod_spec(spec, path, pod_name, is_pod)
+        return None
     try:
         encoded = orjson.dumps(spec)
     except (TypeError, orjson.JSONEncodeError):
-        encoded = b"null"
-    if b"null" in encoded or len(encoded) > MAX_KEY_BYTES:  # NaN encodes as null too
+        return None
+    return None if b"null" in encoded else encoded
+
+
+def validate_pod_spec(spec: Any, path: str, pod_name: str = "", is_pod: bool = False, *,
+                      encoded: bytes | None = None) -> Errs:
+    """Upstream ``ValidatePodSpec``; a spec that passed before passes at once.
+
+    Only clean results are remembered, so errors are always worked out afresh
+    with the caller's path and name; unserialisable specs are always walked.
+    ``encoded``: :func:`spec_bytes` of ``spec``, when the caller has them."""
+    if encoded is None:
+        encoded = spec_bytes(spec)
+    if encoded is None or len(encoded) > MAX_KEY_BYTES:
         return _validate_pod_spec(spec, path, pod_name, is_pod)
     key = (path, is_pod, pod_name if b'"ephemeral"' in encoded else "", template_key(encoded))
     if _CLEAN_SPECS.get(key) is not None:

@@ -179,3 +179,15 @@ def test_huge_subtrees_are_not_remembered() -> None:
     assert structural.validate_schema(pod, "io.k8s.api.core.v1.Pod") == ([], [])
     assert podspec.validate_pod_spec(spec, "spec", "a", is_pod=True) == []
     assert len(structural._CLEAN_SUBTREES) == 0 and len(podspec._CLEAN_SPECS) == 0
+
+
+def test_template_key_finds_the_first_token_volume_name_as_a_regex_search() -> None:
+    """The key cuts at the leftmost well-formed name, skipping look-alikes."""
+    cases = [b"", b'{"a":"kube-api-access-"}', b'"kube-api-access-abcde"',
+             b'"kube-api-access-bcd22x" "kube-api-access-zzzzz"',
+             b'"kube-api-access-bcd2" "kube-api-access-bcd22" "kube-api-access-bcd22"',
+             b'"kube-api-access-"kube-api-access-7j8q8"', orjson.dumps(_spec())]
+    for encoded in cases:
+        found = podspec._TOKEN_VOLUME.search(encoded)
+        want = (encoded,) if found is None else tuple(encoded.split(found.group(1)))
+        assert podspec.template_key(encoded) == want

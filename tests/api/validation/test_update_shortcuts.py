@@ -1,0 +1,150 @@
+"""Update validation's shortcuts decide exactly as the plain code.
+
+``validate_pod_update`` works out the spec's bytes once (for the spec memo,
+the tolerations and the "may not change" comparison), ObjectMeta update
+validation skips ``semantic_equal`` for equal plain strings and absent
+values, and managed fields are checked without building paths when all is
+well. Every pair of (new, old) below is validated with the shortcuts and with
+them off; the errors must be the same, in the same order."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from engine.api.validation import core, objectmeta, podspec
+from tests.api.validation import builders as b
+
+Obj = dict[str, Any]
+
+
+class _Str(str):
+    """A str subclass: ``semantic_equal`` tells it from a plain string."""
+
+
+def _stored() -> Obj:
+    pod = b.pod()
+    pod["metadata"].update({
+        "uid": "af399ca9", "resourceVersion": "4", "creationTimestamp": "2025-01-01T00:00:00Z",
+        "managedFields": [{"manager": "kubectl", "operation": "Update", "apiVersion": "v1",
+                           "time": "2025-01-01T00:00:00Z", "fieldsType": "FieldsV1",
+                           "fieldsV1": {"f:metadata": {}}}]})
+    pod["spec"]["tolerations"] = [{"key": "node.kubernetes.io/not-ready", "operator": "Exists",
+                                   "effect": "NoExecute", "tolerationSeconds": 300}]
+    pod["spec"]["nodeName"] = "node-1"
+    pod["status"] = {"phase": "Running", "qosClass": "BestEffort",
+                     "podIPs": [{"ip": "10.244.0.5"}], "hostIP": "10.0.0.1",
+                     "hostIPs": [{"ip": "10.0.0.1"}],
+                     "conditions": [{"type": "Ready", "status": "True"}]}
+    return pod
+
+
+def _set(path: tuple[Any, ...], value: Any) -> Callable[[Obj], None]:
+    def change(obj: Obj) -> None:
+        holder = obj
+        for step in path[:-1]:
+            holder = holder[step]
+        if value is _DELETE:
+            holder.pop(path[-1], None)
+        else:
+            holder[path[-1]] = copy.deepcopy(value)
+    return change
+
+
+_DELETE = object()
+_META = ("metadata",)
+_SPEC = ("spec",)
+_CHANGES: list[Callable[[Obj], None]] = [
+    _set((*_META, "name"), "other"), _set((*_META, "name"), _Str("web")),
+    _set((*_META, "namespace"), _Str("default")), _set((*_META, "uid"), "x"),
+    _set((*_META, "uid"), _DELETE), _set((*_META, "namespace"), None),
+    _set((*_META, "creationTimestamp"), "2025-01-01T00:00:01Z"),
+    _set((*_META, "creationTimestamp"), None), _set((*_META, "creationTimestamp"), ""),
+    _set((*_META, "creationTimestamp"), _Str("2025-01-01T00:00:00Z")),
+    _set((*_META, "creationTimestamp"), float("nan")),
+    _set((*_META, "deletionTimestamp"), "2025-01-01T00:00:09Z"),
+    _set((*_META, "deletionTimestamp"), ""), _set((*_META, "deletionTimestamp"), {}),
+    _set((*_META, "deletionGracePeriodSeconds"), 30),
+    _set((*_META, "deletionGracePeriodSeconds"), float("nan")),
+    _set((*_META, "generation"), 1), _set((*_META, "labels"), {"bad key!": "v"}),
+    _set((*_META, "managedFields"), [{"operation": "Patch", "fieldsType": "FieldsV2"}]),
+    _set((*_META, "managedFields"), ["x", {"operation": "Apply", "fieldsType": "FieldsV1",
+                                           "subresource": "s" * 257}]),
+    _set((*_META, "managedFields"), [{"operation": _Str("Apply"), "fieldsType": "FieldsV1",
+                                      "subresource": 5}]),
+    _set((*_META, "managedFields"), {"not": "a list"}),
+    _set((*_SPEC, "containers", 0, "image"), "busybox"),
+    _set((*_SPEC, "containers", 0, "image"), " busybox"),
+    _set((*_SPEC, "containers", 0, "image"), ""),
+    _set((*_SPEC, "containers", 0, "name"), "Bad_Name"),
+    _set((*_SPEC, "tolerations"), []),
+    _set((*_SPEC, "tolerations", 0, "tolerationSeconds"), 10),
+    _set((*_SPEC, "tolerations", 0, "tolerationSeconds"), None),
+    _set((*_SPEC, "tolerations", 0, "effect"), "NoSchedule"),
+    _set((*_SPEC, "tolerations"), "not a list"),
+    _set((*_SPEC, "activeDeadlineSeconds"), 10), _set((*_SPEC, "activeDeadlineSeconds"), -1),
+    _set((*_SPEC, "terminationGracePeriodSeconds"), 30.0),
+    _set((*_SPEC, "terminationGracePeriodSeconds"), None),
+    _set((*_SPEC, "nodeName"), "node-2"), _set((*_SPEC, "nodeName"), "Bad_Node"),
+    _set((*_SPEC, "enableServiceLinks"), 1), _set(_SPEC, _DELETE), _set(_SPEC, []),
+    _set(("status", "qosClass"), "Guaranteed"), _set(("status", "podIPs"), [{"ip": "x"}]),
+    _set(("status", "conditions", 0, "type"), "bad type!"),
+]
+
+
+def _pairs() -> Iterator[tuple[Obj, Obj]]:
+    base = _stored()
+    yield base, copy.deepcopy(base)
+    for change in _CHANGES:
+        changed = copy.deepcopy(base)
+        change(changed)
+        yield changed, base  # the change in new
+        yield base, changed  # the change in old (as stored before)
+    for one, two in itertools.combinations(_CHANGES[::4], 2):
+        changed = copy.deepcopy(base)
+        one(changed)
+        two(changed)
+        yield changed, base
+
+
+def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(podspec, "spec_bytes", lambda spec: None)
+    monkeypatch.setattr(objectmeta, "_same_str", lambda a, b: False)
+    monkeypatch.setattr(objectmeta, "_valid_managed_entry", lambda entry: False)
+
+
+def _errors(fn: Callable[[Obj, Obj], Any], new: Obj, old: Obj) -> list[tuple[str, str]]:
+    podspec._CLEAN_SPECS.clear()
+    return [(repr(e), str(e)) for e in fn(copy.deepcopy(new), copy.deepcopy(old))]
+
+
+@pytest.mark.parametrize("fn", [core.validate_pod_update, core.validate_pod_status_update],
+                         ids=["update", "status"])
+def test_shortcuts_decide_as_the_plain_code(fn: Callable[[Obj, Obj], Any],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    pairs = list(_pairs())
+    fast = [_errors(fn, new, old) for new, old in pairs]
+    _slow(monkeypatch)
+    slow = [_errors(fn, new, old) for new, old in pairs]
+    assert fast == slow
+    assert sum(1 for errs in fast if errs) > len(pairs) // 2  # the pairs do reach errors
+
+
+def test_managed_fields_fast_path_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    cases: list[Any] = [
+        [], None, "x", [{}], ["x"], [{"operation": "Update", "fieldsType": "FieldsV1"}],
+        [{"operation": "Apply", "fieldsType": "FieldsV1", "subresource": None}],
+        [{"operation": "Apply", "fieldsType": "FieldsV1", "subresource": "s" * 256}],
+        [{"operation": "Apply", "fieldsType": "FieldsV1", "subresource": "s" * 257}],
+        [{"operation": _Str("Update"), "fieldsType": _Str("FieldsV1"), "subresource": 7}],
+        [{"operation": "Update", "fieldsType": "FieldsV1"}, {"operation": "Get"}]]
+    fast = [objectmeta.validate_managed_fields(f, "metadata.managedFields") for f in cases]
+    monkeypatch.setattr(objectmeta, "_valid_managed_entry", lambda entry: False)
+    slow = [objectmeta.validate_managed_fields(f, "metadata.managedFields") for f in cases]
+    assert fast == slow
+    assert [bool(errs) for errs in fast] == [False, False, False, True, True, False, False,
+                                             False, True, False, True]
