@@ -52,14 +52,22 @@ class LocalClient:
 
     def create(self, resource: Any, obj: Obj, *, owned: bool = False, **opts: Any) -> Obj:
         """``owned=True``: the caller hands ``obj`` over (JSON values only,
-        nothing shared, never used again), so the API server does not copy it."""
+        nothing shared, never used again) and treats the result as read only
+        (it is the object watchers get), so the API server copies neither."""
         return self.api.create(resource, obj, owned=owned, **self._opts(opts))
 
-    def update(self, resource: Any, obj: Obj, **opts: Any) -> Obj:
-        return self.api.update(resource, obj, **self._opts(opts))
+    def update(self, resource: Any, obj: Obj, *, owned: bool = False, **opts: Any) -> Obj:
+        """``owned=True``: the top level, metadata and status are copied before
+        the server writes them; see :meth:`APIServer.update`."""
+        return self.api.update(resource, obj, owned=owned, **self._opts(opts))
 
-    def update_status(self, resource: Any, obj: Obj, **opts: Any) -> Obj:
-        return self.api.update(resource, obj, subresource="status", **self._opts(opts))
+    def update_status(self, resource: Any, obj: Obj, *, owned: bool = False,
+                      **opts: Any) -> Obj:
+        """``owned=True``: ``obj`` may share its spec with a read-only cached
+        object (a status write takes the spec from the stored one), e.g.
+        ``{**cached, "status": new_status}``; the result is read only."""
+        return self.api.update(resource, obj, subresource="status", owned=owned,
+                               **self._opts(opts))
 
     def patch(self, resource: Any, name: str, body: Any, patch_type: str, **opts: Any) -> Obj:
         return self.api.patch(resource, name, body, patch_type, **self._opts(opts))

@@ -5,6 +5,11 @@ Upstream: ``pkg/registry/core/pod/storage/storage.go`` (``BindingREST.Create``
 stored pod that sets ``spec.nodeName`` (which an ordinary pod update may not
 change), copies the Binding's annotations onto the pod and sets the
 ``PodScheduled=True`` condition.
+
+The pod is built from the watch cache's shared copy when it holds the stored
+revision (copying only the parts :func:`_assign` writes), and the bound pod
+goes to the watchers as it is: the caller gets only a Status upstream, so
+the pod returned here is read only.
 """
 
 from __future__ import annotations
@@ -33,16 +38,38 @@ def bind(api: APIServer, name: str, node: str, *, namespace: str, uid: str = "",
         kv = api.store.get(key)
         if kv is None:
             raise errors.not_found("pods", "", name)
-        pod = meta.decode(kv.value, kv.mod_revision)
+        held = api.cache.latest(key, kv.mod_revision)
+        pod = meta.decode(kv.value, kv.mod_revision) if held is None else _writable(held)
         _check_bindable(pod, name, uid)
         _assign(pod, node, annotations, api.clock.rfc3339())
         if dry_run:
-            return pod
-        written = api.store.update(key, meta.encode(pod), kv.mod_revision)
+            return pod if held is None else meta.deep_copy(pod)
+        value = meta.encode(pod)
+        api.cache.hint(key, value, pod)
+        written = api.store.update(key, value, kv.mod_revision)
         if written is not None:
             pod["metadata"]["resourceVersion"] = str(written.mod_revision)
             return pod
+        api.cache.unhint(key)
     raise errors.conflict("pods", "", name)
+
+
+def _writable(shared: Obj) -> Obj:
+    """A copy of the shared pod in which :func:`_assign` may write: the top
+    level, metadata, annotations, spec, status and its conditions list are
+    copied; everything else stays shared (and is only read)."""
+    pod = dict(shared)
+    m = pod["metadata"] = dict(shared["metadata"])
+    if type(m.get("annotations")) is dict:
+        m["annotations"] = dict(m["annotations"])
+    if type(pod.get("spec")) is dict:
+        pod["spec"] = dict(pod["spec"])
+    status = pod.get("status")
+    if type(status) is dict:
+        status = pod["status"] = dict(status)
+        if type(status.get("conditions")) is list:
+            status["conditions"] = list(status["conditions"])
+    return pod
 
 
 def _check_bindable(pod: Obj, name: str, uid: str) -> None:

@@ -26,8 +26,9 @@ def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn"
     """A private, checked copy of ``body`` for ``info``'s kind.
 
     ``owned``: the caller hands ``body`` over (an in-process caller that built
-    it of JSON values alone, shares no part of it and never uses it again), so
-    it is checked and used as it is instead of copied."""
+    it of JSON values alone and never uses it again, or the server's own
+    :func:`owned_copy` of an update's body), so it is checked and used as it
+    is instead of copied; unknown fields are pruned from a full copy."""
     if field_validation not in FIELD_VALIDATION:
         raise errors.bad_request(
             f"fieldValidation parameter unsupported: {field_validation}. Supported values: "
@@ -47,7 +48,23 @@ def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn"
     if not isinstance(obj.get("metadata", {}), dict):
         raise errors.bad_request(_cannot_handle(info, "metadata must be an object"))
     obj.setdefault("metadata", {})
-    _check_schema(info, obj, field_validation, warnings)
+    return _check_schema(info, obj, field_validation, warnings, owned)
+
+
+def owned_copy(body: Any) -> Any:
+    """An owned update's ``body`` with its top level, ``metadata`` and
+    ``status`` copied one level deep: the API server sets apiVersion/kind,
+    system metadata and status defaults (``default_status``, the pod's kept
+    qosClass) there, and the caller's dicts (which it may keep, as the kubelet
+    keeps the status it sent, or share with an informer's cached object) must
+    not change. Deeper parts are shared and only read."""
+    if type(body) is not dict:
+        return body
+    obj = dict(body)
+    for field in ("metadata", "status"):
+        part = obj.get(field)
+        if type(part) is dict:
+            obj[field] = dict(part)
     return obj
 
 
@@ -70,23 +87,29 @@ def _check_type(info: ResourceInfo, obj: Obj) -> None:
     obj["apiVersion"], obj["kind"] = info.api_version, info.kind
 
 
-def _check_schema(info: ResourceInfo, obj: Obj, mode: str, warnings: list[str] | None) -> None:
+def _check_schema(info: ResourceInfo, obj: Obj, mode: str, warnings: list[str] | None,
+                  owned: bool = False) -> Obj:
+    """``obj`` checked against its schema, with unknown fields pruned (from a
+    full copy when ``owned``: pruning reaches parts the caller may share)."""
     definition = schema.definition_name(info.group, info.version, info.kind)
     if definition is None:
-        return
+        return obj
     try:
         from engine.api.validation import prune_unknown_fields, validate_schema
     except ImportError:  # the validation package is optional while it is built
-        return
+        return obj
     type_errors, unknown = validate_schema(obj, definition, strict=mode == "Strict")
     if type_errors:
         raise errors.bad_request(_cannot_handle(info, "; ".join(type_errors)))
     if not unknown:
-        return
+        return obj
     messages = [f'unknown field "{path}"' for path in unknown]
     if mode == "Strict":
         raise errors.bad_request(
             _cannot_handle(info, "strict decoding error: " + ", ".join(messages)))
     if mode == "Warn" and warnings is not None:
         warnings.extend(messages)
+    if owned:
+        obj = orjson.loads(orjson.dumps(obj))
     prune_unknown_fields(obj, definition)
+    return obj

@@ -22,7 +22,7 @@ from typing import Any
 from engine.api import aggregated, authorization, binding, errors, event_ttl, listing, meta, patch
 from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
 from engine.api.apilister import APILister
-from engine.api.decoding import decode_request
+from engine.api.decoding import decode_request, owned_copy
 from engine.api.deletion import DeletionMixin
 from engine.api.resources import ResourceInfo, resolve
 from engine.api.rest_hooks import hooks_for
@@ -158,6 +158,13 @@ class APIServer(DeletionMixin):
             authorization.check(self.authorizer, authorization.RequestAttributes(
                 user, verb, info, namespace or "", name, subresource))
 
+    def _old(self, key: str, kv: Any) -> Obj:
+        """The object stored at ``key`` as ``kv``: the watch cache's decoded
+        object at that revision when it holds one (shared: read only, as every
+        watcher's), else a decode."""
+        held = self.cache.latest(key, kv.mod_revision)
+        return meta.decode(kv.value, kv.mod_revision) if held is None else held
+
     def _read(self, info: ResourceInfo, namespace: str, name: str) -> tuple[Obj, int]:
         kv = self.store.get(info.key(namespace, name))
         if kv is None:
@@ -252,8 +259,9 @@ class APIServer(DeletionMixin):
                field_validation: str = "Warn", user: UserInfo | None = None,
                warnings: list[str] | None = None, owned: bool = False) -> Obj:
         """Create an object. ``owned``: an in-process caller hands ``obj`` over
-        (built of JSON values, sharing nothing, never used again by it), so it
-        is not copied first (:func:`decode_request`); off for everyone else."""
+        (built of JSON values, sharing nothing the server may write), so it is
+        not copied first (:func:`decode_request`), and takes the result read
+        only: it is the very object the watchers get. Off for everyone else."""
         info = self.info(resource)
         obj = decode_request(info, obj, field_validation, warnings, owned=owned)
         ns = self._namespace(info, namespace, obj)
@@ -281,19 +289,30 @@ class APIServer(DeletionMixin):
         hooks.before_create(obj, dry_run)
         if dry_run:
             return obj
-        kv = self.store.create(info.key(ns, m["name"]), meta.encode(obj))
+        kv = self._store_create(info.key(ns, m["name"]), obj, owned)
         for _ in range(GENERATE_NAME_RETRIES if generated else 0):
             if kv is not None:
                 break
             # RetryGenerateName (beta, on by default since 1.30): a clash of a
             # generated name is retried with a new suffix before giving up.
             m["name"] = self.identity.generate_name(m["generateName"])
-            kv = self.store.create(info.key(ns, m["name"]), meta.encode(obj))
+            kv = self._store_create(info.key(ns, m["name"]), obj, owned)
         if kv is None:
             hooks.create_failed(obj)
             raise errors.already_exists(info.plural, info.group, m["name"])
         m["resourceVersion"] = str(kv.mod_revision)
         return obj
+
+    def _store_create(self, key: str, obj: Obj, shared: bool) -> Any:
+        """Create ``key``; a ``shared`` object goes to the watchers as it is."""
+        value = meta.encode(obj)
+        if not shared:
+            return self.store.create(key, value)
+        self.cache.hint(key, value, obj)
+        kv = self.store.create(key, value)
+        if kv is None:
+            self.cache.unhint(key)
+        return kv
 
     def _fill_system_fields(self, obj: Obj) -> None:
         """``rest.FillObjectMetaSystemFields`` plus generateName."""
@@ -325,25 +344,38 @@ class APIServer(DeletionMixin):
     def update(self, resource: ResourceLike, obj: Obj, *, namespace: str | None = None,
                subresource: str = "", dry_run: bool = False, field_manager: str | None = None,
                field_validation: str = "Warn", user: UserInfo | None = None,
-               warnings: list[str] | None = None) -> Obj:
-        """Replace an object; ``metadata.resourceVersion``, when sent, must be current."""
+               warnings: list[str] | None = None, owned: bool = False) -> Obj:
+        """Replace an object; ``metadata.resourceVersion``, when sent, must be current.
+
+        ``owned``: as for :meth:`create`, except that parts below the top
+        level, ``metadata`` and ``status`` may be shared with read-only
+        objects when this write never changes them (a status write takes the
+        rest from the stored object): e.g. ``{**cached_pod, "status": new}``."""
         info = self.info(resource)
-        obj = decode_request(info, obj, field_validation, warnings)
+        if owned:
+            obj = owned_copy(obj)
+        obj = decode_request(info, obj, field_validation, warnings, owned=owned)
         ns = self._namespace(info, namespace, obj)
         name = meta.name_of(obj)
         if not name:
             raise errors.bad_request("name is required")
         self._check_subresource(info, subresource)
         self._authorize(user, "update", info, ns, name, subresource)
-        kv = self.store.get(info.key(ns, name))
+        key = info.key(ns, name)
+        kv = self.store.get(key)
         if kv is None:
             if strategy_for(info).allow_create_on_update and not subresource:
+                # Not owned: deeper parts of an owned update's body may be shared.
                 return self.create(info, obj, namespace=ns, dry_run=dry_run,
                                    field_manager=field_manager, user=user)
             raise errors.not_found(info.plural, info.group, name)
-        old = meta.decode(kv.value, kv.mod_revision)
+        # An owned update reads the shared old object (the watch cache's) when
+        # held; others decode their own, so that a component that mutates its
+        # informer's objects (a bug) cannot change what other writes compute.
+        old = self._old(key, kv) if owned else meta.decode(kv.value, kv.mod_revision)
         return self._update(info, obj, old, kv.mod_revision, subresource=subresource,
-                            dry_run=dry_run, field_manager=field_manager, user=user)
+                            dry_run=dry_run, field_manager=field_manager, user=user,
+                            owned=owned)
 
     def _check_subresource(self, info: ResourceInfo, subresource: str) -> None:
         if subresource and subresource not in info.subresources:
@@ -351,7 +383,14 @@ class APIServer(DeletionMixin):
 
     def _update(self, info: ResourceInfo, new: Obj, old: Obj, revision: int, *,
                 subresource: str = "", dry_run: bool = False, field_manager: str | None = None,
-                user: UserInfo | None = None, operation: str = "Update") -> Obj:
+                user: UserInfo | None = None, operation: str = "Update",
+                owned: bool = False) -> Obj:
+        """The update of ``old`` (at ``revision``) to ``new``; ``old`` is only
+        read (it may be the watch cache's shared object).
+
+        ``owned``: the caller takes the result read only, so ``new`` goes to
+        the watchers as it is (it may share parts of ``old``: the status or
+        spec a strategy keeps)."""
         name, ns = meta.name_of(old), meta.namespace_of(old)
         sent_rv = new.get("metadata", {}).get("resourceVersion")
         main = strategy_for(info)
@@ -385,8 +424,14 @@ class APIServer(DeletionMixin):
             return new
         if self._finalized(new, info):
             return self._remove(info, new, revision)
-        kv = self.store.update(info.key(ns, name), meta.encode(new), revision)
+        key = info.key(ns, name)
+        value = meta.encode(new)
+        if owned:
+            self.cache.hint(key, value, new)
+        kv = self.store.update(key, value, revision)
         if kv is None:
+            if owned:
+                self.cache.unhint(key)
             hooks.update_failed(new, old)
             raise errors.conflict(info.plural, info.group, name)
         hooks.after_update(new, old)

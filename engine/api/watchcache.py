@@ -9,17 +9,37 @@ than the history kept (everything since the last compaction) gets
 
 Events of a watch whose selectors stop (or start) matching an object become
 DELETED (or ADDED), as the cacher does.
+
+Decoded objects are shared read-only by every watcher (client-go's rule that
+informer objects are not mutated). Two shortcuts build on that:
+
+* a *hint*: the API server, about to store an object it built and nobody else
+  can change, hands it over (:meth:`WatchCache.hint`), and the change's object
+  is that one, stamped with the new resourceVersion, instead of a decode of
+  the stored bytes (upstream's cacher decodes each etcd event; here the writer
+  is in the same process);
+* the *latest* decoded object of each updated key (:meth:`WatchCache.latest`),
+  which an update reads as its old object instead of decoding the store's.
+
+``K9PY_CHECK_SHARED=1`` (read at import) turns on a check: each shared
+object's stored bytes are remembered and, when the key's next change arrives,
+on :meth:`WatchCache.verify` and at close, the object must still encode to
+them; a mismatch names the key (:class:`SharedObjectMutated`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import bisect
+import logging
+import os
 import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from engine.api import errors, meta
 from engine.api.resources import RESOURCES, ResourceInfo
@@ -27,6 +47,15 @@ from engine.store import Event, Store
 
 Obj = dict[str, Any]
 Matcher = Callable[[Obj], bool]
+log = logging.getLogger(__name__)
+
+CHECK_SHARED = os.environ.get("K9PY_CHECK_SHARED", "") not in ("", "0")
+# Where check mode also appends each detection (one line per key), if set.
+CHECK_SHARED_LOG = os.environ.get("K9PY_CHECK_SHARED_LOG", "")
+
+
+class SharedObjectMutated(AssertionError):
+    """An object shared with watchers no longer matches the bytes it was made from."""
 
 
 @dataclass(slots=True)
@@ -144,6 +173,13 @@ class WatchCache:
         self._watches: dict[str, list[Watch]] = {}  # by resource key prefix
         self._oldest = store.compact_revision  # events after this are all kept
         self.revision = store.revision
+        # Objects the API server built for the write of a key: (stored bytes, object).
+        self._hints: dict[str, tuple[bytes, Obj]] = {}
+        # The decoded object of each key's last dispatched update: (revision, object).
+        self._latest: dict[str, tuple[int, Obj]] = {}
+        self.check = CHECK_SHARED
+        # Check mode: the bytes each shared object was made from, by key.
+        self._shared: dict[str, tuple[bytes, Obj]] = {}
         self._store_watch = store.watch(
             "/registry/", self._on_events, start_revision=store.compact_revision + 1
         )
@@ -154,21 +190,75 @@ class WatchCache:
             watches = [w for ws in self._watches.values() for w in ws]
         for w in watches:
             w.stop()
+        self._hints.clear()
+        self._latest.clear()
+        if self.check:
+            bad = [key for key in list(self._shared) if not self._intact(key)]
+            self._shared.clear()
+            if bad:
+                raise SharedObjectMutated(f"shared objects were mutated: {', '.join(bad)}")
+
+    # -- shortcuts the API server uses ------------------------------------------
+    def hint(self, key: str, value: bytes, obj: Obj) -> None:
+        """``obj`` is what ``value`` (about to be written to ``key``) decodes to,
+        and nobody will change it: the change's watchers may get it as it is."""
+        if self.check:
+            _check_hint(key, value, obj)
+        self._hints[key] = (value, obj)
+
+    def unhint(self, key: str) -> None:
+        """The write the hint was for did not happen."""
+        self._hints.pop(key, None)
+
+    def latest(self, key: str, revision: int) -> Obj | None:
+        """The shared decoded object of ``key`` at ``revision``, if held (read only)."""
+        held = self._latest.get(key)
+        if held is not None and held[0] == revision:
+            if self.check:
+                self.verify(key)
+            return held[1]
+        return None
+
+    def verify(self, key: str) -> None:
+        """Check mode: raise if the object shared for ``key`` was mutated."""
+        if self.check and not self._intact(key):
+            raise SharedObjectMutated(f"shared object {key} was mutated")
+
+    def _intact(self, key: str) -> bool:
+        held = self._shared.get(key)
+        if held is None or meta.encode(held[1]) == held[0]:
+            return True
+        message = f"K9PY_CHECK_SHARED: shared object {key} was mutated after it was shared"
+        log.error(message)
+        if CHECK_SHARED_LOG:
+            with open(CHECK_SHARED_LOG, "a") as out:
+                out.write(message + "\n")
+        del self._shared[key]  # reported once
+        return False
 
     # -- intake -------------------------------------------------------------
     def _on_events(self, events: list[Event]) -> None:
         with self._lock:
+            hints = self._hints
             for event in events:
-                self._revs.append(event.kv.mod_revision)
+                kv = event.kv
+                self._revs.append(kv.mod_revision)
                 self._events.append(event)
-                self.revision = event.kv.mod_revision
-                watchers = self._watches.get(_resource_prefix(event.kv.key))
+                self.revision = kv.mod_revision
+                hint = hints.pop(kv.key, None) if hints else None
+                if self.check:
+                    self._intact(kv.key)
+                watchers = self._watches.get(_resource_prefix(kv.key))
                 if watchers:
-                    self._dispatch(event, watchers)
+                    self._dispatch(event, watchers, hint)
+                elif self._latest:
+                    self._latest.pop(kv.key, None)
 
-    def _dispatch(self, event: Event, watchers: list[Watch]) -> None:
+    def _dispatch(self, event: Event, watchers: list[Watch], hint: tuple[bytes, Obj] | None) -> None:
         change = _Change(event)
         key = event.kv.key
+        if hint is not None and hint[0] is event.kv.value and not change.deleted:
+            change.use(hint[1])
         plain = "DELETED" if change.deleted else ("ADDED" if change.created else "MODIFIED")
         for w in watchers:
             if w.stopped or not key.startswith(w.prefix):
@@ -187,6 +277,22 @@ class WatchCache:
                 w._events.append(out)
                 if w._waiter is not None:
                     w._wake()
+        self._remember(key, change)
+
+    def _remember(self, key: str, change: _Change) -> None:
+        """Keep the decoded object of an updated key for the next update's
+        old object (keys only ever created, such as most Events, are not kept)."""
+        cur = change._cur
+        if change.deleted or cur is None:
+            self._latest.pop(key, None)
+            self._shared.pop(key, None)
+            return
+        if not change.created:
+            self._latest[key] = (change.event.kv.mod_revision, cur)
+        elif self._latest:
+            self._latest.pop(key, None)
+        if self.check:
+            self._shared[key] = (change.event.kv.value, cur)
 
     # -- watches ------------------------------------------------------------
     def watch(self, info: ResourceInfo, prefix: str, matcher: Matcher | None, *,
@@ -276,6 +382,20 @@ class _Change:
         self._cur: Obj | None = None
         self._prev: Obj | None = None
 
+    def use(self, obj: Obj) -> None:
+        """The object after the change is ``obj`` (the writer's, see
+        :meth:`WatchCache.hint`), stamped with the change's revision where a
+        decode puts it: last in ``metadata``. When the writer's metadata has
+        it elsewhere, the watchers get a new top level and metadata in decode
+        order (sharing the rest), and the writer's object keeps its order."""
+        m = obj["metadata"]
+        rv = str(self.event.kv.mod_revision)
+        if "resourceVersion" in m and next(reversed(m)) != "resourceVersion":
+            obj = dict(obj)
+            m = obj["metadata"] = {k: v for k, v in m.items() if k != "resourceVersion"}
+        m["resourceVersion"] = rv
+        self._cur = obj
+
     @property
     def cur(self) -> Obj:
         cur = self._cur
@@ -295,6 +415,23 @@ class _Change:
             prev_kv = self.event.prev_kv
             prev = self._prev = meta.decode(prev_kv.value, prev_kv.mod_revision)
         return prev
+
+
+def _check_hint(key: str, value: bytes, obj: Obj) -> None:
+    """Check mode: a hinted object must be exactly what its bytes decode to
+    (same keys in the same order, lists not tuples)."""
+    if meta.encode(obj) != value or not _same_types(obj, orjson.loads(value)):
+        raise SharedObjectMutated(f"the object hinted for {key} is not what is stored")
+
+
+def _same_types(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return all(k == "resourceVersion" or _same_types(v, b.get(k)) for k, v in a.items())
+    if type(a) is list:
+        return all(map(_same_types, a, b))
+    return True
 
 
 def _filter(w: Watch, change: _Change) -> WatchEvent | None:

@@ -161,18 +161,13 @@ class EventRecorder:
         stamp = self.clock.rfc3339()
         namespace = ref.get("namespace") or "default"
         nanos = int(self.clock.now() * 1e9)
-        body = {
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": {"namespace": namespace},
-            "involvedObject": ref, "reason": reason, "message": message, "type": event_type,
-            "source": {"component": self.component, **({"host": self.host} if self.host else {})},
-            "firstTimestamp": stamp, "lastTimestamp": stamp, "count": 1,
-            "reportingComponent": self.component, "reportingInstance": self.host,
-        }
         while True:
+            body = self._body(ref, event_type, reason, message, stamp, namespace)
             body["metadata"]["name"] = f"{ref.get('name', '')}.{nanos:x}"
             try:
-                created = self.client.create("events", body, namespace=namespace)
+                # owned: built afresh for each attempt and not used again, so
+                # the API server takes it uncopied; ``created`` is only read.
+                created = self.client.create("events", body, namespace=namespace, owned=True)
                 break
             except errors.StatusError as err:
                 if err.reason != "AlreadyExists":
@@ -180,6 +175,19 @@ class EventRecorder:
                 nanos += 1  # two events in the same simulated nanosecond
         self._remember(key, _Seen(created["metadata"]["name"], namespace, 1, stamp))
         return created
+
+    def _body(self, ref: Obj, event_type: str, reason: str, message: str, stamp: str,
+              namespace: str) -> Obj:
+        """A new Event of fresh values (``ref`` copied: the server may default it)."""
+        return {
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"namespace": namespace},
+            "involvedObject": dict(ref), "reason": reason, "message": message,
+            "type": event_type,
+            "source": {"component": self.component, **({"host": self.host} if self.host else {})},
+            "firstTimestamp": stamp, "lastTimestamp": stamp, "count": 1,
+            "reportingComponent": self.component, "reportingInstance": self.host,
+        }
 
     def _remember(self, key: tuple, seen: _Seen) -> None:
         self._seen[key] = seen

@@ -73,7 +73,11 @@ class StatusManager:
         for attempt in range(2):
             body = {**pod, "status": status}
             try:
-                written = client.update_status("pods", body)
+                # owned: the API server copies the top level, metadata and
+                # status before writing to them (``status`` is kept below to
+                # compare with), takes the spec from the stored pod, and
+                # ``written`` is the watchers' shared pod: read only here.
+                written = client.update_status("pods", body, owned=True)
             except errors.StatusError as err:
                 if err.code == 404:
                     worker.removed()
