@@ -28,8 +28,10 @@ def is_mirror(pod: Obj) -> bool:
 
 def ensure_owner(kubelet: Kubelet, pod: Obj) -> None:
     """Give a mirror pod without an owner its Node as owner."""
+    if not is_mirror(pod) or pod["metadata"].get("ownerReferences"):
+        return  # most pods: no need to look the node up
     node = kubelet.current_node()
-    if node is None or not is_mirror(pod) or pod["metadata"].get("ownerReferences"):
+    if node is None:
         return
     owner = mirror_owner(kubelet.name, node["metadata"]["uid"])
     body = {"metadata": {"ownerReferences": [owner],

@@ -265,9 +265,12 @@ def _ready_condition(worker: PodWorker, old: Obj, containers_ready: tuple[bool, 
                      ) -> tuple[bool, str, str]:
     if not containers_ready[0]:
         return containers_ready
+    gates = worker.pod["spec"].get("readinessGates")
+    if not gates:
+        return True, "", ""
     present = {c.get("type"): c for c in old.get("conditions") or ()}
     problems = []
-    for gate in worker.pod["spec"].get("readinessGates") or ():
+    for gate in gates:
         kind = gate.get("conditionType", "")
         cond = present.get(kind)
         if cond is None:

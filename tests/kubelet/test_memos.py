@@ -160,3 +160,76 @@ def test_volume_object_check_matches_the_merged_lookup(obj: dict | None, ref: di
         assert volumes._object(lookup, kind, "default", ref) == _merged_object_check(
             lookup, kind, "default", ref
         )
+
+
+def _ready_condition_as_before(worker: Any, old: dict, containers_ready: tuple) -> tuple:
+    """``_ready_condition`` as it was: the present conditions always collected."""
+    if not containers_ready[0]:
+        return containers_ready
+    present = {c.get("type"): c for c in old.get("conditions") or ()}
+    problems = []
+    for gate in worker.pod["spec"].get("readinessGates") or ():
+        kind = gate.get("conditionType", "")
+        cond = present.get(kind)
+        if cond is None:
+            problems.append(
+                f'corresponding condition of pod readiness gate "{kind}" does not exist.'
+            )
+        elif cond.get("status") != "True":
+            problems.append(
+                f'the status of pod readiness gate "{kind}" is not "True", but {cond.get("status")}'
+            )
+    if problems:
+        return False, "ReadinessGatesNotReady", ", ".join(problems)
+    return True, "", ""
+
+
+@pytest.mark.parametrize(
+    "gates",
+    [None, [], [{"conditionType": "a"}], [{"conditionType": "a"}, {"conditionType": "b"}, {}]],
+)
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        None,
+        [],
+        [{"type": "a", "status": "True"}],
+        [{"type": "a", "status": "False"}, {"type": "b", "status": "True"}],
+    ],
+)
+@pytest.mark.parametrize("containers_ready", [(True, "", ""), (False, "ContainersNotReady", "x")])
+def test_ready_condition_matches_the_eager_version(
+    gates: Any, conditions: Any, containers_ready: tuple
+) -> None:
+    from engine.kubelet import status
+
+    spec: dict = {} if gates is None else {"readinessGates": gates}
+    worker = SimpleNamespace(pod={"spec": spec})
+    old: dict = {} if conditions is None else {"conditions": conditions}
+    assert status._ready_condition(worker, old, containers_ready) == _ready_condition_as_before(
+        worker, old, containers_ready
+    )
+
+
+@pytest.mark.parametrize("annotations", [None, {"kubernetes.io/config.mirror": "x"}])
+@pytest.mark.parametrize("owned", [False, True])
+@pytest.mark.parametrize("node", [None, {"metadata": {"uid": "node-uid"}}])
+def test_mirror_owner_is_set_exactly_when_it_was(annotations: Any, owned: bool, node: Any) -> None:
+    from engine.kubelet import mirror
+
+    patches: list[tuple] = []
+    client = SimpleNamespace(patch=lambda *args, **kw: patches.append((args, kw)))
+    kubelet = SimpleNamespace(name="kind-worker", client=client, current_node=lambda: node)
+    meta: dict = {"name": "etcd", "namespace": "kube-system", "resourceVersion": "5"}
+    if annotations:
+        meta["annotations"] = annotations
+    if owned:
+        meta["ownerReferences"] = [{"uid": "x"}]
+    mirror.ensure_owner(kubelet, {"metadata": meta})
+    expected = node is not None and annotations is not None and not owned
+    assert len(patches) == (1 if expected else 0)
+    if expected:
+        (resource, name, body, _), kw = patches[0]
+        assert (resource, name, kw) == ("pods", "etcd", {"namespace": "kube-system"})
+        assert body["metadata"]["ownerReferences"][0]["uid"] == "node-uid"
+        assert body["metadata"]["resourceVersion"] == "5"
