@@ -12,6 +12,12 @@ A count is named by a hashable key and defined by a predicate over pods and
 the topology keys it counts by; its value maps ``(topology key, value)`` to
 the number of matching pods on nodes with that label. Node label changes
 (and nodes coming or going) drop every count; the next query rebuilds it.
+
+PodTopologySpread's Score counts the matching pods on each node itself
+(upstream ``scoring.go``: ``countPodsMatchSelector(nodeInfo.Pods, ...)`` for
+the hostname key), so a count can also be kept per node name
+(:meth:`AffinityIndex.node_counts`), the way upstream's ``NodeInfo`` keeps
+its pods.
 """
 
 from __future__ import annotations
@@ -55,6 +61,20 @@ class _Count:
                 pairs.pop(pair, None)
 
 
+class _NodeCount:
+    """Matching pods per node name; every listed node has an entry (0 included)."""
+
+    __slots__ = ("predicate", "by_node")
+
+    def __init__(self, predicate: Predicate) -> None:
+        self.predicate = predicate
+        self.by_node: dict[str, int] = {}
+
+    def update(self, pi: PodInfo, name: str, sign: int) -> None:
+        if self.predicate(pi):
+            self.by_node[name] = self.by_node.get(name, 0) + sign
+
+
 class AffinityIndex:
     """Registered counts (see the module docstring) and the required
     anti-affinity terms of the pods in the cluster, grouped by term."""
@@ -65,6 +85,8 @@ class AffinityIndex:
         # term signature -> (term, {pair: number of pods carrying it there})
         self._anti: dict[tuple, tuple[AffinityTerm, dict[Pair, int]]] | None = None
         self._domains: dict[tuple[str, ...], dict[str, set[str]]] = {}
+        self._node_counts: OrderedDict[Any, _NodeCount] = OrderedDict()
+        self._labelled: dict[str, int] = {}
 
     # -- queries ---------------------------------------------------------------------------
     def counts(self, key: Any, predicate: Predicate, keys: tuple[str, ...],
@@ -84,6 +106,29 @@ class AffinityIndex:
         else:
             self._counts.move_to_end(key)
         return entry.pairs
+
+    def node_counts(self, key: Any, predicate: Predicate) -> dict[str, int]:
+        """Pods matching ``predicate`` on each node, by node name (read-only).
+        Every node of the list has an entry, so lookups need no default."""
+        entry = self._node_counts.get(key)
+        if entry is None:
+            entry = _NodeCount(predicate)
+            by_node = entry.by_node
+            for ni in self._nodes():
+                by_node[ni.name] = sum(1 for pi in ni.pods.values() if predicate(pi))
+            self._node_counts[key] = entry
+            if len(self._node_counts) > MAX_COUNTS:
+                self._node_counts.popitem(last=False)
+        else:
+            self._node_counts.move_to_end(key)
+        return entry.by_node
+
+    def labelled(self, key: str) -> int:
+        """How many nodes of the list carry the label ``key``."""
+        found = self._labelled.get(key)
+        if found is None:
+            found = self._labelled[key] = sum(1 for ni in self._nodes() if key in ni.labels)
+        return found
 
     def domains(self, keys: tuple[str, ...]) -> dict[str, set[str]]:
         """The values of each of ``keys`` among the nodes that have all of them."""
@@ -116,6 +161,8 @@ class AffinityIndex:
         labels = ni.labels
         for entry in self._counts.values():
             entry.update(pi, labels, sign)
+        for node_count in self._node_counts.values():
+            node_count.update(pi, ni.name, sign)
         if self._anti is not None and pi.required_anti_affinity:
             self._add_anti(pi, labels, sign)
 
@@ -143,3 +190,5 @@ class AffinityIndex:
         self._counts.clear()
         self._anti = None
         self._domains.clear()
+        self._node_counts.clear()
+        self._labelled.clear()

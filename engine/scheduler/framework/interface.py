@@ -141,6 +141,15 @@ class ScorePlugin(Plugin):
         score = self.score
         return [score(state, pod, node) for node in nodes]
 
+    def score_codes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]
+                    ) -> tuple[list[Any], Callable[[Any], int]] | None:
+        """Optional: a hashable code per node and the raw score of a code, when the
+        raw score is a function of a small per-node value (None: use
+        ``score_nodes``). A plugin that gives codes must have a ``normalize``
+        that maps each score through the list's minimum and maximum alone
+        (see framework/scoring.py)."""
+        return None
+
     def normalize(self, state: CycleState, pod: PodInfo, scores: list[int]) -> None:
         """``ScoreExtensions.NormalizeScore`` in place; the default does nothing."""
 

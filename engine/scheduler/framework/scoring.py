@@ -15,6 +15,14 @@ The result is the same; the work is arranged for Python:
 * a plugin that knows its normalised score is the same on every node
   (``constant_normalized``, e.g. TaintToleration when no node has a
   PreferNoSchedule taint) contributes an offset, not a per-node addition;
+* a plugin whose raw score is a function of a small per-node value (a
+  "code", e.g. PodTopologySpread's count of matching pods on the node when
+  that is all it scores) gives the codes (:meth:`ScorePlugin.score_codes`):
+  the raw score, NormalizeScore and the weight are then worked out once per
+  distinct code, and each node's total takes one lookup. NormalizeScore is
+  run on the distinct raw scores, which is the same as on every node's for a
+  NormalizeScore that maps each score through the list's minimum and maximum
+  (the plugins that give codes are such);
 * per-plugin lists (raw and normalised) are only built when the explanation
   record is turned into data (:meth:`ScoreResult.plugin_scores`).
 """
@@ -22,6 +30,7 @@ The result is the same; the work is arranged for Python:
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from engine.scheduler.framework.interface import CycleState, ScorePlugin
@@ -57,6 +66,9 @@ class ScoreResult:
         self._normalized: dict[str, list[int]] = {}
         self._constant: dict[str, int] = {}  # plugin -> its normalised score on every node
         self._raw: dict[str, list[int]] = {}
+        # plugin -> (code per node, raw score per code, normalised score per code)
+        self._coded: dict[str, tuple[list[Hashable], dict[Hashable, int],
+                                     dict[Hashable, int]]] = {}
         self.offset = 0  # weighted constant scores, left out of ``totals``
 
     def total(self, i: int) -> int:
@@ -68,6 +80,11 @@ class ScoreResult:
         out = []
         row = self._rows[i] if self._rows else None
         for name, weight in self.order:
+            coded = self._coded.get(name)
+            if coded is not None:
+                codes, raw_of, norm_of = coded
+                out.append((name, weight, raw_of[codes[i]], norm_of[codes[i]]))
+                continue
             raw_list = self._raw.get(name)
             raw = raw_list[i] if raw_list is not None else row[self._local[name]]
             normalized = self._normalized.get(name)
@@ -81,6 +98,12 @@ class ScoreResult:
         """(plugin, weight, raw scores, normalised scores) per plugin that ran."""
         out = []
         for name, weight in self.order:
+            coded = self._coded.get(name)
+            if coded is not None:
+                codes, raw_of, norm_of = coded
+                out.append((name, weight, [raw_of[c] for c in codes],
+                            [norm_of[c] for c in codes]))
+                continue
             raw = self._raw.get(name)
             if raw is None:
                 column = self._local[name]
@@ -114,9 +137,7 @@ def run_score(plugins: list[ScorePlugin], weights: dict[str, int], state: CycleS
     if local:
         result._rows = _local_rows(state, pod, nodes, local, weights)
         result._local = {p.name: j for j, p in enumerate(local)}
-        totals = [row[-1] for row in result._rows]
-    else:
-        totals = [0] * len(nodes)
+    totals: list[int] | None = None  # None: the rows' weighted sums, not yet taken
     for p in active:
         column = result._local.get(p.name)
         if column is not None and not p.has_normalize:
@@ -129,7 +150,15 @@ def run_score(plugins: list[ScorePlugin], weights: dict[str, int], state: CycleS
             result.offset += constant * weights[p.name]
             continue
         if column is None:
-            raw = p.score_nodes(state, pod, nodes)
+            coded = p.score_codes(state, pod, nodes)
+            if coded is not None:
+                added = _add_coded(result, p, state, pod, coded, weights[p.name], totals)
+                if added is not None:
+                    totals = added
+                    continue
+                raw = [coded[1](c) for c in coded[0]]  # out of range: fail as below
+            else:
+                raw = p.score_nodes(state, pod, nodes)
             result._raw[p.name] = raw
         else:
             raw = [row[column] for row in result._rows]
@@ -140,10 +169,53 @@ def run_score(plugins: list[ScorePlugin], weights: dict[str, int], state: CycleS
             result._normalized[p.name] = normalized
         _check(p.name, normalized)
         weight = weights[p.name]
-        weighted = normalized if weight == 1 else [v * weight for v in normalized]
-        totals = list(map(operator.add, totals, weighted))
-    result.totals = totals
+        if totals is None:
+            totals = _row_sums(result)
+        if weight == 1:
+            totals = list(map(operator.add, totals, normalized))
+        else:
+            totals = [t + v * weight for t, v in zip(totals, normalized, strict=True)]
+    result.totals = totals if totals is not None else _row_sums(result)
     return result
+
+
+def _row_sums(result: ScoreResult) -> list[int]:
+    """The weighted sums kept in the rows (zeros without node-local plugins)."""
+    if result._rows:
+        return [row[-1] for row in result._rows]
+    return [0] * len(result.nodes)
+
+
+def _add_coded(result: ScoreResult, p: ScorePlugin, state: CycleState, pod: PodInfo,
+               coded: tuple[list[Hashable], Callable[[Hashable], int]], weight: int,
+               totals: list[int] | None) -> list[int] | None:
+    """``totals`` plus the plugin's weighted normalised scores, worked out per
+    distinct code (None when a normalised score is out of range: the caller
+    then fails with the per-node lists, naming the first bad score in order)."""
+    codes, raw_fn = coded
+    present = list(set(codes))
+    raw = [raw_fn(c) for c in present]
+    normalized = list(raw)
+    if p.has_normalize:
+        p.normalize(state, pod, normalized)
+    if normalized and (max(normalized) > MAX_NODE_SCORE or min(normalized) < MIN_NODE_SCORE):
+        return None
+    norm_of = dict(zip(present, normalized, strict=True))
+    result._coded[p.name] = (codes, dict(zip(present, raw, strict=True)), norm_of)
+    weighted = {c: v * weight for c, v in norm_of.items()}
+    if totals is None and result._rows:  # the rows' sums and this plugin in one pass
+        return [row[-1] + weighted[c] for row, c in zip(result._rows, codes, strict=True)]
+    if totals is None:
+        return [weighted[c] for c in codes]
+    return [t + weighted[c] for t, c in zip(totals, codes, strict=True)]
+
+
+def _find_none(rows: list[Any], start: int) -> int:
+    """The index of the next None in ``rows`` from ``start`` (-1: none left)."""
+    try:
+        return rows.index(None, start)
+    except ValueError:
+        return -1
 
 
 def _local_rows(state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
@@ -152,16 +224,15 @@ def _local_rows(state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
     weighted sum of those without NormalizeScore."""
     key = score_key_id(tuple((p.name, p.score_key(state, pod)) for p in local))
     rows = [n.score_row if n.score_key == key else None for n in nodes]
-    if None not in rows:
-        return rows
-    missed = [i for i, row in enumerate(rows) if row is None]
     still = []
-    for i in missed:
+    i = _find_none(rows, 0)
+    while i >= 0:  # few nodes changed since they were last scored: find them in C
         row = nodes[i].memo_get(key)
         if row is None:
             still.append(i)
         else:
             rows[i] = row
+        i = _find_none(rows, i + 1)
     if not still:
         return rows
     subset = [nodes[i] for i in still]

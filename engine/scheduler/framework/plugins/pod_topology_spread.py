@@ -13,6 +13,8 @@ per constraint, normalised so fewer matching pods score higher).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from operator import attrgetter, methodcaller
 from typing import Any
 
 from engine.scheduler.framework.helpers import (
@@ -49,6 +51,7 @@ HOSTNAME = "kubernetes.io/hostname"
 ZONE = "topology.kubernetes.io/zone"
 DO_NOT_SCHEDULE = "DoNotSchedule"
 SCHEDULE_ANYWAY = "ScheduleAnyway"
+_LABELS = attrgetter("labels")
 SYSTEM_DEFAULT_CONSTRAINTS = [
     {"topologyKey": HOSTNAME, "whenUnsatisfiable": SCHEDULE_ANYWAY, "maxSkew": 3},
     {"topologyKey": ZONE, "whenUnsatisfiable": SCHEDULE_ANYWAY, "maxSkew": 5},
@@ -155,7 +158,7 @@ class SpreadState:
 class ScoreState:
     """``preScoreState``."""
 
-    __slots__ = ("constraints", "ignored", "counts", "weights", "ignored_idx", "pairs")
+    __slots__ = ("constraints", "ignored", "counts", "weights", "ignored_idx", "by_node")
 
     def __init__(self, constraints: list[Constraint]) -> None:
         self.constraints = constraints
@@ -163,8 +166,9 @@ class ScoreState:
         self.ignored_idx: set[int] = set()
         self.counts: list[dict[str, int]] = [{} for _ in constraints]
         self.weights: list[float] = []
-        # The cache's counts per constraint, when every node counts (see _indexed).
-        self.pairs: list[dict[tuple[str, str], int]] | None = None
+        # Per hostname constraint: the cache's matching pods per node name (None for
+        # the other constraints, or to count on the node itself).
+        self.by_node: list[dict[str, int] | None] = [None] * len(constraints)
 
 
 class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
@@ -186,11 +190,13 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             return [], True
         return [Constraint(c, selector, pod.namespace) for c in defaults], True
 
-    def _indexed(self, pod: PodInfo,
-                 constraints: list[Constraint]) -> list[dict[tuple[str, str], int]] | None:
+    def _indexed(self, pod: PodInfo, constraints: list[Constraint],
+                 require_all: bool = True) -> list[dict[tuple[str, str], int]] | None:
         """Matching pods per domain from the cache's incremental counts - valid when
         every node with the topology keys counts: the pod has no nodeSelector or
-        required node affinity to honour, and no constraint honours taints."""
+        required node affinity to honour, and no constraint honours taints.
+        ``require_all``: only nodes with every topology key count (Filter always;
+        Score unless the constraints are the system defaults)."""
         spec = pod.pod.get("spec") or {}
         node_affinity = (spec.get("affinity") or {}).get("nodeAffinity") or {}
         restricted = spec.get("nodeSelector") or node_affinity.get(
@@ -201,8 +207,8 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             return None
         keys = tuple(c.topology_key for c in constraints)
         index = self.handle.cache.affinity
-        return [index.counts(("pts", c.key, keys), c.counts_pod, keys, require_all=True)
-                for c in constraints]
+        return [index.counts(("pts", c.key, keys, require_all), c.counts_pod, keys,
+                             require_all=require_all) for c in constraints]
 
     # -- PreFilter / Filter ------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: PodInfo,
@@ -261,6 +267,10 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
 
     # -- Score -------------------------------------------------------------------------------
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        """``PreScore``/``initPreScoreState``. System-defaulted constraints do not
+        require every topology key (``requireAllTopologies`` is false): a node
+        without the zone label still spreads by hostname, and a missing label is
+        the domain "" (upstream reads ``node.Labels[key]``)."""
         all_nodes = self.handle.cache.list()
         if not nodes or not all_nodes:
             return None
@@ -268,44 +278,67 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         if not constraints:
             return SKIP
         s = ScoreState(constraints)
+        require_all = not defaulted
         scored = nodes
-        if not defaulted:  # every topology key is required (system defaults are not)
+        if require_all:
             scored = [n for n in nodes if labels_have_keys(n.labels, constraints)]
             if len(scored) != len(nodes):
                 kept = set(map(id, scored))
                 s.ignored = {n.name for n in nodes if id(n) not in kept}
+        index = self.handle.cache.affinity
+        explicit_empty = False
         for i, c in enumerate(constraints):
-            if c.topology_key == HOSTNAME:
+            tk = c.topology_key
+            if tk == HOSTNAME:  # per-node counts, done during Score
                 size = len(scored)
+                s.by_node[i] = index.node_counts(("pts-node", c.key), c.counts_pod)
             else:
-                tk = c.topology_key
-                values = {n.labels.get(tk) for n in scored}
-                values.discard(None)
+                values = self._domain_values(scored, tk, require_all)
+                explicit_empty = explicit_empty or "" in values
+                if not require_all and None in values:
+                    values.discard(None)
+                    values.add("")
                 s.counts[i] = dict.fromkeys(values, 0)
                 size = len(values)
             s.weights.append(math.log(size + 2))
-        s.pairs = self._indexed(pod, constraints)
-        if s.pairs is not None:
+        if not any(s.counts):
+            state.write(PRE_SCORE_KEY, s)
+            return None
+        # The index leaves nodes without a key out of the "" domain; that count is
+        # only read for nodes labelled "" explicitly, which take the scan instead.
+        pairs = None if explicit_empty else self._indexed(pod, constraints, require_all)
+        if pairs is not None:
             for i, c in enumerate(constraints):
-                pairs, tk = s.pairs[i], c.topology_key
+                found, tk = pairs[i], c.topology_key
                 for value in s.counts[i]:
-                    s.counts[i][value] = pairs.get((tk, value), 0)
-        elif any(s.counts):
-            self._count_domains(s, pod, all_nodes)
+                    s.counts[i][value] = found.get((tk, value), 0)
+        else:
+            self._count_domains(s, pod, all_nodes, require_all)
         state.write(PRE_SCORE_KEY, s)
         return None
 
-    def _count_domains(self, s: ScoreState, pod: PodInfo, all_nodes: list[NodeInfo]) -> None:
+    def _domain_values(self, scored: list[NodeInfo], key: str,
+                       require_all: bool) -> set[str | None]:
+        """The values of ``key`` among the scored nodes (None: a node without it)."""
+        if not scored:
+            return set()
+        if not self.handle.cache.affinity.labelled(key):
+            return set() if require_all else {None}
+        return set(map(methodcaller("get", key), map(_LABELS, scored)))
+
+    def _count_domains(self, s: ScoreState, pod: PodInfo, all_nodes: list[NodeInfo],
+                       require_all: bool) -> None:
         required = RequiredNodeAffinity(pod.pod)
         for node in all_nodes:
-            if not labels_have_keys(node.labels, s.constraints):
+            if require_all and not labels_have_keys(node.labels, s.constraints):
                 continue
             for i, c in enumerate(s.constraints):
-                if not c.includes(pod, node, required):
+                counts = s.counts[i]
+                if not counts or not c.includes(pod, node, required):
                     continue
-                value = node.labels[c.topology_key]
-                if value in s.counts[i]:
-                    s.counts[i][value] += c.count(node)
+                value = node.labels.get(c.topology_key, "")
+                if value in counts:
+                    counts[value] += c.count(node)
 
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         s: ScoreState = state.read(PRE_SCORE_KEY)
@@ -316,12 +349,8 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             value = node.labels.get(c.topology_key)
             if value is None:
                 continue
-            if c.topology_key != HOSTNAME:
-                cnt = s.counts[i].get(value, 0)
-            elif s.pairs is not None:
-                cnt = s.pairs[i].get((HOSTNAME, value), 0)
-            else:
-                cnt = c.count(node)
+            host = c.topology_key == HOSTNAME
+            cnt = c.count(node) if host else s.counts[i].get(value, 0)
             total += cnt * s.weights[i] + (c.max_skew - 1)
         return math.floor(total + 0.5)
 
@@ -335,10 +364,8 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             else set()
         plan = []
         for i, c in enumerate(s.constraints):
-            host = c.topology_key == HOSTNAME
-            pairs = s.pairs[i] if (host and s.pairs is not None) else None
-            plan.append((c.topology_key, s.weights[i], c.max_skew - 1, s.counts[i], pairs,
-                         c if host and pairs is None else None))
+            plan.append((c.topology_key, s.weights[i], c.max_skew - 1, s.counts[i],
+                         s.by_node[i], c))
         floor = math.floor
         out = []
         for n in nodes:
@@ -347,19 +374,50 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
                 continue
             labels = n.labels
             total = 0.0
-            for key, weight, base, counts, pairs, counter in plan:
+            for key, weight, base, counts, by_node, c in plan:
                 value = labels.get(key)
                 if value is None:
                     continue
-                if pairs is not None:
-                    cnt = pairs.get((key, value), 0)
-                elif counter is not None:
-                    cnt = counter.count(n)
-                else:
+                if key != HOSTNAME:
                     cnt = counts.get(value, 0)
+                elif by_node is None or (cnt := by_node.get(n.name)) is None:
+                    cnt = c.count(n)
                 total += cnt * weight + base
             out.append(floor(total + 0.5))
         return out
+
+    def score_codes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]
+                    ) -> tuple[list[Any], Callable[[Any], int]] | None:
+        """The node's count of matching pods as its code, when one hostname
+        constraint is all there is to score: no node of the cluster has another
+        constraint's key, every node has a hostname and none is ignored. The raw
+        score of a count is then the loop's in :meth:`score_nodes`
+        (``0.0 + x == x``); NormalizeScore maps each score through the minimum
+        and maximum, as framework/scoring.py requires of codes."""
+        s: ScoreState | None = state.read(PRE_SCORE_KEY)
+        if s is None or s.ignored:
+            return None
+        cache = self.handle.cache
+        index = cache.affinity
+        host = -1
+        for i, c in enumerate(s.constraints):
+            if c.topology_key == HOSTNAME:
+                if host >= 0:
+                    return None
+                host = i
+            elif index.labelled(c.topology_key):
+                return None
+        by_node = s.by_node[host] if host >= 0 else None
+        if by_node is None or index.labelled(HOSTNAME) != len(cache.list()):
+            return None
+        try:
+            codes = [by_node[n.name] for n in nodes]
+        except KeyError:  # a node the cache does not list
+            return None
+        s.ignored_idx = set()
+        weight, base = s.weights[host], s.constraints[host].max_skew - 1
+        floor = math.floor
+        return codes, lambda cnt: floor(cnt * weight + base + 0.5)
 
     def normalize(self, state: CycleState, pod: PodInfo, scores: list[int]) -> None:
         """``NormalizeScore``; nodes without the topology keys get 0."""
@@ -370,7 +428,11 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         if not ignored:
             if scores:
                 lo, hi = min(scores), max(scores)
-                scores[:] = [MAX_NODE_SCORE * (hi + lo - v) // hi for v in scores] if hi \
+                # A lookup per distinct raw score (there are few) instead of the
+                # arithmetic per node.
+                table = {v: MAX_NODE_SCORE * (hi + lo - v) // hi for v in set(scores)} if hi \
+                    else None
+                scores[:] = map(table.__getitem__, scores) if table is not None \
                     else [MAX_NODE_SCORE] * len(scores)
             return
         valid = [v for i, v in enumerate(scores) if i not in ignored]
