@@ -217,11 +217,15 @@ def select_host(sched: Scheduler, nodes: list[NodeInfo], totals: list[int]) -> s
     """``selectHost``: the highest total; ties broken uniformly at random (upstream
     samples the tied nodes as a reservoir; one seeded draw gives the same law)."""
     best = max(totals)
-    count = totals.count(best)
+    ties = totals.count(best)
     pick = totals.index(best)
-    if count > 1:
-        for _ in range(sched.rng.randrange(count)):  # the k-th tied node, in order
-            pick = totals.index(best, pick + 1)
+    if ties > 1:
+        k = sched.rng.randrange(ties)  # the k-th tied node, in order
+        if k < 32:
+            for _ in range(k):
+                pick = totals.index(best, pick + 1)
+        else:
+            pick = [i for i, t in enumerate(totals) if t == best][k]
     return nodes[pick].name
 
 

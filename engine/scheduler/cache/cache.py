@@ -16,6 +16,7 @@ the set of nodes or their zones change.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from engine.scheduler.cache.affinity_index import AffinityIndex
@@ -24,6 +25,10 @@ from engine.scheduler.framework.node_info import NodeInfo, zone_of
 from engine.scheduler.framework.pod_info import PodInfo
 
 Obj = dict[str, Any]
+_FREE_PODS = attrgetter("free_pods")
+_FREE_CPU = attrgetter("free_cpu")
+_FREE_MEM = attrgetter("free_mem")
+_FREE_EPH = attrgetter("free_eph")
 
 
 class Cache:
@@ -46,6 +51,11 @@ class Cache:
         # Nodes with pods whose terms count in InterPodAffinity's scoring.
         self.score_affinity_nodes: dict[str, NodeInfo] = {}
         self.affinity = AffinityIndex(self.list)
+        # A lower bound of (free pods, cpu, memory, ephemeral storage) over the listed
+        # nodes (None: unknown), so NodeResourcesFit can pass a whole chunk of nodes
+        # at once; ``_floor_stale``: pods left since it was exact.
+        self._floor: tuple[int, int, int, int] | None = None
+        self._floor_stale = False
 
     # -- snapshot view ---------------------------------------------------------------
     def list(self) -> list[NodeInfo]:
@@ -55,6 +65,25 @@ class Cache:
             for i, ni in enumerate(self._list):
                 ni.index = i
         return self._list
+
+    def free_floor(self, fresh: bool = False) -> tuple[int, int, int, int] | None:
+        """A lower bound of each free resource over the listed nodes (None: no
+        nodes). Placing a pod lowers it where needed; removing one leaves it low
+        (still a bound) until ``fresh`` asks for the exact minimum again."""
+        if self._floor is None or (fresh and self._floor_stale):
+            nodes = self.list()
+            if not nodes:
+                return None
+            self._floor = (min(map(_FREE_PODS, nodes)), min(map(_FREE_CPU, nodes)),
+                           min(map(_FREE_MEM, nodes)), min(map(_FREE_EPH, nodes)))
+            self._floor_stale = False
+        return self._floor
+
+    def _lower_floor(self, ni: NodeInfo) -> None:
+        floor = self._floor
+        if floor is not None and ni.node is not None:
+            self._floor = (min(floor[0], ni.free_pods), min(floor[1], ni.free_cpu),
+                           min(floor[2], ni.free_mem), min(floor[3], ni.free_eph))
 
     def get(self, name: str) -> NodeInfo | None:
         ni = self.nodes.get(name)
@@ -85,6 +114,7 @@ class Cache:
         self._track_node(ni)
         self.tree.add(name, ni.zone)
         self._list = None
+        self._floor = None
         self.affinity.reset()
         return ni
 
@@ -96,6 +126,7 @@ class Cache:
         self._remove_images(ni)
         labels_gen = ni.labels_gen
         ni.set_node(new)
+        self._floor = None
         self._add_images(ni)
         self._track_node(ni)
         if self.tree.update(name, ni.zone):
@@ -116,6 +147,7 @@ class Cache:
         self.prefer_tainted.discard(name)
         self.tree.remove(name)
         self._list = None
+        self._floor = None
         self.affinity.reset()
         if ni.pods:
             ni.node = None
@@ -154,6 +186,7 @@ class Cache:
     def _place(self, pi: PodInfo, node: str) -> None:
         ni = self._node_for(node)
         ni.add_pod(pi)
+        self._lower_floor(ni)
         self.pods[pi.uid] = (pi, node)
         self._track_affinity(ni)
         self.affinity.pod_changed(pi, ni, 1)
@@ -196,6 +229,7 @@ class Cache:
         if pi.uid in self.assumed:
             self.assumed.discard(pi.uid)
             self._unplace(pi.uid)
+            self._floor_stale = True
 
     def is_assumed(self, uid: str) -> bool:
         return uid in self.assumed
@@ -224,6 +258,7 @@ class Cache:
     def remove_pod(self, pod: Obj) -> PodInfo | None:
         uid = pod["metadata"].get("uid", "")
         self.assumed.discard(uid)
+        self._floor_stale = True
         return self._unplace(uid)
 
     def pod_info(self, uid: str) -> PodInfo | None:

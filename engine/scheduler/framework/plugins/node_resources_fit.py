@@ -98,6 +98,8 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
         if s.scalar:
             return super().filter_nodes(state, pod, nodes, reject)
         c, m, e = s.cpu_cmp, s.mem_cmp, s.eph_cmp
+        if self._all_fit(c, m, e):
+            return nodes
         passed = [n for n in nodes if n.free_pods > 0 and c <= n.free_cpu
                   and m <= n.free_mem and e <= n.free_eph]
         if len(passed) != len(nodes):
@@ -106,6 +108,19 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
                 if id(n) not in ok:
                     reject(n, fit_status(s, n))  # type: ignore[arg-type]
         return passed
+
+    def _all_fit(self, c: int, m: int, e: int) -> bool:
+        """Whether the requests fit on every node of the cache: they fit within
+        the cache's lower bound of each free resource (the filter's chunks are
+        always the cache's nodes). Same answer as the per-node comparison."""
+        cache = self.handle.cache
+        for fresh in (False, True):
+            floor = cache.free_floor(fresh)
+            if floor is None:
+                return False
+            if floor[0] > 0 and c <= floor[1] and m <= floor[2] and e <= floor[3]:
+                return True
+        return False
 
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         return None

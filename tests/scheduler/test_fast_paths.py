@@ -1,0 +1,97 @@
+"""Scheduler shortcuts against the straightforward computation.
+
+NodeResourcesFit passing a whole chunk within the cache's bound of free
+resources, and the tie handling of ``select_host`` and of the explanation's
+best nodes, each compared with the plain per-node loop on randomized input.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from engine.scheduler.explain import AttemptRecord
+from engine.scheduler.framework import scoring
+from engine.scheduler.framework.interface import CycleState
+from engine.scheduler.framework.plugins.node_resources_fit import NodeResourcesFit
+from engine.scheduler.framework.pod_info import PodInfo
+from engine.scheduler.schedule_one import select_host
+from tests.scheduler.test_spread_codes import HOST, OwnedScheduler, _plugin, _pod
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fit_floor_passes_what_the_per_node_filter_passes(seed: int) -> None:
+    """NodeResourcesFit with the cache's bound of free resources, against the
+    per-node filter, while pods come and go and nodes change."""
+    rng = random.Random(seed)
+    sched = OwnedScheduler(rng.randrange(1, 8))
+    cache = sched.cache
+    fit: NodeResourcesFit = _plugin(sched, "NodeResourcesFit")
+    live: list[dict] = []
+    for step in range(120):
+        roll = rng.random()
+        if roll < 0.3 and live:
+            cache.remove_pod(live.pop(rng.randrange(len(live))))
+        elif roll < 0.35:
+            name = f"n{rng.randrange(cache.num_nodes())}"
+            cache.update_node({}, {"metadata": {"name": name, "labels": {HOST: name}},
+                                   "status": {"allocatable": {
+                                       "cpu": rng.choice(["1", "2", "4"]),
+                                       "memory": "32Gi", "pods": str(rng.randrange(3, 20))}}})
+        else:
+            pod = _pod(step, node=f"n{rng.randrange(cache.num_nodes())}",
+                       cpu=rng.choice(["0", "100m", "500m", "1"]))
+            cache.add_pod(pod)
+            live.append(pod)
+        incoming = PodInfo(_pod(10_000 + step, cpu=rng.choice(["0", "10m", "700m", "2"])))
+        state = CycleState()
+        fit.pre_filter(state, incoming, cache.list())
+        verdicts = []
+        for floor in (True, False):
+            if not floor:
+                fit._all_fit = lambda *a: False
+            rejected: dict[str, Any] = {}
+            try:
+                passed = fit.filter_nodes(state, incoming, cache.list(),
+                                          lambda n, s, r=rejected: r.__setitem__(n.name, s))
+            finally:
+                fit.__dict__.pop("_all_fit", None)
+            verdicts.append(([n.name for n in passed],
+                             {k: (s.code, s.reasons) for k, s in rejected.items()}))
+        assert verdicts[0] == verdicts[1]
+        floor_now = cache.free_floor()
+        assert floor_now is not None
+        for n in cache.list():
+            free = (n.free_pods, n.free_cpu, n.free_mem, n.free_eph)
+            assert all(a <= b for a, b in zip(floor_now, free, strict=True))
+
+
+class _Rng:
+    def __init__(self, k: int) -> None:
+        self.k = k
+
+    def randrange(self, n: int) -> int:
+        return self.k % n
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_select_host_and_best_like_the_plain_loops(seed: int) -> None:
+    rng = random.Random(seed)
+    size = rng.randrange(1, 60)
+    totals = [rng.choice([5, 7, 7, 9, 9, 9]) for _ in range(size)]
+    nodes = [type("N", (), {"name": f"n{i}"})() for i in range(size)]
+    k = rng.randrange(1000)
+    sched = type("S", (), {"rng": _Rng(k)})()
+    best = max(totals)
+    tied = [i for i, t in enumerate(totals) if t == best]
+    expected = tied[k % len(tied)] if len(tied) > 1 else tied[0]
+    assert select_host(sched, nodes, totals) == f"n{expected}"  # type: ignore[arg-type]
+    record = AttemptRecord("ns/p", 1, "t", size)
+    result = scoring.ScoreResult(nodes)  # type: ignore[arg-type]
+    result.totals = totals
+    record.score = result
+    for limit in (None, 1, 3, 10):
+        plain = sorted(range(size), key=totals.__getitem__, reverse=True)
+        assert record._best(limit) == (plain if limit is None else plain[:limit])
