@@ -533,6 +533,10 @@ def _clean(value: Any, node: _Node) -> bool:
 # managed fields are remembered (each write of an object sends them again;
 # names and uids differ per object, so the rest would only fill the table).
 _CLEAN_SUBTREES = LRU(1024)
+# Smaller subtrees (an event's involvedObject and source, a pod's small status)
+# are walked faster than looked up, and are mostly unique: remembering them
+# would only push the templates out of the table.
+_MIN_KEY_BYTES = 256
 
 
 def _clean_top(obj: dict[str, Any], node: _Node) -> bool:
@@ -573,7 +577,8 @@ def _clean_remembered(value: Any, node: _Node) -> bool:
         encoded = orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):
         encoded = b"null"
-    if b"null" in encoded or len(encoded) > MAX_KEY_BYTES:  # NaN encodes as null too
+    if (len(encoded) < _MIN_KEY_BYTES or len(encoded) > MAX_KEY_BYTES
+            or b"null" in encoded):  # NaN encodes as null too
         return _clean(value, node)
     key = (node, encoded)
     if _CLEAN_SUBTREES.get(key) is not None:

@@ -129,7 +129,7 @@ def test_clean_managed_fields_are_remembered_and_bad_ones_still_fail() -> None:
     structural._CLEAN_SUBTREES.clear()
     entry = {"manager": "kubectl", "operation": "Update", "apiVersion": "v1",
              "time": "2025-01-01T00:00:00Z", "fieldsType": "FieldsV1",
-             "fieldsV1": {"f:metadata": {"f:labels": {}}}}
+             "fieldsV1": {"f:metadata": {"f:labels": {f"f:label-{i}": {} for i in range(20)}}}}
     pod = {"metadata": {"name": "a", "managedFields": [entry]}}
     assert structural.validate_schema(pod, "io.k8s.api.core.v1.Pod") == ([], [])
     assert len(structural._CLEAN_SUBTREES) == 1
@@ -166,6 +166,18 @@ def test_clean_label_memo_keeps_errors_and_their_paths() -> None:
     assert len(objectmeta._CLEAN_LABELS) == 1
     assert objectmeta.validate_labels({"app": {"x": 1}}, "metadata.labels") == \
         objectmeta._validate_labels({"app": {"x": 1}}, "metadata.labels")
+
+
+def test_small_subtrees_are_walked_not_remembered() -> None:
+    """An event's involvedObject is unique and cheaper to walk than to look up."""
+    structural._CLEAN_SUBTREES.clear()
+    event = {"metadata": {"name": "a.1"}, "involvedObject": {"kind": "Pod", "name": "a"},
+             "source": {"component": "kubelet"}, "reason": "Pulled"}
+    assert structural.validate_schema(event, "io.k8s.api.core.v1.Event") == ([], [])
+    assert len(structural._CLEAN_SUBTREES) == 0
+    event["involvedObject"]["name"] = 5
+    errs, _ = structural.validate_schema(event, "io.k8s.api.core.v1.Event")
+    assert errs and "involvedObject.name" in str(errs[0])
 
 
 def test_huge_subtrees_are_not_remembered() -> None:
