@@ -143,7 +143,7 @@ class PodWorker:
             return
         if pod["metadata"].get("deletionTimestamp") and not self.terminating:
             self.sync_soon()
-        if _images(old) != _images(pod):
+        if old["spec"] is not pod["spec"] and _images(old) != _images(pod):
             self._refresh_tracks(pod)
             self._restart_changed()
         if pod["metadata"]["resourceVersion"] != self.sent_rv and not self.api_matches_sent():
