@@ -365,7 +365,10 @@ def is_valid_ip(value: str) -> bool:
     return _is_valid_ip(value)
 
 
-@functools.lru_cache(maxsize=4096)
+# Sized for a 10,000-pod cluster: each pod's IP and its node's come back in
+# every status write, round robin (a smaller table would evict each before
+# its next use).
+@functools.lru_cache(maxsize=65536)
 def _is_valid_ip_text(value: str) -> bool:
     return _is_valid_ip(value)
 
