@@ -103,7 +103,10 @@ class GraphBuilder:
             self.nodes[ident.uid] = node
             self._add_dependent_to_owners(node, owners)
         else:
-            added, removed, changed = _references_diff(node.owners, owners)
+            # Equal lists have no reference added, removed or changed: most
+            # updates (status writes) leave the references as they were.
+            added, removed, changed = ([], [], []) if node.owners == owners else \
+                _references_diff(node.owners, owners)
             if added or removed or changed:
                 self._unblocked_owners(removed, changed)
                 node.owners = owners
