@@ -158,12 +158,30 @@ class APIServer(DeletionMixin):
             authorization.check(self.authorizer, authorization.RequestAttributes(
                 user, verb, info, namespace or "", name, subresource))
 
-    def _old(self, key: str, kv: Any) -> Obj:
-        """The object stored at ``key`` as ``kv``: the watch cache's decoded
-        object at that revision when it holds one (shared: read only, as every
-        watcher's), else a decode."""
-        held = self.cache.latest(key, kv.mod_revision)
+    def _old(self, key: str, kv: Any, owned: bool) -> Obj:
+        """The object stored at ``key`` as ``kv``. For an owned update, the
+        watch cache's decoded object at that revision when it holds one
+        (shared: read only, as every watcher's); others decode their own, so
+        that a component that mutates its informer's objects (a bug) cannot
+        change what other writes compute."""
+        held = self.cache.latest(key, kv.mod_revision) if owned else None
         return meta.decode(kv.value, kv.mod_revision) if held is None else held
+
+    @staticmethod
+    def _key_of(info: ResourceInfo, namespace: str | None, body: Any) -> str:
+        """The key an update's body names, as :meth:`_namespace` will work it
+        out, without raising: "" when the body is not plain enough to tell."""
+        m = body.get("metadata") if type(body) is dict else None
+        if type(m) is not dict:
+            return ""
+        name, in_obj = m.get("name"), m.get("namespace")
+        if not name or type(name) is not str or (in_obj is not None and type(in_obj) is not str):
+            return ""
+        if not info.namespaced:
+            return info.key("", name)
+        if namespace and in_obj and namespace != in_obj:
+            return ""
+        return info.key(namespace or in_obj or "default", name)
 
     def _read(self, info: ResourceInfo, namespace: str, name: str) -> tuple[Obj, int]:
         kv = self.store.get(info.key(namespace, name))
@@ -352,27 +370,30 @@ class APIServer(DeletionMixin):
         objects when this write never changes them (a status write takes the
         rest from the stored object): e.g. ``{**cached_pod, "status": new}``."""
         info = self.info(resource)
+        # The stored object first, so the schema check can skip what the
+        # update leaves as it was; errors keep their order (nothing raises here).
+        key = self._key_of(info, namespace, obj)
+        kv = self.store.get(key) if key else None
+        old = None if kv is None else self._old(key, kv, owned)
         if owned:
             obj = owned_copy(obj)
-        obj = decode_request(info, obj, field_validation, warnings, owned=owned)
+        obj = decode_request(info, obj, field_validation, warnings, owned=owned, old=old)
         ns = self._namespace(info, namespace, obj)
         name = meta.name_of(obj)
         if not name:
             raise errors.bad_request("name is required")
         self._check_subresource(info, subresource)
         self._authorize(user, "update", info, ns, name, subresource)
-        key = info.key(ns, name)
-        kv = self.store.get(key)
+        if key != info.key(ns, name):  # the body's name or namespace was not plain
+            key = info.key(ns, name)
+            kv = self.store.get(key)
+            old = None if kv is None else self._old(key, kv, owned)
         if kv is None:
             if strategy_for(info).allow_create_on_update and not subresource:
                 # Not owned: deeper parts of an owned update's body may be shared.
                 return self.create(info, obj, namespace=ns, dry_run=dry_run,
                                    field_manager=field_manager, user=user)
             raise errors.not_found(info.plural, info.group, name)
-        # An owned update reads the shared old object (the watch cache's) when
-        # held; others decode their own, so that a component that mutates its
-        # informer's objects (a bug) cannot change what other writes compute.
-        old = self._old(key, kv) if owned else meta.decode(kv.value, kv.mod_revision)
         return self._update(info, obj, old, kv.mod_revision, subresource=subresource,
                             dry_run=dry_run, field_manager=field_manager, user=user,
                             owned=owned)

@@ -220,3 +220,20 @@ def test_recorded_events_match_the_copying_path() -> None:
             recorder.event(target, "Normal", "Pulled", f"pulled {i}")
         results.append([_dump(e.object) for e in events.events])
     assert results[0] == results[1] and len(results[0]) == 3
+
+
+def test_an_update_checks_its_schema_against_the_stored_object_with_the_same_result() -> None:
+    """update() reads the stored object before the schema check (validate_schema(old=)):
+    warnings and errors are those of a check without it, in the same order."""
+    api, informer = _server()
+    api.create("pods", pod("p"), namespace="default")
+    body = copy.deepcopy(informer.objs["p"])
+    body["spec"]["containers"][0]["bogus"] = 1
+    warnings: list[str] = []
+    api.update("pods", body, warnings=warnings)
+    assert warnings == ['unknown field "spec.containers[0].bogus"']
+    bad = copy.deepcopy(informer.objs["p"])
+    bad["spec"]["containers"][0]["image"] = 5
+    bad["metadata"]["namespace"] = "elsewhere"
+    with pytest.raises(Exception, match="cannot be handled as a Pod"):  # 400 before the 400
+        api.update("pods", bad, namespace="default")  # of the namespace mismatch
