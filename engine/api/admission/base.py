@@ -40,6 +40,9 @@ class Attributes:
     dry_run: bool = False
     # The remembered admission outcome this request used or made (``outcome.py``).
     memo: Any = None
+    # (chain, its routes for this request) as the mutating phase worked them
+    # out, for the validating phase to reuse.
+    routed: Any = None
 
 
 class AdmissionPlugin:
@@ -80,7 +83,9 @@ class AdmissionChain:
         self._outcomes = OutcomeMemo()
 
     def admit(self, attrs: Attributes, obj: Obj) -> None:
-        route, _, memo = self._route(attrs)
+        routes = self._route(attrs)
+        attrs.routed = (self, routes)
+        route, _, memo = routes
         if memo:
             self._outcomes.admit(attrs, obj, route, memo)
             return
@@ -89,18 +94,25 @@ class AdmissionChain:
                 plugin.admit(attrs, obj)
 
     def validate(self, attrs: Attributes, obj: Obj) -> None:
+        routed = attrs.routed
+        plugins = self.plugins
+        if (routed is not None and routed[0] is self and self._routed[0] is plugins
+                and self._routed[1] == len(plugins)):
+            route = routed[1][1]  # as admit routed this request (the plugins are the same)
+        else:
+            route = self._route(attrs)[1]
         outcome = attrs.memo
         if outcome is not None:
             from engine.api.admission.outcome import PURE
 
             validated = outcome.validated
-            for plugin, _ in self._route(attrs)[1]:
+            for plugin, _ in route:
                 # The pure plugins passed this outcome before: only the others run.
                 if not validated or type(plugin) not in PURE:
                     plugin.validate(attrs, obj)
             outcome.validated = True
             return
-        for plugin, ask in self._route(attrs)[1]:
+        for plugin, ask in route:
             if not ask or plugin.handles(attrs):
                 plugin.validate(attrs, obj)
 

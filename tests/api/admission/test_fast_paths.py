@@ -81,3 +81,27 @@ def test_a_quota_in_another_namespace_is_no_reason_to_skip(api: APIServer) -> No
     api.create("pods", pod("b"), namespace="other")
     with pytest.raises(errors.StatusError):
         api.create("pods", pod("c"), namespace="default")
+
+
+def test_validate_reuses_the_route_admit_worked_out_only_for_the_same_plugins(
+        api: APIServer) -> None:
+    from engine.api.admission.base import AdmissionPlugin, Attributes
+
+    seen: list[str] = []
+
+    class Refuser(AdmissionPlugin):
+        name = "Refuser"
+
+        def validate(self, attrs: Attributes, obj: dict) -> None:
+            seen.append(attrs.name)
+
+    chain = api.admission
+    attrs = Attributes("CREATE", api.info("configmaps"), "default", "a")
+    chain.admit(attrs, {"metadata": {"name": "a"}})
+    assert attrs.routed is not None and attrs.routed[0] is chain
+    chain.plugins = [*chain.plugins, Refuser(api)]  # replaced between the phases
+    chain.validate(attrs, {"metadata": {"name": "a"}})
+    assert seen == ["a"]
+    plain = Attributes("CREATE", api.info("configmaps"), "default", "b")
+    chain.validate(plain, {"metadata": {"name": "b"}})  # never admitted: routed afresh
+    assert seen == ["a", "b"]
