@@ -174,12 +174,7 @@ class AttemptRecord:
         out["filter"] = filt
         s = self.score
         if s is not None:
-            nodes = []
-            for i in self._best(limit):
-                entry: list[Any] = [s.nodes[i].name, s.total(i)]
-                for _, _, raw, norm in s.node_scores(i):
-                    entry += (raw, norm)
-                nodes.append(entry)
+            nodes = s.entries(self._best(limit))
             out["score"] = {"plugins": [name for name, _ in s.order],
                             "weights": [w for _, w in s.order], "skipped": list(s.skipped),
                             "nodes": nodes, "nodesNotShown": max(0, len(s.nodes) - limit)}

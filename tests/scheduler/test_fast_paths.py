@@ -95,3 +95,57 @@ def test_select_host_and_best_like_the_plain_loops(seed: int) -> None:
     for limit in (None, 1, 3, 10):
         plain = sorted(range(size), key=totals.__getitem__, reverse=True)
         assert record._best(limit) == (plain if limit is None else plain[:limit])
+
+
+def _snapshot(cache: Any) -> tuple:
+    nodes = []
+    for n in cache.list():
+        nodes.append((n.name, list(n.pods), n.req_cpu, n.req_mem, n.nz_cpu, n.nz_mem,
+                      n.free_pods, dict(n.used_ports), list(n.pods_with_affinity),
+                      [p.pod for p in n.pods.values()]))
+    index = cache.affinity
+    web = index.node_counts(("t", "web"), lambda p: p.labels.get("app") == "web"
+                            and p.deletion_timestamp is None)
+    pairs = index.counts(("t", "pairs"), lambda p: p.labels.get("app") == "web", (HOST,))
+    return nodes, list(cache.pods), dict(web), dict(pairs)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_status_updates_refresh_in_place_like_remove_and_add(seed: int) -> None:
+    """Cache.add_pod for a pod already on its node: refreshed in place when
+    nothing it counts for changed, else removed and added; either way the
+    same NodeInfos, pod order and index counts."""
+    caches = []
+    for in_place in (True, False):
+        rng = random.Random(seed)
+        sched = OwnedScheduler(4)
+        cache = sched.cache
+        if not in_place:
+            cache._refresh_in_place = lambda *a: False
+        _snapshot(cache)  # register the index counts before the pods come
+        pods: dict[int, dict] = {}
+        for step in range(150):
+            i = rng.randrange(12)
+            pod = pods.get(i)
+            if pod is None:
+                pod = _pod(i, rng.choice(["web", "db"]), f"n{rng.randrange(4)}")
+            else:
+                pod = {**pod, "metadata": dict(pod["metadata"]), "spec": dict(pod["spec"]),
+                       "status": {"phase": rng.choice(["Pending", "Running"]), "step": step}}
+                roll = rng.random()
+                if roll < 0.15:
+                    pod["metadata"]["labels"] = {"app": rng.choice(["web", "db"])}
+                elif roll < 0.2:
+                    pod["metadata"]["deletionTimestamp"] = "2025-01-01T00:00:00Z"
+                elif roll < 0.25:
+                    pod["spec"]["containers"] = [{"name": "c", "image": "y", "resources": {
+                        "requests": {"cpu": "200m"}}}]
+                elif roll < 0.3:
+                    pod["spec"]["nodeName"] = f"n{rng.randrange(4)}"
+            pods[i] = pod
+            if rng.random() < 0.1:
+                cache.remove_pod(pods.pop(i))
+            else:
+                cache.add_pod(pod)
+        caches.append(_snapshot(cache))
+    assert caches[0] == caches[1]

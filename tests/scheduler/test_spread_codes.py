@@ -74,6 +74,10 @@ def _score(sched: FakeScheduler, pod: PodInfo, codes: bool) -> tuple:
     finally:
         plugin.__dict__.pop("score_codes", None)
     per_node = [(result.total(i), result.node_scores(i)) for i in range(len(nodes))]
+    # The annotation's entries, built plugin by plugin, say the same.
+    assert result.entries(list(range(len(nodes)))) == [
+        [n.name, total, *(v for _, _, raw, norm in scores for v in (raw, norm))]
+        for n, (total, scores) in zip(nodes, per_node, strict=True)]
     return result.totals, result.offset, result.plugin_scores(), per_node
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from engine.scheduler.cache.affinity_index import AffinityIndex
 from engine.scheduler.cache.node_tree import NodeTree
 from engine.scheduler.framework.node_info import NodeInfo, zone_of
-from engine.scheduler.framework.pod_info import PodInfo
+from engine.scheduler.framework.pod_info import PodInfo, same_placement
 
 Obj = dict[str, Any]
 _FREE_PODS = attrgetter("free_pods")
@@ -242,6 +242,8 @@ class Cache:
         entry = self.pods.get(uid)
         if entry is not None:
             pi, placed = entry
+            if placed == node and self._refresh_in_place(pi, pod, node):
+                return pi
             if placed == node:
                 self._unplace(uid)
                 pi.refresh(pod)
@@ -251,6 +253,21 @@ class Cache:
         pi = PodInfo(pod)
         self._place(pi, node)
         return pi
+
+    def _refresh_in_place(self, pi: PodInfo, pod: Obj, node: str) -> bool:
+        """The update changes nothing the NodeInfo, its memos or the affinity index
+        hold of the pod (the kubelet's status writes): same parsed spec, labels
+        and deletionTimestamp, no affinity terms. The pod is then refreshed
+        where it is, moved last in the node's and the cache's pods as removing
+        and adding it would (that order is what iteration sees), without
+        recounting it or invalidating the node's memos."""
+        ni = self.nodes.get(node)
+        if ni is None or ni.node is None or pi.has_affinity or not same_placement(pi.pod, pod):
+            return False
+        pi.refresh(pod)
+        ni.pods[pi.uid] = ni.pods.pop(pi.uid)
+        self.pods[pi.uid] = self.pods.pop(pi.uid)
+        return True
 
     def update_pod(self, old: Obj, new: Obj) -> PodInfo:
         return self.add_pod(new)

@@ -96,6 +96,18 @@ def _host_ports(spec: Obj) -> list[tuple[str, str, int]]:
 _PARSED_SPEC_FIELDS = ("containers", "initContainers", "overhead", "affinity", "priority")
 
 
+def same_placement(old: Obj, new: Obj) -> bool:
+    """Whether what PodInfo parses for placing the pod (requests, ports, images,
+    affinity, priority), its labels and its deletionTimestamp are the same in
+    ``new`` as in ``old``."""
+    old_m, new_m = old.get("metadata") or {}, new.get("metadata") or {}
+    if old_m.get("labels") != new_m.get("labels") or \
+            old_m.get("deletionTimestamp") != new_m.get("deletionTimestamp"):
+        return False
+    old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
+    return all(old_spec.get(k) == new_spec.get(k) for k in _PARSED_SPEC_FIELDS)
+
+
 class PodInfo:
     """``framework.PodInfo``: a pod and what is parsed from it."""
 

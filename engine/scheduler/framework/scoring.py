@@ -94,6 +94,33 @@ class ScoreResult:
                 out.append((name, weight, raw, raw if normalized is None else normalized[i]))
         return out
 
+    def entries(self, indexes: list[int]) -> list[list[Any]]:
+        """``[name, total, raw, normalised, raw, normalised, ...]`` for each of
+        ``indexes`` (plugins in order): the explanation annotation's node
+        entries, built plugin by plugin (one lookup of each plugin's data)."""
+        out: list[list[Any]] = [[self.nodes[i].name, self.totals[i] + self.offset]
+                                for i in indexes]
+        rows = self._rows
+        for name, _ in self.order:
+            coded = self._coded.get(name)
+            if coded is not None:
+                codes, raw_of, norm_of = coded
+                for entry, i in zip(out, indexes, strict=True):
+                    code = codes[i]
+                    entry += (raw_of[code], norm_of[code])
+                continue
+            raw_list = self._raw.get(name)
+            column = self._local.get(name, 0)
+            normalized = self._normalized.get(name)
+            constant = self._constant.get(name)
+            for entry, i in zip(out, indexes, strict=True):
+                raw = raw_list[i] if raw_list is not None else rows[i][column]
+                if constant is not None:
+                    entry += (raw, constant)
+                else:
+                    entry += (raw, raw if normalized is None else normalized[i])
+        return out
+
     def plugin_scores(self) -> list[tuple[str, int, list[int], list[int]]]:
         """(plugin, weight, raw scores, normalised scores) per plugin that ran."""
         out = []
