@@ -18,8 +18,9 @@ informer objects are not mutated). Two shortcuts build on that:
   is that one, stamped with the new resourceVersion, instead of a decode of
   the stored bytes (upstream's cacher decodes each etcd event; here the writer
   is in the same process);
-* the *latest* decoded object of each updated key (:meth:`WatchCache.latest`),
-  which an update reads as its old object instead of decoding the store's.
+* the *latest* decoded object of each watched key (:meth:`WatchCache.latest`),
+  which an opted-in update or a bind reads as its old object instead of
+  decoding the store's.
 
 ``K9PY_CHECK_SHARED=1`` (read at import) turns on a check: each shared
 object's stored bytes are remembered and, when the key's next change arrives,
@@ -280,17 +281,16 @@ class WatchCache:
         self._remember(key, change)
 
     def _remember(self, key: str, change: _Change) -> None:
-        """Keep the decoded object of an updated key for the next update's
-        old object (keys only ever created, such as most Events, are not kept)."""
+        """Keep the decoded object of the key for the next update's old
+        object. Like upstream's cacher, which holds every current object of a
+        watched resource, this holds the objects the watchers got (until the
+        key is deleted or changes without being decoded)."""
         cur = change._cur
         if change.deleted or cur is None:
             self._latest.pop(key, None)
             self._shared.pop(key, None)
             return
-        if not change.created:
-            self._latest[key] = (change.event.kv.mod_revision, cur)
-        elif self._latest:
-            self._latest.pop(key, None)
+        self._latest[key] = (change.event.kv.mod_revision, cur)
         if self.check:
             self._shared[key] = (change.event.kv.value, cur)
 
