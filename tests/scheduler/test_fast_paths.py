@@ -149,3 +149,31 @@ def test_status_updates_refresh_in_place_like_remove_and_add(seed: int) -> None:
                 cache.add_pod(pod)
         caches.append(_snapshot(cache))
     assert caches[0] == caches[1]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_taint_filter_like_the_per_node_filter(seed: int) -> None:
+    """TaintToleration's batch filter (only tainted nodes looked at) against
+    the plain per-node filter: same nodes passed, same rejections in order."""
+    rng = random.Random(seed)
+    sched = OwnedScheduler(0)
+    effects = ["NoSchedule", "NoExecute", "PreferNoSchedule"]
+    for i in range(rng.randrange(1, 15)):
+        taints = [{"key": rng.choice(["a", "b"]), "value": "v", "effect": rng.choice(effects)}
+                  for _ in range(rng.choice([0, 0, 0, 1, 2]))]
+        sched.cache.add_node({"metadata": {"name": f"n{i}", "labels": {HOST: f"n{i}"}},
+                              "spec": {"taints": taints},
+                              "status": {"allocatable": {"cpu": "4", "pods": "110"}}})
+    pod = _pod(1)
+    pod["spec"]["tolerations"] = [{"key": rng.choice(["a", "b"]), "operator": "Exists"}
+                                  for _ in range(rng.choice([0, 1]))]
+    incoming = PodInfo(pod)
+    plugin = _plugin(sched, "TaintToleration")
+    state = CycleState()
+    outcomes = []
+    for batch in (plugin.filter_nodes, super(type(plugin), plugin).filter_nodes):
+        rejected: list[tuple] = []
+        passed = batch(state, incoming, sched.cache.list(),
+                       lambda n, s, r=rejected: r.append((n.name, s.code, s.reasons)))
+        outcomes.append(([n.name for n in passed], rejected))
+    assert outcomes[0] == outcomes[1]

@@ -176,6 +176,10 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
     has_extensions = True
     has_normalize = True
 
+    def __init__(self, handle: Any) -> None:
+        super().__init__(handle)
+        self._default_memo: dict[tuple, list[Constraint]] = {}
+
     def constraints(self, pod: PodInfo, action: str) -> tuple[list[Constraint], bool]:
         """The pod's constraints for ``action``, and whether they are system defaults."""
         raw = (pod.pod.get("spec") or {}).get("topologySpreadConstraints") or []
@@ -188,7 +192,20 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         selector = self.handle.default_selector(pod.pod)
         if selector is None:
             return [], True
-        return [Constraint(c, selector, pod.namespace) for c in defaults], True
+        return self._defaults(selector, pod.namespace, action, defaults), True
+
+    def _defaults(self, selector: LabelSelector, namespace: str, action: str,
+                  defaults: list[dict]) -> list[Constraint]:
+        """The system default constraints for a selector: the same (read-only)
+        Constraints for every pod of a workload, built once."""
+        memo = self._default_memo
+        key = (selector.signature(), namespace, action)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) > 256:
+                memo.clear()
+            found = memo[key] = [Constraint(c, selector, namespace) for c in defaults]
+        return found
 
     def _indexed(self, pod: PodInfo, constraints: list[Constraint],
                  require_all: bool = True) -> list[dict[tuple[str, str], int]] | None:

@@ -52,16 +52,19 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
                      reject: Reject) -> list[NodeInfo]:
         if not self.handle.cache.hard_tainted:
             return nodes
+        tainted = [n for n in nodes if n.hard_taints]  # few (the control plane)
+        if not tainted:
+            return nodes
         tolerations = pod_tolerations(pod.pod)
-        passed = []
-        for node in nodes:
-            if node.hard_taints:
-                taint = find_untolerated_taint(node.hard_taints, tolerations)
-                if taint is not None:
-                    reject(node, unresolvable(untolerated_reason(taint)))
-                    continue
-            passed.append(node)
-        return passed
+        rejected = set()
+        for node in tainted:
+            taint = find_untolerated_taint(node.hard_taints, tolerations)
+            if taint is not None:
+                reject(node, unresolvable(untolerated_reason(taint)))
+                rejected.add(id(node))
+        if not rejected:
+            return nodes
+        return [n for n in nodes if id(n) not in rejected]
 
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         prefer = [t for t in pod_tolerations(pod.pod)
