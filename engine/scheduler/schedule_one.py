@@ -13,6 +13,8 @@ direct call on the engine loop, so there is nothing to wait for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress, count, islice, repeat
+from operator import eq
 from typing import TYPE_CHECKING, Any
 
 from engine.scheduler import config
@@ -221,11 +223,8 @@ def select_host(sched: Scheduler, nodes: list[NodeInfo], totals: list[int]) -> s
     pick = totals.index(best)
     if ties > 1:
         k = sched.rng.randrange(ties)  # the k-th tied node, in order
-        if k < 32:
-            for _ in range(k):
-                pick = totals.index(best, pick + 1)
-        else:
-            pick = [i for i, t in enumerate(totals) if t == best][k]
+        if k:
+            pick = next(islice(compress(count(), map(eq, totals, repeat(best))), k, None))
     return nodes[pick].name
 
 

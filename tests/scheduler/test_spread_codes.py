@@ -101,15 +101,16 @@ def _random_cluster(rng: random.Random) -> OwnedScheduler:
     return sched
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(60))
 def test_codes_score_like_the_per_node_loop(seed: int) -> None:
     rng = random.Random(seed)
     sched = _random_cluster(rng)
     spread = None
-    if rng.random() < 0.3:
-        spread = [{"maxSkew": rng.randrange(1, 4), "topologyKey": HOST,
+    if rng.random() < 0.5:  # explicit constraints, in either order
+        keys = rng.choice([[HOST], [HOST, ZONE], [ZONE, HOST], [ZONE]])
+        spread = [{"maxSkew": rng.randrange(1, 4), "topologyKey": key,
                    "whenUnsatisfiable": "ScheduleAnyway",
-                   "labelSelector": {"matchLabels": {"app": "web"}}}]
+                   "labelSelector": {"matchLabels": {"app": "web"}}} for key in keys]
     incoming = PodInfo(_pod(1000, "web", spread=spread))
     fast = _score(sched, incoming, codes=True)
     assert fast == _score(sched, incoming, codes=False)

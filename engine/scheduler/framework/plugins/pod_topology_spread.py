@@ -405,36 +405,60 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
 
     def score_codes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]
                     ) -> tuple[list[Any], Callable[[Any], int]] | None:
-        """The node's count of matching pods as its code, when one hostname
-        constraint is all there is to score: no node of the cluster has another
-        constraint's key, every node has a hostname and none is ignored. The raw
-        score of a count is then the loop's in :meth:`score_nodes`
-        (``0.0 + x == x``); NormalizeScore maps each score through the minimum
-        and maximum, as framework/scoring.py requires of codes."""
+        """Per-node codes when the score is one hostname constraint plus at most
+        one other constraint whose key some node has (e.g. the system defaults):
+        the node's count of matching pods, or (count, the other key's value). The
+        raw score of a code is the loop's in :meth:`score_nodes`, constraint by
+        constraint in order; NormalizeScore maps each score through the minimum
+        and maximum, as framework/scoring.py requires of codes. Not when a node
+        is ignored or lacks a hostname label."""
         s: ScoreState | None = state.read(PRE_SCORE_KEY)
         if s is None or s.ignored:
             return None
         cache = self.handle.cache
         index = cache.affinity
-        host = -1
+        host, other = -1, -1
         for i, c in enumerate(s.constraints):
             if c.topology_key == HOSTNAME:
                 if host >= 0:
                     return None
                 host = i
             elif index.labelled(c.topology_key):
-                return None
+                if other >= 0:
+                    return None
+                other = i
         by_node = s.by_node[host] if host >= 0 else None
         if by_node is None or index.labelled(HOSTNAME) != len(cache.list()):
             return None
+        floor = math.floor
+        weight, base = s.weights[host], s.constraints[host].max_skew - 1
         try:
-            codes = [by_node[n.name] for n in nodes]
+            if other < 0:
+                codes: list[Any] = [by_node[n.name] for n in nodes]
+            else:
+                key = s.constraints[other].topology_key
+                codes = [(by_node[n.name], n.labels.get(key)) for n in nodes]
         except KeyError:  # a node the cache does not list
             return None
         s.ignored_idx = set()
-        weight, base = s.weights[host], s.constraints[host].max_skew - 1
-        floor = math.floor
-        return codes, lambda cnt: floor(cnt * weight + base + 0.5)
+        if other < 0:
+            return codes, lambda cnt: floor(cnt * weight + base + 0.5)
+        counts, o_weight = s.counts[other], s.weights[other]
+        o_base = s.constraints[other].max_skew - 1
+        host_first = host < other
+
+        def raw(code: tuple[int, str | None]) -> int:
+            cnt, value = code
+            total = 0.0
+            if host_first:
+                total += cnt * weight + base
+            if value is not None:
+                total += counts.get(value, 0) * o_weight + o_base
+            if not host_first:
+                total += cnt * weight + base
+            return floor(total + 0.5)
+
+        return codes, raw
 
     def normalize(self, state: CycleState, pod: PodInfo, scores: list[int]) -> None:
         """``NormalizeScore``; nodes without the topology keys get 0."""
