@@ -118,7 +118,7 @@ class _Node:
     """One compiled schema position."""
 
     __slots__ = ("kind", "go_type", "struct_name", "definition", "child", "_props", "int_range",
-                 "loose")
+                 "loose", "costly")
 
     def __init__(self, kind: int, go_type: str, *, definition: str = "",
                  child: _Node | None = None, int_range: tuple[int, int] | None = None) -> None:
@@ -130,6 +130,7 @@ class _Node:
         self._props: dict[str, _Node] | None = None
         self.int_range = int_range
         self.loose: bool | None = None  # see _loose()
+        self.costly: bool | None = None  # see _costly()
 
     @property
     def props(self) -> dict[str, _Node]:
@@ -533,10 +534,28 @@ def _clean(value: Any, node: _Node) -> bool:
 # managed fields are remembered (each write of an object sends them again;
 # names and uids differ per object, so the rest would only fill the table).
 _CLEAN_SUBTREES = LRU(1024)
-# Smaller subtrees (an event's involvedObject and source, a pod's small status)
-# are walked faster than looked up, and are mostly unique: remembering them
-# would only push the templates out of the table.
+# Smaller subtrees of strings (an event's involvedObject and source) are walked
+# faster than looked up, and are mostly unique: remembering them would only push
+# the templates out of the table. Quantities and times cost a parse each, so
+# subtrees that may hold them (a pod spec, however small) are remembered.
 _MIN_KEY_BYTES = 256
+_COSTLY_KINDS = frozenset({QUANTITY, TIME, BYTES, INT_OR_STRING})
+
+
+def _costly(node: _Node) -> bool:
+    """Whether a value that takes a parse to check may occur below ``node``."""
+    costly = node.costly
+    if costly is None:
+        node.costly = True  # while it is worked out: a recursive definition stays safe
+        kind = node.kind
+        if kind == STRUCT:
+            costly = any(_costly(sub) for sub in node.props.values())
+        elif kind in (ARRAY, MAP):
+            costly = node.child is None or _costly(node.child)
+        else:
+            costly = kind in _COSTLY_KINDS
+        node.costly = costly
+    return costly
 
 
 def _clean_top(obj: dict[str, Any], node: _Node) -> bool:
@@ -577,8 +596,8 @@ def _clean_remembered(value: Any, node: _Node) -> bool:
         encoded = orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):
         encoded = b"null"
-    if (len(encoded) < _MIN_KEY_BYTES or len(encoded) > MAX_KEY_BYTES
-            or b"null" in encoded):  # NaN encodes as null too
+    if (len(encoded) > MAX_KEY_BYTES or b"null" in encoded  # NaN encodes as null too
+            or (len(encoded) < _MIN_KEY_BYTES and not _costly(node))):
         return _clean(value, node)
     key = (node, encoded)
     if _CLEAN_SUBTREES.get(key) is not None:

@@ -180,6 +180,20 @@ def test_small_subtrees_are_walked_not_remembered() -> None:
     assert errs and "involvedObject.name" in str(errs[0])
 
 
+def test_small_subtrees_holding_quantities_are_remembered() -> None:
+    """A small pod spec costs a quantity parse per request: it is remembered."""
+    structural._CLEAN_SUBTREES.clear()
+    spec = {"containers": [{"name": "app", "image": "nginx",
+                            "resources": {"requests": {"cpu": "100m"}}}]}
+    pod = {"metadata": {"name": "a"}, "spec": spec}
+    assert len(orjson.dumps(spec)) < structural._MIN_KEY_BYTES
+    assert structural.validate_schema(pod, "io.k8s.api.core.v1.Pod") == ([], [])
+    assert len(structural._CLEAN_SUBTREES) == 1
+    spec["containers"][0]["resources"]["requests"]["cpu"] = "1x"
+    errs, _ = structural.validate_schema(pod, "io.k8s.api.core.v1.Pod")
+    assert errs and len(structural._CLEAN_SUBTREES) == 1
+
+
 def test_huge_subtrees_are_not_remembered() -> None:
     from engine.api.memo import MAX_KEY_BYTES
 
