@@ -46,6 +46,8 @@ anyway (statuses, feasible nodes, score rows) and dicts are made on demand.
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -111,9 +113,12 @@ class AttemptRecord:
 
     def _reasons(self) -> dict[str, int]:
         reasons: dict[str, int] = {}
-        for status in self.statuses.values():
+        # Nodes rejected alike share a Status: count each once, weighted by how
+        # many nodes have it. Statuses come in order of first use, so reasons
+        # come in order of first appearance, as counting node by node gives.
+        for status, nodes in Counter(self.statuses.values()).items():
             for reason in status.reasons:
-                reasons[reason] = reasons.get(reason, 0) + 1
+                reasons[reason] = reasons.get(reason, 0) + nodes
         return reasons
 
     def _filter_dict(self, limit: int | None) -> dict[str, Any]:
@@ -162,7 +167,7 @@ class AttemptRecord:
         """The bounded, compact form written on the pod (see :func:`expand`)."""
         out = self._head()
         out["v"] = 1
-        shown = list(self.statuses.items())[:limit]
+        shown = islice(self.statuses.items(), limit)
         filt: dict[str, Any] = {
             "reasons": self._reasons(),
             "rejected": {name: [s.plugin, CODE_NAMES[s.code], *s.reasons] for name, s in shown}}

@@ -159,7 +159,9 @@ def pass_filters(sched: Scheduler, state: CycleState, pi: PodInfo, diagnosis: Di
         feasible.extend(passed)
         pos += size
         processed = pos
-    for status in statuses.values():
+    # Plugins share one Status among the nodes they reject alike; each distinct
+    # one is added once (adding the same status again changes nothing).
+    for status in {id(s): s for s in statuses.values()}.values():
         diagnosis.add_plugin_status(status)
     if advance:
         sched.next_start_node_index = (start + processed) % num_all

@@ -17,6 +17,7 @@ from engine.scheduler.framework import scoring
 from engine.scheduler.framework.interface import CycleState
 from engine.scheduler.framework.plugins.node_resources_fit import NodeResourcesFit
 from engine.scheduler.framework.pod_info import PodInfo
+from engine.scheduler.framework.types import Status, unresolvable, unschedulable
 from engine.scheduler.schedule_one import select_host
 from tests.scheduler.test_spread_codes import HOST, OwnedScheduler, _plugin, _pod
 
@@ -177,3 +178,23 @@ def test_taint_filter_like_the_per_node_filter(seed: int) -> None:
                        lambda n, s, r=rejected: r.append((n.name, s.code, s.reasons)))
         outcomes.append(([n.name for n in passed], rejected))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_reasons_counted_per_shared_status_like_per_node(seed: int) -> None:
+    """The explanation's reason histogram, counted once per shared Status, has
+    the same counts in the same order as counting node by node."""
+    rng = random.Random(seed)
+    pool = [unresolvable("b"), unschedulable("a", "c"), unschedulable("c"),
+            unresolvable("d", "a")]
+    statuses: dict[str, Status] = {}
+    for i in range(rng.randrange(0, 40)):
+        statuses[f"n{i}"] = rng.choice(pool) if rng.random() < 0.8 else \
+            unschedulable(rng.choice("abcde"))
+    record = AttemptRecord("ns/p", 1, "t", 40)
+    record.statuses = statuses
+    plain: dict[str, int] = {}
+    for status in statuses.values():
+        for reason in status.reasons:
+            plain[reason] = plain.get(reason, 0) + 1
+    assert list(record._reasons().items()) == list(plain.items())
