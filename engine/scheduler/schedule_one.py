@@ -161,7 +161,7 @@ def pass_filters(sched: Scheduler, state: CycleState, pi: PodInfo, diagnosis: Di
         processed = pos
     # Plugins share one Status among the nodes they reject alike; each distinct
     # one is added once (adding the same status again changes nothing).
-    for status in {id(s): s for s in statuses.values()}.values():
+    for status in dict.fromkeys(statuses.values()):  # Status compares by identity
         diagnosis.add_plugin_status(status)
     if advance:
         sched.next_start_node_index = (start + processed) % num_all
