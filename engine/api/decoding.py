@@ -73,6 +73,22 @@ def owned_copy(body: Any) -> Any:
     return obj
 
 
+_CHECKS: list[Any] = []
+
+
+def _schema_checks() -> tuple[Any, Any] | None:
+    """``validate_schema`` and ``prune_unknown_fields``, imported on first use
+    (the validation package imports this module's callers) and kept: an
+    import statement per request costs a package lookup each time."""
+    if not _CHECKS:
+        try:
+            from engine.api.validation import prune_unknown_fields, validate_schema
+        except ImportError:  # the validation package is optional while it is built
+            return None
+        _CHECKS.append((validate_schema, prune_unknown_fields))
+    return _CHECKS[0]
+
+
 def _cannot_handle(info: ResourceInfo, why: str) -> str:
     return f'{info.kind} in version "{info.version}" cannot be handled as a {info.kind}: {why}'
 
@@ -99,10 +115,10 @@ def _check_schema(info: ResourceInfo, obj: Obj, mode: str, warnings: list[str] |
     definition = schema.definition_name(info.group, info.version, info.kind)
     if definition is None:
         return obj
-    try:
-        from engine.api.validation import prune_unknown_fields, validate_schema
-    except ImportError:  # the validation package is optional while it is built
+    checks = _schema_checks()
+    if checks is None:
         return obj
+    validate_schema, prune_unknown_fields = checks
     type_errors, unknown = validate_schema(obj, definition, strict=mode == "Strict", old=old)
     if type_errors:
         raise errors.bad_request(_cannot_handle(info, "; ".join(type_errors)))
