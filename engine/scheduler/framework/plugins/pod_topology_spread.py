@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from operator import attrgetter, methodcaller
 from typing import Any
 
 from engine.scheduler.framework.helpers import (
@@ -51,7 +50,6 @@ HOSTNAME = "kubernetes.io/hostname"
 ZONE = "topology.kubernetes.io/zone"
 DO_NOT_SCHEDULE = "DoNotSchedule"
 SCHEDULE_ANYWAY = "ScheduleAnyway"
-_LABELS = attrgetter("labels")
 SYSTEM_DEFAULT_CONSTRAINTS = [
     {"topologyKey": HOSTNAME, "whenUnsatisfiable": SCHEDULE_ANYWAY, "maxSkew": 3},
     {"topologyKey": ZONE, "whenUnsatisfiable": SCHEDULE_ANYWAY, "maxSkew": 5},
@@ -341,7 +339,7 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             return set()
         if not self.handle.cache.affinity.labelled(key):
             return set() if require_all else {None}
-        return set(map(methodcaller("get", key), map(_LABELS, scored)))
+        return {n.labels.get(key) for n in scored}
 
     def _count_domains(self, s: ScoreState, pod: PodInfo, all_nodes: list[NodeInfo],
                        require_all: bool) -> None:
