@@ -75,9 +75,10 @@ class AdmissionChain:
     """Plugins in upstream's recommended order."""
 
     def __init__(self, plugins: list[AdmissionPlugin]) -> None:
-        from engine.api.admission.outcome import OutcomeMemo
+        from engine.api.admission.outcome import PURE, OutcomeMemo
 
         self.plugins = plugins
+        self._pure = PURE  # kept: an import statement per pod create costs a lookup
         self._routes: dict[tuple[Any, ...], tuple[_Route, _Route, Any]] = {}
         self._routed: tuple[list[AdmissionPlugin], int] = (plugins, len(plugins))
         self._outcomes = OutcomeMemo()
@@ -103,12 +104,10 @@ class AdmissionChain:
             route = self._route(attrs)[1]
         outcome = attrs.memo
         if outcome is not None:
-            from engine.api.admission.outcome import PURE
-
-            validated = outcome.validated
+            validated, pure = outcome.validated, self._pure
             for plugin, _ in route:
                 # The pure plugins passed this outcome before: only the others run.
-                if not validated or type(plugin) not in PURE:
+                if not validated or type(plugin) not in pure:
                     plugin.validate(attrs, obj)
             outcome.validated = True
             return

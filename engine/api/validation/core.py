@@ -44,7 +44,12 @@ from engine.api.validation.kinds import (
     meta_update_errors,
     simple,
 )
-from engine.api.validation.objectmeta import validate_label_selector, validate_labels
+from engine.api.validation.objectmeta import (
+    validate_label_name,
+    validate_label_selector,
+    validate_labels,
+    validate_object_meta,
+)
 from engine.api.validation.registry import KindValidators
 
 Obj = dict[str, Any]
@@ -932,8 +937,6 @@ def _node_taints(taints: list[Any], path: str, errs: Errs) -> None:
         taint = as_map(taint)
         p = f"{path}[{i}]"
         key, value, effect = _s(taint, "key"), _s(taint, "value"), _s(taint, "effect")
-        from engine.api.validation.objectmeta import validate_label_name
-
         errs.extend(validate_label_name(key, f"{p}.key"))
         msgs = names.is_valid_label_value(value)
         if msgs:
@@ -1478,8 +1481,6 @@ def _strict_event(event: Obj, f: dict[str, Any]) -> Errs:
 
 def _generic_name_check(event: Obj) -> Errs:
     """``rest.BeforeCreate``'s closing ``ValidateObjectMetaAccessor`` with path-segment names."""
-    from engine.api.validation.objectmeta import validate_object_meta
-
     return validate_object_meta(event.get("metadata"), True, names.validate_path_segment_name)
 
 
