@@ -68,7 +68,9 @@ def validators_for(group: str, kind: str) -> KindValidators | None:
     return _registry().get((group, kind))
 
 
+@functools.cache
 def _generic(info: ResourceInfo) -> KindValidators:
+    """The shared checks for a kind without validators (built once per kind)."""
     from engine.api.validation.kinds import meta_errors, meta_update_errors
 
     def create(obj: Obj) -> Errs:
