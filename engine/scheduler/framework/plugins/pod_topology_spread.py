@@ -316,7 +316,10 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
                 s.counts[i] = dict.fromkeys(values, 0)
                 size = len(values)
             s.weights.append(math.log(size + 2))
-        if not any(s.counts):
+        if not any(counts for counts, c in zip(s.counts, constraints, strict=True)
+                   if index.labelled(c.topology_key)):
+            # Nothing to count, or only domains no node's label can name (the ""
+            # of nodes without the key): Score never reads them.
             state.write(PRE_SCORE_KEY, s)
             return None
         # The index leaves nodes without a key out of the "" domain; that count is
