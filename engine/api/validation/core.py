@@ -398,9 +398,21 @@ def validate_pod_status_update(new: Obj, old: Obj) -> Errs:
     errs.extend(_container_state_transitions(
         _l(status, "ephemeralContainerStatuses"), _l(old_status, "ephemeralContainerStatuses"),
         "Never", "status.ephemeralContainerStatuses"))
-    _pod_ips(status, "podIPs", errs)
-    _pod_ips(status, "hostIPs", errs)
+    # The stored status passed these checks when it was written (status
+    # writes are validated; create and binding set no IPs): IPs it already
+    # had are not parsed again on every kubelet write.
+    if not _unchanged(status, old_status, ("podIPs",)):
+        _pod_ips(status, "podIPs", errs)
+    if not _unchanged(status, old_status, ("hostIPs", "hostIP")):
+        _pod_ips(status, "hostIPs", errs)
     return errs
+
+
+def _unchanged(new: Obj, old: Obj, keys: tuple[str, ...]) -> bool:
+    """Whether ``keys`` of ``new`` equal ``old``'s: a value that passed the
+    same check when stored passes it again (``==`` may equate 1 and True,
+    but the IP checks read strings only: such values fail either way)."""
+    return all(new.get(key) == old.get(key) for key in keys)
 
 
 def validate_pod_binding(binding: Obj) -> Errs:

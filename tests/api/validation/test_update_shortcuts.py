@@ -92,6 +92,10 @@ _CHANGES: list[Callable[[Obj], None]] = [
     _set((*_SPEC, "nodeName"), "node-2"), _set((*_SPEC, "nodeName"), "Bad_Node"),
     _set((*_SPEC, "enableServiceLinks"), 1), _set(_SPEC, _DELETE), _set(_SPEC, []),
     _set(("status", "qosClass"), "Guaranteed"), _set(("status", "podIPs"), [{"ip": "x"}]),
+    _set(("status", "podIPs"), [{"ip": "10.244.0.5"}, {"ip": "10.244.0.5"}]),
+    _set(("status", "podIPs"), [{"ip": "10.244.0.5"}, {"ip": "fd00::5"}]),
+    _set(("status", "hostIP"), "10.0.0.2"), _set(("status", "hostIPs"), [{"ip": "10.0.0.9"}]),
+    _set(("status", "hostIPs"), _DELETE), _set(("status", "podIPs"), [{"ip": 7}]),
     _set(("status", "conditions", 0, "type"), "bad type!"),
 ]
 
@@ -115,6 +119,7 @@ def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(podspec, "spec_bytes", lambda spec: None)
     monkeypatch.setattr(objectmeta, "_same_str", lambda a, b: False)
     monkeypatch.setattr(objectmeta, "_valid_managed_entry", lambda entry: False)
+    monkeypatch.setattr(core, "_unchanged", lambda new, old, keys: False)
 
 
 def _errors(fn: Callable[[Obj, Obj], Any], new: Obj, old: Obj) -> list[tuple[str, str]]:
