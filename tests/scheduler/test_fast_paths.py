@@ -35,14 +35,21 @@ def test_fit_floor_passes_what_the_per_node_filter_passes(seed: int) -> None:
         roll = rng.random()
         if roll < 0.3 and live:
             cache.remove_pod(live.pop(rng.randrange(len(live))))
-        elif roll < 0.35:
-            name = f"n{rng.randrange(cache.num_nodes())}"
+        elif roll < 0.32:
+            name = f"n{cache.num_nodes() + step}"
+            cache.add_node({"metadata": {"name": name, "labels": {HOST: name}},
+                            "status": {"allocatable": {"cpu": rng.choice(["1", "4"]),
+                                                       "memory": "8Gi", "pods": "5"}}})
+        elif roll < 0.34 and cache.num_nodes() > 1:
+            cache.remove_node({"metadata": {"name": rng.choice(cache.list()).name}})
+        elif roll < 0.37:
+            name = rng.choice(cache.list()).name
             cache.update_node({}, {"metadata": {"name": name, "labels": {HOST: name}},
                                    "status": {"allocatable": {
                                        "cpu": rng.choice(["1", "2", "4"]),
                                        "memory": "32Gi", "pods": str(rng.randrange(3, 20))}}})
         else:
-            pod = _pod(step, node=f"n{rng.randrange(cache.num_nodes())}",
+            pod = _pod(step, node=rng.choice(cache.list()).name,
                        cpu=rng.choice(["0", "100m", "500m", "1"]))
             cache.add_pod(pod)
             live.append(pod)

@@ -85,6 +85,12 @@ class Cache:
             self._floor = (min(floor[0], ni.free_pods), min(floor[1], ni.free_cpu),
                            min(floor[2], ni.free_mem), min(floor[3], ni.free_eph))
 
+    def _node_changed(self, ni: NodeInfo) -> None:
+        """A node came or its allocatable changed: the bound takes in its free
+        resources (node status updates do not cost a rescan of every node)."""
+        self._lower_floor(ni)
+        self._floor_stale = True
+
     def get(self, name: str) -> NodeInfo | None:
         ni = self.nodes.get(name)
         return ni if ni is not None and ni.node is not None else None
@@ -114,7 +120,7 @@ class Cache:
         self._track_node(ni)
         self.tree.add(name, ni.zone)
         self._list = None
-        self._floor = None
+        self._node_changed(ni)
         self.affinity.reset()
         return ni
 
@@ -126,7 +132,7 @@ class Cache:
         self._remove_images(ni)
         labels_gen = ni.labels_gen
         ni.set_node(new)
-        self._floor = None
+        self._node_changed(ni)
         self._add_images(ni)
         self._track_node(ni)
         if self.tree.update(name, ni.zone):
@@ -147,7 +153,7 @@ class Cache:
         self.prefer_tainted.discard(name)
         self.tree.remove(name)
         self._list = None
-        self._floor = None
+        self._floor_stale = True  # still a bound of the nodes left
         self.affinity.reset()
         if ni.pods:
             ni.node = None
