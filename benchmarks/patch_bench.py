@@ -46,6 +46,118 @@ def deployment() -> dict[str, Any]:
         "status": {"replicas": 3, "readyReplicas": 3}}
 
 
+POD = "io.k8s.api.core.v1.Pod"
+_TEMPLATE_SPEC = {
+    "containers": [{"name": "app", "image": "nginx:1.14.2",
+                    "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+                    "imagePullPolicy": "IfNotPresent",
+                    "terminationMessagePath": "/dev/termination-log",
+                    "terminationMessagePolicy": "File"}],
+    "dnsPolicy": "ClusterFirst", "restartPolicy": "Always", "securityContext": {},
+    "terminationGracePeriodSeconds": 30, "schedulerName": "default-scheduler",
+    "enableServiceLinks": True, "serviceAccountName": "default", "serviceAccount": "default",
+    "priority": 0, "preemptionPolicy": "PreemptLowerPriority",
+    "tolerations": [{"key": f"node.kubernetes.io/{t}", "operator": "Exists",
+                     "effect": "NoExecute", "tolerationSeconds": 300}
+                    for t in ("not-ready", "unreachable")]}
+
+
+def template_pod(i: int) -> dict[str, Any]:
+    """Pod ``i`` of one ReplicaSet as the API server has it when the field manager
+    runs (defaulted, the service account token volume admitted: its name differs
+    from pod to pod, as does the pod's own name and uid)."""
+    token = f"kube-api-access-{i:05x}"
+    spec = copy.deepcopy(_TEMPLATE_SPEC)
+    spec["containers"][0]["volumeMounts"] = [{
+        "name": token, "readOnly": True,
+        "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]
+    spec["volumes"] = [{"name": token, "projected": {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+        {"configMap": {"name": "kube-root-ca.crt",
+                       "items": [{"key": "ca.crt", "path": "ca.crt"}]}}]}}]
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"generateName": "web-5d4c-", "name": f"web-5d4c-{i:05x}",
+                         "namespace": "default", "uid": f"uid-{i}",
+                         "creationTimestamp": NOW,
+                         "labels": {"app": "web", "pod-template-hash": "5d4c"},
+                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                                              "name": "web-5d4c", "uid": "rs-uid",
+                                              "controller": True,
+                                              "blockOwnerDeletion": True}]},
+            "spec": spec, "status": {"phase": "Pending", "qosClass": "Burstable"}}
+
+
+def kubelet_status(i: int, step: int) -> dict[str, Any]:
+    """The status the kubelet writes for pod ``i``: step 0 while its container
+    is created, step 1 once it runs (pod IP), later steps only new times."""
+    at = f"2025-01-01T00:{step // 60:02d}:{step % 60:02d}Z"
+    running = step > 0
+    ready = "True" if running else "False"
+    conditions = [{"type": t, "status": s, "lastProbeTime": None, "lastTransitionTime": at}
+                  for t, s in (("PodReadyToStartContainers", ready), ("Initialized", "True"),
+                               ("Ready", ready), ("ContainersReady", ready),
+                               ("PodScheduled", "True"))]
+    state = {"running": {"startedAt": at}} if running else {
+        "waiting": {"reason": "ContainerCreating"}}
+    status: dict[str, Any] = {
+        "phase": "Running" if running else "Pending", "conditions": conditions,
+        "hostIP": f"172.18.{i % 250}.2", "hostIPs": [{"ip": f"172.18.{i % 250}.2"}],
+        "startTime": NOW,
+        "containerStatuses": [{"name": "app", "state": state, "lastState": {},
+                               "ready": running, "restartCount": 0,
+                               "image": "docker.io/library/nginx:1.14.2", "imageID": "",
+                               "started": running}],
+        "qosClass": "Burstable"}
+    if running:
+        ip = f"10.244.{i // 250 % 250}.{i % 250}"
+        status["podIP"], status["podIPs"] = ip, [{"ip": ip}]
+    return status
+
+
+def _owned_status_update(live: dict[str, Any], status: dict[str, Any]) -> dict[str, Any]:
+    """A pods/status body as an in-process kubelet write reaches the field manager:
+    the stored pod's spec as is, its metadata copied one level, a new status."""
+    return {**live, "metadata": dict(live["metadata"]), "status": status}
+
+
+def _template_rows(count: int, reps: int) -> list[dict[str, Any]]:
+    """managedFields of the writes that dominate a Deployment's rollout: the
+    ReplicaSet controller creating pods of one template, then the kubelet's
+    status writes (old = the object the previous write stored)."""
+    creates: list[float] = []
+    updates: list[float] = []
+    first = 0
+    for _ in range(reps + 1):  # the first round warms the schema caches
+        pods = [template_pod(first + i) for i in range(count)]
+        start = time.process_time()
+        live = [P.update_managed_fields(None, p, "kube-controller-manager", "Update",
+                                        definition=POD, now=NOW) for p in pods]
+        creates.append((time.process_time() - start) / count * 1e6)
+        spent = 0.0
+        for step in range(3):
+            bodies = [_owned_status_update(p, kubelet_status(first + i, step))
+                      for i, p in enumerate(live)]
+            start = time.process_time()
+            live = [P.update_managed_fields(old, new, "kubelet", "Update", definition=POD,
+                                            now=NOW, subresource="status")
+                    for old, new in zip(live, bodies, strict=True)]
+            spent += time.process_time() - start
+        updates.append(spent / (3 * count) * 1e6)
+        first += count
+    floor = statistics.median(_copy_time(live[0]) for _ in range(reps))
+    return [row("patch: managedFields, create from one template",
+                statistics.median(creates[1:]), "us/op", floor),
+            row("patch: managedFields, pods/status update as the kubelet",
+                statistics.median(updates[1:]), "us/op", floor)]
+
+
+def _copy_time(obj: dict[str, Any]) -> float:
+    start = time.process_time()
+    for _ in range(100):
+        orjson.loads(orjson.dumps(obj))
+    return (time.process_time() - start) / 100 * 1e6
+
+
 def _per_op(fn: Callable[[], Any], count: int, reps: int) -> float:
     def once() -> float:
         start = time.perf_counter()
@@ -84,8 +196,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             applied, config, "kubectl", force=False, definition=DEPLOY, now=NOW)),
     ]
     floor = _per_op(lambda: orjson.loads(orjson.dumps(live)), count, reps)
-    return [row(f"patch: {name}", _per_op(fn, count, reps), "us/op", floor)
-            for name, fn in cases]
+    return [*(row(f"patch: {name}", _per_op(fn, count, reps), "us/op", floor)
+              for name, fn in cases), *_template_rows(count, reps)]
 
 
 if __name__ == "__main__":

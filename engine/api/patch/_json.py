@@ -73,6 +73,8 @@ def json_equal(a: Any, b: Any) -> bool:
     if ta is dict or ta is list:
         if ta is not tb or a != b:
             return False
+        if _same_members(a, b, ta):
+            return True  # equal member by member by identity: nothing to tell apart
         try:
             if orjson.dumps(a) == orjson.dumps(b):
                 return True
@@ -80,6 +82,15 @@ def json_equal(a: Any, b: Any) -> bool:
             pass
         return _deep_equal(a, b)
     return _scalar_equal(a, b, ta, tb)
+
+
+def _same_members(a: Any, b: Any, kind: type) -> bool:
+    """Whether two equal containers hold the very same objects (one level deep):
+    an in-process update keeps the parts it leaves alone, so two versions of an
+    object often differ only above them."""
+    if kind is dict:
+        return all(b.get(k, MISSING) is v for k, v in a.items())
+    return all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _scalar_equal(a: Any, b: Any, ta: type, tb: type) -> bool:

@@ -69,9 +69,12 @@ def normalize_pe(text: str) -> str | None:
 
 def from_fields_v1(fields: Any) -> FieldSet:
     """Read a ``fieldsV1`` object (``Set.FromJSON``); cached, as every write re-reads
-    the same entries."""
+    the same entries: by the dict's identity, else by its JSON bytes."""
     if fields is None:
         return EMPTY
+    held = _BY_IDENTITY.get(id(fields))
+    if held is not None and held[0] is fields:
+        return held[1]
     if not isinstance(fields, dict):
         raise FieldsError("fieldsV1 must be an object")
     try:
@@ -88,8 +91,39 @@ def from_fields_v1(fields: Any) -> FieldSet:
         if canonical[0]:
             # These bytes are exactly what to_fields_v1 writes for the set, so a
             # write that hands the set back unchanged need not encode it again.
-            _ENCODED.put(found, raw)
+            _ENCODED.put(found, (raw, True))
+        normal = canonical[0]
+    else:
+        encoded = _ENCODED.get(found)
+        normal = encoded is not None and encoded[1] and encoded[0] == raw
+    _BY_IDENTITY.put(id(fields), (fields, found, normal))
     return found
+
+
+def known_fields_v1(fields: Any) -> bool:
+    """Whether :func:`from_fields_v1` knows ``fields`` by identity (no bytes needed)."""
+    held = _BY_IDENTITY.get(id(fields))
+    return held is not None and held[0] is fields
+
+
+def written_as(fields: Any) -> FieldSet | None:
+    """The set ``fields`` was read as when it is known by identity and is exactly
+    what :func:`to_fields_v1` writes for that set (so a write that keeps the set
+    may keep the dict); else None."""
+    held = _BY_IDENTITY.get(id(fields))
+    if held is not None and held[0] is fields and held[2]:
+        return held[1]
+    return None
+
+
+# id(a fieldsV1 dict) -> (the dict, its set, whether it is the set's canonical
+# encoding), for the dicts this module read, and those it wrote that read back
+# as the set they were written from. The API server hands an in-process write
+# the object it stored last (the watch cache's, read only) as the old object,
+# so the next write of an object finds its entries here without serializing
+# them. The dict is held, so its id cannot be reused while it is remembered;
+# like every object the server shares, it is never mutated.
+_BY_IDENTITY = LRU(1 << 15)
 
 
 # FieldsV1 JSON bytes -> FieldSet. Also filled by :func:`to_fields_v1` with the
@@ -142,22 +176,24 @@ def to_fields_v1(paths: Iterable[Path]) -> dict[str, Any]:
     with children carries ``".": {}``; keys in path-element order. Returns a fresh
     dict each time (the encoding itself is cached)."""
     key = paths if type(paths) is frozenset else frozenset(paths)
-    raw = _ENCODED.get(key)
-    if raw is not None:
-        return orjson.loads(raw)
+    held = _ENCODED.get(key)
+    if held is not None:
+        return orjson.loads(held[0])
     canonical = [() not in key]
     tree = _encode(key, canonical)
     raw = orjson.dumps(tree)
-    _ENCODED.put(key, raw)
+    _ENCODED.put(key, (raw, canonical[0]))
     if canonical[0]:
         # Every element is in its normal form and no path is the root, so
         # reading these bytes back gives exactly this set.
         _PARSED.put(raw, key)
+        _BY_IDENTITY.put(id(tree), (tree, key, True))
     return tree
 
 
-# FieldSet -> its FieldsV1 JSON bytes. Sets are immutable; writes that leave a
-# manager's set alone hand the same set object back, so lookups hit by identity.
+# FieldSet -> (its FieldsV1 JSON bytes, whether reading them back gives the
+# set). Sets are immutable; writes that leave a manager's set alone hand the
+# same set object back, so lookups hit by identity.
 _ENCODED = LRU(4096)
 
 
@@ -173,7 +209,6 @@ def _encode_sorted(paths: FieldSet, canonical: list[bool]) -> dict[str, Any] | N
     the only kinds whose string order is ``PathElement.Compare``'s: ``f:`` < ``k:`` <
     ``v:`` as strings, and a path sorts before the paths below it."""
     out: dict[str, Any] = {}
-    members: set[int] = set()  # ids of the dicts of member paths (alive in ``out``)
     check = canonical[0]
     for path in sorted(paths):
         if not path:
@@ -187,16 +222,17 @@ def _encode_sorted(paths: FieldSet, canonical: list[bool]) -> dict[str, Any] | N
                 if check and pe[:2] != "f:" and not _is_normal(pe):
                     canonical[0] = check = False
                 child = node[pe] = {}
-            elif not child and id(child) in members:
-                child["."] = {}  # a member's first child: the member mark comes first
+            elif not child:
+                # Only a member's dict is ever empty here (a dict made for a path
+                # below gets its child at once): its first child, mark first.
+                child["."] = {}
             node = child
         pe = path[-1]
         if pe[:1] not in _STRING_ORDERED:
             return None
         if check and pe[:2] != "f:" and not _is_normal(pe):
             canonical[0] = check = False
-        leaf = node[pe] = {}
-        members.add(id(leaf))
+        node[pe] = {}
     return out
 
 

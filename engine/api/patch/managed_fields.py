@@ -26,9 +26,11 @@ from engine.api.patch.fieldpath import (
     FieldSet,
     Path,
     from_fields_v1,
+    known_fields_v1,
     parse_path,
     recursive_difference,
     to_fields_v1,
+    written_as,
 )
 from engine.api.patch.schema_walk import TypeNode, root_node
 from engine.api.patch.typed import compare, with_zero_structs
@@ -96,6 +98,10 @@ def decode(entries: Any) -> Managed:
     same entries); the result is a fresh dict of immutable :class:`Entry` s."""
     if type(entries) is not list or not entries:
         return _decode(entries)
+    if all(type(e) is dict and known_fields_v1(e.get("fieldsV1")) for e in entries):
+        # Entries this module wrote (the object an in-process write stored last):
+        # every set is known by identity, so decoding is cheaper than the bytes.
+        return _decode(entries)
     try:
         raw = orjson.dumps(entries)
     except (TypeError, orjson.JSONEncodeError):
@@ -132,8 +138,12 @@ def _decode(entries: Any) -> Managed:
     return managed
 
 
-def encode(managed: Managed) -> list[dict[str, Any]] | None:
-    """``encodeManagedFields``: entries sorted by operation, time, manager, version."""
+def encode(managed: Managed, kept: Kept | None = None) -> list[dict[str, Any]] | None:
+    """``encodeManagedFields``: entries sorted by operation, time, manager, version.
+
+    ``kept`` (see :func:`kept_fields`): an entry whose set is one read from a
+    ``fieldsV1`` of the object being written gets that very dict (read only),
+    which is what writing the set again would give."""
     entries = []
     for ident, entry in managed.items():
         info = _ident_info(ident)
@@ -145,7 +155,9 @@ def encode(managed: Managed) -> list[dict[str, Any]] | None:
         if entry.time:
             out["time"] = entry.time
         out["fieldsType"] = "FieldsV1"
-        out["fieldsV1"] = to_fields_v1(entry.fields)
+        held = kept.get(id(entry.fields)) if kept else None
+        out["fieldsV1"] = held[1] if held is not None and held[0] is entry.fields else \
+            to_fields_v1(entry.fields)
         if info.get("subresource"):
             out["subresource"] = info["subresource"]
         entries.append(out)
@@ -182,6 +194,14 @@ def _parse_seconds(timestamp: str | None) -> int:
 
 
 def reset_paths(subresource: str, reset_fields: tuple[str, ...] | None) -> tuple[Path, ...]:
+    """The paths a write never owns (parsed once per subresource and override)."""
+    if reset_fields is not None and type(reset_fields) is not tuple:
+        reset_fields = tuple(reset_fields)
+    return _reset_paths(subresource, reset_fields)
+
+
+@functools.lru_cache(maxsize=256)
+def _reset_paths(subresource: str, reset_fields: tuple[str, ...] | None) -> tuple[Path, ...]:
     names = DEFAULT_RESET_FIELDS.get(subresource, ()) if reset_fields is None else reset_fields
     return tuple(parse_path(n) for n in names)
 
@@ -196,11 +216,12 @@ def without_managed_fields(obj: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def with_managed_fields(obj: dict[str, Any], managed: Managed) -> dict[str, Any]:
+def with_managed_fields(obj: dict[str, Any], managed: Managed,
+                        kept: Kept | None = None) -> dict[str, Any]:
     """``EncodeObjectManagedFields`` onto a shallow copy of ``obj``."""
     out = dict(obj)
     meta = dict(out.get("metadata") or {})
-    encoded = encode(managed)
+    encoded = encode(managed, kept)
     if encoded is None:
         meta.pop("managedFields", None)
     else:
@@ -230,7 +251,31 @@ def update_managed_fields(old: dict[str, Any] | None, new: dict[str, Any], manag
     root = root_node(definition)
     managed = record_update(without_managed_fields(old), result, managed, ident, version, root,
                             reset_paths(subresource, reset_fields), now)
-    return with_managed_fields(result, managed)
+    return with_managed_fields(result, managed, kept_fields(old, new))
+
+
+# id(set) -> (the set, the fieldsV1 dict of the written object it was read from).
+Kept = dict[int, tuple[FieldSet, dict[str, Any]]]
+
+
+def kept_fields(*objs: dict[str, Any] | None) -> Kept:
+    """The ``fieldsV1`` dicts of ``objs``' entries known to be exactly the encoding
+    of the set they were read as, by that set. The result of a write may share
+    them with its old object: the API server's objects are read only once
+    written, and an entry a write leaves alone is the bulk of a pod's
+    (the ReplicaSet controller's, through every kubelet status write)."""
+    kept: Kept = {}
+    for obj in objs:
+        entries = ((obj or {}).get("metadata") or {}).get("managedFields")
+        if type(entries) is not list:
+            continue
+        for entry in entries:
+            fields = entry.get("fieldsV1") if type(entry) is dict else None
+            if fields is not None:
+                found = written_as(fields)
+                if found is not None:
+                    kept[id(found)] = (found, fields)
+    return kept
 
 
 def _managed_for_update(old: dict[str, Any] | None, new: dict[str, Any],
@@ -261,9 +306,16 @@ def record_update(old: dict[str, Any], new: dict[str, Any], managed: Managed, id
     it added or changed (minus stripped and reset fields) at time ``now``; every
     other manager loses those fields and the ones removed. ``go_zero`` compares
     against ``old`` as a Go object would hold it (see ``with_zero_structs``)."""
+    names = _top_level_names(reset)
+    if names:
+        # Reset fields are top-level fields here (spec, status): neither side's
+        # is looked at, which is what dropping their changes afterwards gives.
+        old, new = _without_keys(old, names), _without_keys(new, names)
     if go_zero:
         old = with_zero_structs(old, new, root)
-    diff = compare(old, new, root).without(reset)
+    diff = compare(old, new, root)
+    if not names:
+        diff = diff.without(reset)
     changed = frozenset(diff.modified | diff.added)
     out = drop_fields(managed, changed | diff.removed)
     gained = recursive_difference(changed, reset) - STRIPPED
@@ -277,6 +329,21 @@ def record_update(old: dict[str, Any], new: dict[str, Any], managed: Managed, id
             fields = gained | previous.fields
         out[ident] = Entry(fields, version, False, now)
     return cap_update_managers(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _top_level_names(reset: tuple[Path, ...]) -> frozenset[str] | None:
+    """The field names of ``reset`` when every path is one top-level field, else None."""
+    if not reset or any(len(p) != 1 or not p[0].startswith("f:") for p in reset):
+        return None
+    return frozenset(p[0][2:] for p in reset)
+
+
+def _without_keys(obj: Any, names: frozenset[str]) -> Any:
+    """``obj`` without its top-level ``names`` (as is when it has none of them)."""
+    if type(obj) is not dict or names.isdisjoint(obj):
+        return obj
+    return {k: v for k, v in obj.items() if k not in names}
 
 
 def drop_fields(managed: Managed, fields: FieldSet, *, keep: str = "") -> Managed:

@@ -39,7 +39,18 @@ class ItemError(ValueError):
 
 def item_pe(node: TypeNode, item: Any) -> str:
     """``listItemToPathElement`` for an associative list."""
-    if node.keys:
+    keys = node.keys
+    if len(keys) == 1 and type(item) is dict:
+        # The usual list-map: one string key (name, type, ip) present in the item.
+        value = item.get(keys[0])
+        if type(value) is str:
+            memo_key = (keys[0], value)
+            pe = _ONE_KEY_PES.get(memo_key)
+            if pe is None:
+                pe = key_pe({keys[0]: value})
+                _ONE_KEY_PES.put(memo_key, pe)
+            return pe
+    if keys:
         if item is None:
             raise ItemError("associative list with keys may not have a null element")
         if not isinstance(item, dict):
@@ -74,6 +85,8 @@ def item_pe(node: TypeNode, item: Any) -> str:
 
 _PLAIN_KEY_TYPES = frozenset({str, int, bool, type(None)})
 _KEY_PES = LRU(8192)
+# (key field, its string value) -> element, for the one-key lists.
+_ONE_KEY_PES = LRU(8192)
 
 
 def _pe_or_none(node: TypeNode, item: Any) -> str | None:
@@ -207,16 +220,17 @@ def _cmp(lhs: Any, rhs: Any, node: TypeNode, path: Path, out: Comparison) -> Non
         child = node.child
         for key, lv in left.items():
             rv = right.get(key, MISSING)
-            sub = (*path, "f:" + key)
+            if rv is lv and type(lv) is not float:
+                continue  # the very same value (a NaN alone differs from itself)
             if rv is MISSING:
                 if isinstance(lv, _CONTAINERS):
-                    _one_side(lv, child(key).node, sub, out.removed)
+                    _one_side(lv, child(key).node, (*path, "f:" + key), out.removed)
                 else:
-                    out.removed.add(sub)  # a scalar is a leaf whatever its schema says
+                    out.removed.add((*path, "f:" + key))  # a scalar is a leaf whatever its schema
             elif isinstance(lv, _CONTAINERS) or isinstance(rv, _CONTAINERS):
-                _cmp(lv, rv, child(key).node, sub, out)
-            elif not json_equal(lv, rv):
-                out.modified.add(sub)  # two scalars: a leaf, as in _cmp
+                _cmp(lv, rv, child(key).node, (*path, "f:" + key), out)
+            elif lv != rv if type(lv) is type(rv) else not json_equal(lv, rv):
+                out.modified.add((*path, "f:" + key))  # two scalars: a leaf, as in _cmp
         for key, rv in right.items():
             if key not in left:
                 sub = (*path, "f:" + key)

@@ -1,0 +1,192 @@
+"""The managedFields shortcuts give exactly the plain path's entries.
+
+An in-process write's old object is the one the previous write stored (its
+``fieldsV1`` dicts known by identity, kept as they are when their set is), its
+spec shared and its metadata copied one level; the plain path sees deep copies
+with every memo cleared and the top-level reset shortcut off. Also: the one-pass
+FieldsV1 writer against the trie writer, one-key list elements, json_equal on
+containers that share members.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.api.patch import _json, fieldpath, managed_fields, typed
+from engine.api.patch.schema_walk import root_node
+from tests.helpers import pod
+
+POD = "io.k8s.api.core.v1.Pod"
+
+
+def _clear_memos() -> None:
+    for table in (fieldpath._BY_IDENTITY, fieldpath._PARSED, fieldpath._ENCODED,
+                  managed_fields._DECODED, typed._KEY_PES, typed._ONE_KEY_PES):
+        table.clear()
+
+
+def _plain(monkeypatch: pytest.MonkeyPatch, old: dict[str, Any] | None, new: dict[str, Any],
+           manager: str, **kw: Any) -> bytes:
+    """The write without any shortcut: private copies, cold memos, reset filtered after."""
+    _clear_memos()
+    with monkeypatch.context() as m:
+        m.setattr(managed_fields, "_top_level_names", lambda reset: None)
+        out = managed_fields.update_managed_fields(
+            copy.deepcopy(old), copy.deepcopy(new), manager, "Update", definition=POD,
+            now=kw.pop("now"), **kw)
+    _clear_memos()
+    return orjson.dumps(out)
+
+
+def _shuffled(fields: Any, rng: random.Random) -> Any:
+    """A fieldsV1 with its keys in another order (not what the server writes)."""
+    if not isinstance(fields, dict):
+        return fields
+    items = [(k, _shuffled(v, rng)) for k, v in fields.items()]
+    rng.shuffle(items)
+    return dict(items)
+
+
+conditions = st.lists(st.tuples(
+    st.sampled_from(["Ready", "Initialized", "ContainersReady", "PodScheduled", "X<&>"]),
+    st.sampled_from(["True", "False", "Unknown"]),
+    st.sampled_from(["2025-01-01T00:00:00Z", "2025-01-01T00:00:07Z", None]),
+    st.sampled_from([None, "ContainersNotReady", ""])), max_size=5)
+statuses = st.fixed_dictionaries({
+    "phase": st.sampled_from(["Pending", "Running"]),
+    "conditions": conditions,
+    "ip": st.sampled_from([None, "10.0.0.1", "10.0.0.2", "fd00::1"]),
+    "ready": st.booleans(),
+    "restarts": st.sampled_from([0, 1, True, 1.0]),
+    "host": st.sampled_from([None, "172.18.0.2"]),
+})
+
+
+def _status(drawn: dict[str, Any]) -> dict[str, Any]:
+    status: dict[str, Any] = {"phase": drawn["phase"], "qosClass": "BestEffort"}
+    if drawn["conditions"]:
+        status["conditions"] = []
+        for kind, value, at, reason in drawn["conditions"]:
+            item: dict[str, Any] = {"type": kind, "status": value, "lastProbeTime": None}
+            if at is not None:
+                item["lastTransitionTime"] = at
+            if reason is not None:
+                item["reason"] = reason
+            status["conditions"].append(item)
+    if drawn["ip"]:
+        status["podIP"], status["podIPs"] = drawn["ip"], [{"ip": drawn["ip"]}]
+    if drawn["host"]:
+        status["hostIP"], status["hostIPs"] = drawn["host"], [{"ip": drawn["host"]}]
+    status["containerStatuses"] = [{"name": "app", "ready": drawn["ready"],
+                                    "restartCount": drawn["restarts"], "state": {}}]
+    return status
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(writes=st.lists(st.tuples(st.sampled_from(["status", "status", "labels"]), statuses),
+                       min_size=1, max_size=5),
+       seed=st.integers(0, 1 << 16), shuffle=st.booleans())
+def test_writes_as_the_server_hands_them_match_the_plain_path(
+        monkeypatch: pytest.MonkeyPatch, writes: list[tuple[str, dict[str, Any]]], seed: int,
+        shuffle: bool) -> None:
+    rng = random.Random(seed)
+    created = pod(f"web-{seed}", app="web")
+    created["metadata"].update(uid=f"u{seed}", creationTimestamp="2025-01-01T00:00:00Z",
+                               generateName="web-")
+    created["spec"]["volumes"] = [{"name": f"kube-api-access-{seed}", "projected": {}}]
+    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
+                                                "Update", definition=POD, now="t0")
+    assert orjson.dumps(live) == _plain(monkeypatch, None, created, "kube-controller-manager",
+                                        now="t0")
+    if shuffle:  # entries some other writer stored: not in the server's key order
+        live = copy.deepcopy(live)
+        for entry in live["metadata"]["managedFields"]:
+            entry["fieldsV1"] = _shuffled(entry["fieldsV1"], rng)
+    for step, (kind, drawn) in enumerate(writes):
+        now = f"2025-01-01T00:00:{step:02d}Z"
+        if kind == "status":
+            new = {**live, "metadata": dict(live["metadata"]), "status": _status(drawn)}
+            kw: dict[str, Any] = {"subresource": "status", "now": now}
+            manager = "kubelet"
+        else:
+            metadata = dict(live["metadata"])
+            metadata["labels"] = {**metadata.get("labels", {}), f"step{step}": drawn["phase"]}
+            new = {**live, "metadata": metadata}
+            kw = {"now": now}
+            manager = rng.choice(["kubectl", "kube-controller-manager"])
+        expected = _plain(monkeypatch, live, new, manager, **dict(kw))
+        live = managed_fields.update_managed_fields(live, new, manager, "Update",
+                                                    definition=POD, **kw)
+        assert orjson.dumps(live) == expected
+
+
+def test_a_kept_entry_is_the_old_objects_dict_and_reads_back_without_bytes() -> None:
+    created = pod("web-kept", app="web")
+    created["metadata"]["uid"] = "u-kept"
+    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
+                                                "Update", definition=POD, now="t0")
+    mine = live["metadata"]["managedFields"][0]["fieldsV1"]
+    assert fieldpath.known_fields_v1(mine)
+    new = {**live, "metadata": dict(live["metadata"]), "status": {"phase": "Running"}}
+    out = managed_fields.update_managed_fields(live, new, "kubelet", "Update", definition=POD,
+                                               now="t1", subresource="status")
+    kept = [e for e in out["metadata"]["managedFields"] if e["manager"] != "kubelet"]
+    assert kept[0]["fieldsV1"] is mine
+
+
+def test_a_non_canonical_entry_is_written_again_not_kept() -> None:
+    created = pod("web-odd", app="web")
+    created["metadata"]["uid"] = "u-odd"
+    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
+                                                "Update", definition=POD, now="t0")
+    live = copy.deepcopy(live)
+    entry = live["metadata"]["managedFields"][0]
+    entry["fieldsV1"] = dict(reversed(list(entry["fieldsV1"].items())))
+    new = {**live, "metadata": dict(live["metadata"]), "status": {"phase": "Running"}}
+    out = managed_fields.update_managed_fields(live, new, "kubelet", "Update", definition=POD,
+                                               now="t1", subresource="status")
+    written = [e for e in out["metadata"]["managedFields"] if e["manager"] != "kubelet"][0]
+    assert written["fieldsV1"] is not entry["fieldsV1"]
+    assert list(written["fieldsV1"]) == sorted(entry["fieldsV1"])
+
+
+elements = st.one_of(
+    st.sampled_from(["f:a", "f:b", "f:spec", "f:ä<&>", "f:"]),
+    st.sampled_from(['k:{"name":"x"}', 'k:{"name":"y","port":80}', 'k:{"b":1,"a":2}']),
+    st.sampled_from(['v:"x"', "v:1", 'v:"<"']))
+
+
+@settings(max_examples=300, deadline=None)
+@given(paths=st.frozensets(st.lists(elements, min_size=1, max_size=4).map(tuple), max_size=25))
+def test_one_pass_writer_matches_the_trie_writer(paths: frozenset[tuple[str, ...]]) -> None:
+    sorted_canonical, trie_canonical = [True], [True]
+    one_pass = fieldpath._encode_sorted(paths, sorted_canonical)
+    assert one_pass is not None
+    trie = fieldpath._encode_trie(paths, trie_canonical)
+    assert orjson.dumps(one_pass) == orjson.dumps(trie)
+    assert sorted_canonical == trie_canonical
+
+
+@pytest.mark.parametrize("value", ["app", "", "ä<&>\u2028", "a\"b", "10.0.0.1"])
+def test_one_key_list_elements_are_key_pe(value: str) -> None:
+    node = root_node(POD).child("spec").node.child("containers").node
+    assert node.keys == ("name",)
+    assert typed.item_pe(node, {"name": value, "image": "x"}) == \
+        fieldpath.key_pe({"name": value})
+    assert typed.item_pe(node, {"name": value}) == fieldpath.key_pe({"name": value})
+
+
+def test_json_equal_on_shared_members_still_tells_booleans_from_numbers() -> None:
+    shared = {"deep": [1, 2]}
+    assert _json.json_equal({"a": shared, "b": True}, {"a": shared, "b": True})
+    assert not _json.json_equal({"a": shared, "b": True}, {"a": shared, "b": 1})
+    assert not _json.json_equal([shared, 1], [shared, True])
+    assert _json.json_equal([shared, 1], [shared, 1.0])
