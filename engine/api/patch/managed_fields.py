@@ -318,7 +318,8 @@ def record_update(old: dict[str, Any], new: dict[str, Any], managed: Managed, id
         diff = diff.without(reset)
     changed = frozenset(diff.modified | diff.added)
     out = drop_fields(managed, changed | diff.removed)
-    gained = recursive_difference(changed, reset) - STRIPPED
+    # (Nothing under a top-level reset field was compared: nothing to take out.)
+    gained = (changed if names else recursive_difference(changed, reset)) - STRIPPED
     if gained:
         previous = out.get(ident)
         if previous is None:
