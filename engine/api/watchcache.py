@@ -256,8 +256,8 @@ class WatchCache:
                     self._latest.pop(kv.key, None)
 
     def _dispatch(self, event: Event, watchers: list[Watch], hint: tuple[bytes, Obj] | None) -> None:
-        change = _Change(event)
         key = event.kv.key
+        change = _Change(event, self._latest.get(key) if self._latest else None)
         if hint is not None and hint[0] is event.kv.value and not change.deleted:
             change.use(hint[1])
         plain = "DELETED" if change.deleted else ("ADDED" if change.created else "MODIFIED")
@@ -371,16 +371,26 @@ class _Change:
     """One store event as the watches see it, decoded on first use and once for
     all of them: the object after the change (for a deletion, the last state
     stamped with the deletion's revision) and, only for watches with selectors,
-    the object before it."""
+    the object before it. ``held``: the watch cache's latest decoded object of
+    the key, ``(revision, object)``, which is the object before the change
+    when the revisions agree (then neither a deletion nor a selector watch
+    decodes it again)."""
 
-    __slots__ = ("event", "created", "deleted", "_cur", "_prev")
+    __slots__ = ("event", "created", "deleted", "held", "_cur", "_prev")
 
-    def __init__(self, event: Event) -> None:
+    def __init__(self, event: Event, held: tuple[int, Obj] | None = None) -> None:
         self.event = event
         self.deleted = event.type == "DELETE"
         self.created = event.prev_kv is None
+        self.held = held
         self._cur: Obj | None = None
         self._prev: Obj | None = None
+
+    def _held_prev(self) -> Obj | None:
+        held, prev_kv = self.held, self.event.prev_kv
+        if held is not None and prev_kv is not None and held[0] == prev_kv.mod_revision:
+            return held[1]
+        return None
 
     def use(self, obj: Obj) -> None:
         """The object after the change is ``obj`` (the writer's, see
@@ -402,18 +412,36 @@ class _Change:
         if cur is None:
             event = self.event
             if self.deleted:
-                cur = meta.decode(event.prev_kv.value, event.kv.mod_revision) if event.prev_kv else {}
+                cur = self._last_state(event)
             else:
                 cur = meta.decode(event.kv.value, event.kv.mod_revision)
             self._cur = cur
+        return cur
+
+    def _last_state(self, event: Event) -> Obj:
+        """A deleted object's last state, stamped with the deletion's revision:
+        the held object with a new top level and metadata (it stays shared as
+        it was), else a decode."""
+        if event.prev_kv is None:
+            return {}
+        held = self._held_prev()
+        m = held.get("metadata") if held is not None else None
+        if type(m) is not dict or next(reversed(m), None) != "resourceVersion":
+            return meta.decode(event.prev_kv.value, event.kv.mod_revision)
+        cur = dict(held)
+        m = cur["metadata"] = dict(m)
+        m["resourceVersion"] = str(event.kv.mod_revision)
         return cur
 
     @property
     def prev(self) -> Obj | None:
         prev = self._prev
         if prev is None and not self.created:
-            prev_kv = self.event.prev_kv
-            prev = self._prev = meta.decode(prev_kv.value, prev_kv.mod_revision)
+            prev = self._held_prev()
+            if prev is None:
+                prev_kv = self.event.prev_kv
+                prev = meta.decode(prev_kv.value, prev_kv.mod_revision)
+            self._prev = prev
         return prev
 
 

@@ -237,3 +237,37 @@ def test_an_update_checks_its_schema_against_the_stored_object_with_the_same_res
     bad["metadata"]["namespace"] = "elsewhere"
     with pytest.raises(Exception, match="cannot be handled as a Pod"):  # 400 before the 400
         api.update("pods", bad, namespace="default")  # of the namespace mismatch
+
+
+class _NoLatest(dict):
+    """A watch cache that holds no latest objects: every change decodes."""
+
+    def __setitem__(self, key: str, value: object) -> None:
+        pass
+
+
+def test_deletions_and_selector_watches_read_the_held_object(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+    for hold in (False, True):
+        api, informer = _server(check=True)
+        if not hold:
+            api.cache._latest = _NoLatest()  # noqa: SLF001
+        selected = api.watch("pods", "default", label_selector="app=web")
+        api.create("pods", pod("p", app="web"), namespace="default")
+        relabelled = copy.deepcopy(informer.objs["p"])
+        relabelled["metadata"]["labels"] = {"app": "db"}  # leaves the selector: DELETED
+        api.update("pods", relabelled)
+        decodes = []
+        real = meta.decode
+        monkeypatch.setattr(meta, "decode", lambda v, r: decodes.append(r) or real(v, r))
+        api.delete("pods", "p", namespace="default", grace_period_seconds=0)
+        monkeypatch.setattr(meta, "decode", real)
+        # delete() reads the pod itself; only the watchers' copy comes from the cache
+        assert len(decodes) == (1 if hold else 2)
+        seen.append(([(e.type, _dump(e.object)) for e in informer.events],
+                     [(e.type, _dump(e.object)) for e in selected.drain()]))
+        api.close()
+    assert seen[0] == seen[1]
+    assert [t for t, _ in seen[1][0]] == ["ADDED", "MODIFIED", "DELETED"]
+    assert [t for t, _ in seen[1][1]] == ["ADDED", "DELETED"]
