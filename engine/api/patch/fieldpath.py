@@ -277,10 +277,25 @@ def _emit(trie: dict[str, list[Any]], canonical: list[bool]) -> dict[str, Any]:
 
 
 def _is_normal(pe: str) -> bool:
+    if pe in _KNOWN_NORMAL:
+        return True
     try:
         return _normalized(pe) == pe
     except FieldsError:
         return False
+
+
+def string_key_pe(name: str, value: str) -> str:
+    """``key_pe({name: value})`` for a string key, which is its own normal form (a
+    string survives the JSON round trip): remembered as such, so writing a set
+    with a new pod's IP or volume name need not parse the element back."""
+    pe = key_pe({name: value})
+    _KNOWN_NORMAL.put(pe, True)
+    return pe
+
+
+# Elements known to be in normal form without normalize_pe (string_key_pe's).
+_KNOWN_NORMAL = LRU(1 << 14)
 
 
 def _normalized(text: str) -> str | None:

@@ -18,7 +18,14 @@ from typing import Any
 
 from engine.api.memo import LRU
 from engine.api.patch._json import MISSING, json_equal
-from engine.api.patch.fieldpath import FieldSet, Path, field_pe, key_pe, value_pe
+from engine.api.patch.fieldpath import (
+    FieldSet,
+    Path,
+    field_pe,
+    key_pe,
+    string_key_pe,
+    value_pe,
+)
 from engine.api.patch.schema_walk import (
     ANY_SCALAR,
     ATOMIC_LIST,
@@ -47,7 +54,7 @@ def item_pe(node: TypeNode, item: Any) -> str:
             memo_key = (keys[0], value)
             pe = _ONE_KEY_PES.get(memo_key)
             if pe is None:
-                pe = key_pe({keys[0]: value})
+                pe = string_key_pe(keys[0], value)
                 _ONE_KEY_PES.put(memo_key, pe)
             return pe
     if keys:

@@ -28,7 +28,8 @@ POD = "io.k8s.api.core.v1.Pod"
 
 def _clear_memos() -> None:
     for table in (fieldpath._BY_IDENTITY, fieldpath._PARSED, fieldpath._ENCODED,
-                  managed_fields._DECODED, typed._KEY_PES, typed._ONE_KEY_PES):
+                  fieldpath._KNOWN_NORMAL, managed_fields._DECODED, typed._KEY_PES,
+                  typed._ONE_KEY_PES):
         table.clear()
 
 
@@ -190,3 +191,11 @@ def test_json_equal_on_shared_members_still_tells_booleans_from_numbers() -> Non
     assert not _json.json_equal({"a": shared, "b": True}, {"a": shared, "b": 1})
     assert not _json.json_equal([shared, 1], [shared, True])
     assert _json.json_equal([shared, 1], [shared, 1.0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(["name", "ip", "uid", "type"]), value=st.text())
+def test_string_key_elements_are_their_own_normal_form(name: str, value: str) -> None:
+    pe = fieldpath.string_key_pe(name, value)
+    assert pe == fieldpath.key_pe({name: value})
+    assert fieldpath.normalize_pe(pe) == pe
