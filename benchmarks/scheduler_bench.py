@@ -6,7 +6,9 @@ already placed, then 1,000 measured), SchedulingNodeAffinity (the nodes
 labelled with a zone, pods requiring it) and SchedulingPodAntiAffinity
 (pods with required anti-affinity on ``kubernetes.io/hostname`` to each
 other); and pods owned by a ReplicaSet, which get the system default
-topology spreading (what every Deployment's pods go through). Kube-scheduler's CI floors at 5,000 nodes: 270 pods/s (basic), 220
+topology spreading (what every Deployment's pods go through), on zoned nodes
+and on nodes without a zone label (the 10,000-replica Deployment's shape:
+hostname spreading only). Kube-scheduler's CI floors at 5,000 nodes: 270 pods/s (basic), 220
 (node affinity), 60 (anti-affinity).
 
 As scheduler_perf does, only the scheduler runs (no kubelets): nodes are
@@ -36,11 +38,14 @@ Obj = dict[str, Any]
 
 
 def node(i: int, zone: str) -> Obj:
+    """A node; ``zone`` "" leaves the zone label out (as the 10k-replica run's nodes)."""
     name = f"node-{i}"
     alloc = {"cpu": "4", "memory": "32Gi", "pods": "110"}
+    labels = {"kubernetes.io/hostname": name}
+    if zone:
+        labels["topology.kubernetes.io/zone"] = zone
     return {"apiVersion": "v1", "kind": "Node",
-            "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name,
-                                                  "topology.kubernetes.io/zone": zone}},
+            "metadata": {"name": name, "labels": labels},
             "status": {"capacity": alloc, "allocatable": alloc,
                        "conditions": [{"type": "Ready", "status": "True"}]}}
 
@@ -49,7 +54,7 @@ def pod(name: str, shape: str) -> Obj:
     spec: Obj = {"containers": [{"name": "pause", "image": "registry.k8s.io/pause:3.10",
                                  "resources": {"requests": {"cpu": "100m",
                                                             "memory": "500Mi"}}}]}
-    labels = {"app": shape}
+    labels = {"app": "owned" if shape.startswith("owned") else shape}
     if shape == "affinity":
         spec["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
             "nodeSelectorTerms": [{"matchExpressions": [
@@ -61,7 +66,7 @@ def pod(name: str, shape: str) -> Obj:
                 {"labelSelector": {"matchLabels": {"app": "anti"}},
                  "topologyKey": "kubernetes.io/hostname"}]}}
     meta: Obj = {"name": name, "namespace": "default", "labels": labels}
-    if shape == "owned":
+    if shape.startswith("owned"):
         meta["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
                                     "name": "web", "uid": "rs-uid", "controller": True}]
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
@@ -85,10 +90,10 @@ async def _until(predicate: Any, timeout: float = 600.0) -> None:
         await asyncio.sleep(0)
 
 
-def _add_nodes(cluster: Cluster, count: int) -> None:
+def _add_nodes(cluster: Cluster, count: int, zones: bool = True) -> None:
     api = cluster.api
     for i in range(count):
-        obj = node(i, "zone1" if i % 2 == 0 else "zone2")
+        obj = node(i, ("zone1" if i % 2 == 0 else "zone2") if zones else "")
         created = api.create("nodes", obj)
         created["status"] = obj["status"]
         api.update("nodes", created, subresource="status")
@@ -107,8 +112,8 @@ def schedule_rate(nodes: int, init_pods: int, pods: int, shape: str) -> tuple[fl
     config = ClusterConfig(virtual=True, workers=0, control_planes=1, fsync=False,
                            components=[run_scheduler])
     with Cluster(config) as cluster:
-        cluster.call(_add_nodes, cluster, nodes)
-        if shape == "owned":
+        cluster.call(_add_nodes, cluster, nodes, shape != "owned-zoneless")
+        if shape.startswith("owned"):
             cluster.client.create("replicasets", replica_set(), namespace="default")
         cluster.settle()
 
@@ -176,7 +181,8 @@ def run(quick: bool = False) -> list[dict]:
         rows.append(row(f"baseline: first-fit + bind, {nodes} nodes", ff, "pods/s"))
         for shape, label in (("basic", "SchedulingBasic"), ("affinity", "NodeAffinity"),
                              ("anti", "PodAntiAffinity"),
-                             ("owned", "ReplicaSet pods (default spreading)")):
+                             ("owned", "ReplicaSet pods (default spreading)"),
+                             ("owned-zoneless", "ReplicaSet pods, nodes without zones")):
             if shape == "anti" and nodes < pods + pods:
                 continue  # one pod per node: needs room for init and measured pods
             wall, cpu = schedule_rate(nodes, pods, pods, shape)
