@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -353,7 +353,7 @@ def drop_fields(managed: Managed, fields: FieldSet, *, keep: str = "") -> Manage
     out: Managed = {}
     for ident, entry in managed.items():
         if ident != keep and fields and not entry.fields.isdisjoint(fields):
-            entry = replace(entry, fields=entry.fields - fields)
+            entry = Entry(entry.fields - fields, entry.api_version, entry.applied, entry.time)
         if entry.fields:
             out[ident] = entry
     return out
