@@ -3,7 +3,11 @@
 Run as ``python -m benchmarks patch_bench [--quick]``. Figures are microseconds per
 operation (median of several repetitions). The baseline of each row is a deep
 copy of the same Deployment through orjson, the floor for any operation that
-must return a new object without touching its input.
+must return a new object without touching its input. The last two rows are the
+managedFields writes of a Deployment's rollout (CPU time, fresh pods each round so
+no memo holds their values): the ReplicaSet controller's creates from one
+template, and the kubelet's pods/status writes as the in-process API server hands
+them (old = the object the previous write stored); their baseline is a copy of a pod.
 """
 
 from __future__ import annotations
