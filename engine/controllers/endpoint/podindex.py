@@ -84,26 +84,30 @@ def pod_relevant(pod: Obj) -> tuple[Any, ...]:
     """What of a pod the endpoint controllers look at (``podEndpointsChanged``).
 
     The Endpoints and EndpointSlice controllers ask it of the same two
-    (immutable) informer objects for every pod update, so the last few
-    answers are kept, by object identity (each held, so its id is not reused)."""
-    hit = _RELEVANT.get(id(pod))
-    if hit is not None and hit[0] is pod:
-        return hit[1]
+    (immutable) informer objects, one after the other, for every pod update:
+    the last two answers are kept, by object identity. The ready condition is
+    found with a plain loop (no generator per call)."""
+    last = _LAST
+    if last[2] is pod:
+        return last[3]
+    if last[0] is pod:
+        return last[1]
     answer = _pod_relevant(pod)
-    if len(_RELEVANT) >= _RELEVANT_MAX:
-        del _RELEVANT[next(iter(_RELEVANT))]
-    _RELEVANT[id(pod)] = (pod, answer)
+    last[0], last[1], last[2], last[3] = last[2], last[3], pod, answer
     return answer
 
 
-_RELEVANT: dict[int, tuple[Obj, tuple[Any, ...]]] = {}
-_RELEVANT_MAX = 8
+# [older object, its answer, newer object, its answer]
+_LAST: list[Any] = [None, None, None, None]
 
 
 def _pod_relevant(pod: Obj) -> tuple[Any, ...]:
     m, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
-    ready = next((c.get("status") for c in status.get("conditions") or []
-                  if c.get("type") == "Ready"), None)
+    ready = None
+    for cond in status.get("conditions") or ():
+        if cond.get("type") == "Ready":
+            ready = cond.get("status")
+            break
     return (status.get("podIP"), ready, m.get("deletionTimestamp"), spec.get("hostname"),
             spec.get("subdomain"), spec.get("nodeName"), status.get("phase"),
             tuple(sorted((m.get("labels") or {}).items())))
