@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from engine.scheduler.framework.interface import CycleState
+from engine.scheduler.framework.plugins import pod_topology_spread as pts
 from engine.scheduler.framework.pod_info import PodInfo
 from engine.scheduler.framework.selectors import LabelSelector
 from tests.scheduler.test_percentage import FakeScheduler
@@ -148,3 +149,34 @@ def test_nodes_without_zone_spread_by_hostname() -> None:
     assert spread[2] == raw
     assert spread[3] == [100 * (hi + lo - v) // hi for v in raw]
     assert totals.index(max(totals)) == [n.name for n in nodes].index("n1")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_window_counts_are_the_per_node_counts(seed: int) -> None:
+    """Counts sliced from the index by position, for windows of the node list
+    (wrapping too), equal the counts by node name; other lists are refused."""
+    rng = random.Random(seed)
+    sched = _random_cluster(rng)
+    plugin = _plugin(sched, "PodTopologySpread")
+    incoming = PodInfo(_pod(1000, "web"))
+    state = CycleState()
+    nodes = sched.cache.list()
+    assert plugin.pre_score(state, incoming, nodes) is None
+    s = state.read(pts.PRE_SCORE_KEY)
+    host = next(c for c in s.constraints if c.topology_key == HOST)
+    by_node = sched.cache.affinity.node_counts(("pts-node", host.key), host.counts_pod)
+    for step in range(30):
+        n = len(nodes)
+        start, size = rng.randrange(n), rng.randrange(1, n + 1)
+        window = [nodes[(start + k) % n] for k in range(size)]
+        assert plugin._window_counts(host, window) == [by_node[x.name] for x in window]
+        if size > 2:  # not a window: a node left out, or two swapped
+            gap = window[:1] + window[2:]
+            assert plugin._window_counts(host, gap) is None
+            swapped = [window[1], window[0], *window[2:]]
+            assert plugin._window_counts(host, swapped) is None
+        # Pods come and go: the counts by position follow.
+        pod = _pod(5000 + step, "web", rng.choice(nodes).name)
+        sched.cache.add_pod(pod)
+        if rng.random() < 0.3:
+            sched.cache.remove_pod(pod)

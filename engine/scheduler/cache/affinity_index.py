@@ -62,17 +62,24 @@ class _Count:
 
 
 class _NodeCount:
-    """Matching pods per node name; every listed node has an entry (0 included)."""
+    """Matching pods per node: by name (every listed node has an entry, 0
+    included) and by position in the node list the count was built from."""
 
-    __slots__ = ("predicate", "by_node")
+    __slots__ = ("predicate", "by_node", "nodes", "by_index")
 
-    def __init__(self, predicate: Predicate) -> None:
+    def __init__(self, predicate: Predicate, nodes: list[NodeInfo]) -> None:
         self.predicate = predicate
-        self.by_node: dict[str, int] = {}
+        self.nodes = nodes
+        self.by_index = [sum(1 for pi in ni.pods.values() if predicate(pi)) for ni in nodes]
+        self.by_node: dict[str, int] = {ni.name: n for ni, n in zip(nodes, self.by_index,
+                                                                     strict=True)}
 
-    def update(self, pi: PodInfo, name: str, sign: int) -> None:
+    def update(self, pi: PodInfo, ni: NodeInfo, sign: int) -> None:
         if self.predicate(pi):
-            self.by_node[name] = self.by_node.get(name, 0) + sign
+            self.by_node[ni.name] = self.by_node.get(ni.name, 0) + sign
+            i = ni.index
+            if i < len(self.nodes) and self.nodes[i] is ni:
+                self.by_index[i] += sign
 
 
 class AffinityIndex:
@@ -110,18 +117,26 @@ class AffinityIndex:
     def node_counts(self, key: Any, predicate: Predicate) -> dict[str, int]:
         """Pods matching ``predicate`` on each node, by node name (read-only).
         Every node of the list has an entry, so lookups need no default."""
+        return self._node_count(key, predicate).by_node
+
+    def node_count_list(self, key: Any, predicate: Predicate
+                        ) -> tuple[list[NodeInfo], list[int]]:
+        """The same counts by position: the node list they follow and the count of
+        each of its nodes (read-only), so that a window of the list is a slice."""
+        entry = self._node_count(key, predicate)
+        return entry.nodes, entry.by_index
+
+    def _node_count(self, key: Any, predicate: Predicate) -> _NodeCount:
         entry = self._node_counts.get(key)
-        if entry is None:
-            entry = _NodeCount(predicate)
-            by_node = entry.by_node
-            for ni in self._nodes():
-                by_node[ni.name] = sum(1 for pi in ni.pods.values() if predicate(pi))
-            self._node_counts[key] = entry
+        nodes = self._nodes()
+        if entry is None or entry.nodes is not nodes:
+            listed = nodes if isinstance(nodes, list) else list(nodes)
+            entry = self._node_counts[key] = _NodeCount(predicate, listed)
             if len(self._node_counts) > MAX_COUNTS:
                 self._node_counts.popitem(last=False)
         else:
             self._node_counts.move_to_end(key)
-        return entry.by_node
+        return entry
 
     def labelled(self, key: str) -> int:
         """How many nodes of the list carry the label ``key``."""
@@ -162,7 +177,7 @@ class AffinityIndex:
         for entry in self._counts.values():
             entry.update(pi, labels, sign)
         for node_count in self._node_counts.values():
-            node_count.update(pi, ni.name, sign)
+            node_count.update(pi, ni, sign)
         if self._anti is not None and pi.required_anti_affinity:
             self._add_anti(pi, labels, sign)
 

@@ -435,7 +435,8 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         weight, base = s.weights[host], s.constraints[host].max_skew - 1
         try:
             if other < 0:
-                codes: list[Any] = [by_node[n.name] for n in nodes]
+                codes: list[Any] = self._window_counts(s.constraints[host], nodes) or \
+                    [by_node[n.name] for n in nodes]
             else:
                 key = s.constraints[other].topology_key
                 codes = [(by_node[n.name], n.labels.get(key)) for n in nodes]
@@ -460,6 +461,28 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             return floor(total + 0.5)
 
         return codes, raw
+
+    def _window_counts(self, c: Constraint, nodes: list[NodeInfo]) -> list[int] | None:
+        """The per-node counts of ``nodes`` as a slice of the index's counts by
+        position, when ``nodes`` is a window of the cache's node list (the nodes
+        that passed the filters usually are: checked element by element, by
+        identity); None otherwise."""
+        listed, counts = self.handle.cache.affinity.node_count_list(
+            ("pts-node", c.key), c.counts_pod)
+        if not nodes or len(nodes) > len(listed):
+            return None
+        start = nodes[0].index
+        if not 0 <= start < len(listed):
+            return None
+        end = start + len(nodes)
+        if end <= len(listed):
+            if listed[start:end] != nodes:
+                return None
+            return counts[start:end]
+        end -= len(listed)
+        if listed[start:] + listed[:end] != nodes:
+            return None
+        return counts[start:] + counts[:end]
 
     def normalize(self, state: CycleState, pod: PodInfo, scores: list[int]) -> None:
         """``NormalizeScore``; nodes without the topology keys get 0."""
