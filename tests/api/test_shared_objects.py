@@ -258,9 +258,14 @@ def test_deletions_and_selector_watches_read_the_held_object(
         relabelled = copy.deepcopy(informer.objs["p"])
         relabelled["metadata"]["labels"] = {"app": "db"}  # leaves the selector: DELETED
         api.update("pods", relabelled)
-        decodes = []
+        decodes: list[int] = []
         real = meta.decode
-        monkeypatch.setattr(meta, "decode", lambda v, r: decodes.append(r) or real(v, r))
+
+        def counting(v: bytes, r: int, decodes: list[int] = decodes, real=real) -> Obj:  # noqa: ANN001
+            decodes.append(r)
+            return real(v, r)
+
+        monkeypatch.setattr(meta, "decode", counting)
         api.delete("pods", "p", namespace="default", grace_period_seconds=0)
         monkeypatch.setattr(meta, "decode", real)
         # delete() reads the pod itself; only the watchers' copy comes from the cache
