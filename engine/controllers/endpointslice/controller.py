@@ -126,8 +126,11 @@ class EndpointSliceController(Controller):
             if current is not None and _same(current, body):
                 continue
             if trigger is not None:
-                body["metadata"].setdefault("annotations", {})[TRIGGER_TIME] = \
-                    self.clock.rfc3339(trigger)
+                # A new dict: the body's metadata is a shallow copy of the
+                # informer's cached slice, whose annotations are read only.
+                meta = body["metadata"]
+                meta["annotations"] = {**(meta.get("annotations") or {}),
+                                       TRIGGER_TIME: self.clock.rfc3339(trigger)}
             self._write(ns, body, current is None)
         for stale in existing[len(desired):]:
             self._delete(ns, stale["metadata"]["name"])
