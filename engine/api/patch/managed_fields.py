@@ -249,9 +249,69 @@ def update_managed_fields(old: dict[str, Any] | None, new: dict[str, Any], manag
     version = new.get("apiVersion") or (old or {}).get("apiVersion", "")
     ident = manager_id(manager or "unknown", operation or UPDATE, version, subresource)
     root = root_node(definition)
+    reset = reset_paths(subresource, reset_fields)
+    if old is None and not managed:
+        created = _created_fields(result, root, reset)
+        if created is not None:
+            entries = {ident: Entry(created, version, False, now)} if created else {}
+            return with_managed_fields(result, entries)
     managed = record_update(without_managed_fields(old), result, managed, ident, version, root,
-                            reset_paths(subresource, reset_fields), now)
+                            reset, now)
     return with_managed_fields(result, managed, kept_fields(old, new))
+
+
+# A create by a manager with no managed fields sent gains every field of the
+# object (record_update against nothing). Which fields those are depends on the
+# object's shape alone - its keys, which values are non-empty objects, which are
+# null - and on the schema and reset fields, as long as no list is involved (an
+# associative list's items are named by their values). So the set is remembered
+# by shape: every Event a component records has one of a handful of shapes.
+_CREATED: LRU = LRU(1024)
+# Kinds whose creates met a list (pods, deployments): not worth a shape walk.
+_LISTY: set[TypeNode] = set()
+
+
+def _created_fields(obj: dict[str, Any], root: TypeNode,
+                    reset: tuple[Path, ...]) -> FieldSet | None:
+    """The fields a create of ``obj`` gains (remembered by shape); None when a
+    list makes them depend on values, for the caller to work out."""
+    if root in _LISTY:
+        return None
+    shape = _shape(obj)
+    if shape is None:
+        _LISTY.add(root)
+        return None
+    key = (root, reset, shape)
+    fields = _CREATED.get(key)
+    if fields is None:
+        managed = record_update({}, obj, {}, "", "", root, reset, "")
+        fields = managed[""].fields if managed else frozenset()
+        _CREATED.put(key, fields)
+    return fields
+
+
+_NULL, _SCALAR = 0, 1
+
+
+def _shape(value: Any) -> Any:
+    """What the fields a value sets depend on: a dict's keys with their values'
+    shapes, null apart from other scalars; None when a list appears anywhere."""
+    if type(value) is dict:
+        out = []
+        for key, child in value.items():
+            if type(child) is dict:
+                sub = _shape(child) if child else ()
+                if sub is None:
+                    return None
+                out.append((key, sub))
+            elif child is None:
+                out.append((key, _NULL))
+            elif isinstance(child, list | dict):
+                return None  # a list (or a dict subclass): values matter
+            else:
+                out.append((key, _SCALAR))
+        return tuple(out)
+    return None
 
 
 # id(set) -> (the set, the fieldsV1 dict of the written object it was read from).
