@@ -13,9 +13,9 @@ requested: 5000, used: 850, capacity: 4000``, and the same Warning event.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
-from engine.kubelet.node_status import resources
 from engine.kubelet.usage import quantity
 
 if TYPE_CHECKING:
@@ -66,20 +66,29 @@ def check(kubelet: Kubelet, pod: Obj, active: list[dict[str, float]],
         if labels.get(key) != value:
             return ("NodeAffinity", "Pod was rejected: Predicate NodeAffinity failed: node(s) "
                                     "didn't match Pod's node affinity/selector")
-    capacity = resources(kubelet.spec)
-    if len(active) + 1 > int(capacity["pods"]):
+    spec = kubelet.spec
+    pods, limits = _capacity(spec.cpu, spec.memory, spec.ephemeral_storage, spec.pods)
+    if len(active) + 1 > int(pods):
         return ("OutOfpods", "Pod was rejected: Node didn't have enough resource: pods, "
-                             f"requested: 1, used: {len(active)}, capacity: {capacity['pods']}")
+                             f"requested: 1, used: {len(active)}, capacity: {pods}")
     if wanted is None:
         wanted = pod_requests(pod)
     used: dict[str, float] = {}
     for other in active:
         for k, v in other.items():
             used[k] = used.get(k, 0) + v
-    for name in CHECKED:
-        limit = quantity(capacity[name], name == "cpu") or 0
+    for name, limit in limits:
         if wanted.get(name, 0) and wanted[name] + used.get(name, 0) > limit:
             return (f"OutOf{name}", "Pod was rejected: Node didn't have enough resource: "
                                   f"{name}, requested: {int(wanted[name])}, used: "
                                   f"{int(used.get(name, 0))}, capacity: {int(limit)}")
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _capacity(cpu: str, memory: str, storage: str,
+              pods: str) -> tuple[str, tuple[tuple[str, float], ...]]:
+    """A machine's pod capacity and its checked resources' limits (node_status
+    ``resources``), parsed once per machine shape: every admission asks again."""
+    amounts = {"cpu": cpu, "memory": memory, "ephemeral-storage": storage}
+    return pods, tuple((name, quantity(amounts[name], name == "cpu") or 0) for name in CHECKED)
