@@ -20,9 +20,9 @@ def test_raises_default_thresholds_and_returns_the_old_ones() -> None:
 def test_keeps_larger_thresholds_a_host_chose() -> None:
     saved = gc.get_threshold()
     try:
-        gc.set_threshold(2_000_000, 5, 1000)
+        gc.set_threshold(8_000_000, 5, 1000)
         gcpolicy.tune_for_engine()
-        assert gc.get_threshold() == (2_000_000, gcpolicy.GEN1, 1000)
+        assert gc.get_threshold() == (8_000_000, gcpolicy.GEN1, 1000)
     finally:
         gc.set_threshold(*saved)
 
