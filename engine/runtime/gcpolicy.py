@@ -43,8 +43,6 @@ THROUGHPUT: Thresholds = (4_000_000, 20, 100)
 INTERACTIVE: Thresholds = (50_000, 20, 100)
 PROFILES: dict[str, Thresholds] = {"throughput": THROUGHPUT, "interactive": INTERACTIVE}
 
-GEN0, GEN1, GEN2 = THROUGHPUT
-
 
 def tune_for_engine(profile: str = "throughput") -> Thresholds:
     """Raise the collector's thresholds to at least ``profile``'s (never lower

@@ -545,17 +545,25 @@ _COSTLY_KINDS = frozenset({QUANTITY, TIME, BYTES, INT_OR_STRING})
 def _costly(node: _Node) -> bool:
     """Whether a value that takes a parse to check may occur below ``node``."""
     costly = node.costly
-    if costly is None:
-        node.costly = True  # while it is worked out: a recursive definition stays safe
-        kind = node.kind
-        if kind == STRUCT:
-            costly = any(_costly(sub) for sub in node.props.values())
-        elif kind in (ARRAY, MAP):
-            costly = node.child is None or _costly(node.child)
-        else:
-            costly = kind in _COSTLY_KINDS
-        node.costly = costly
-    return costly
+    return _may_hold(node, _COSTLY_KINDS, "costly") if costly is None else costly
+
+
+def _may_hold(node: _Node, kinds: frozenset[str], memo: str) -> bool:
+    """Whether a value of one of ``kinds`` may occur at or below ``node``,
+    remembered on each node under the attribute ``memo``."""
+    known = getattr(node, memo)
+    if known is not None:
+        return known
+    setattr(node, memo, True)  # while it is worked out: a recursive definition stays safe
+    kind = node.kind
+    if kind == STRUCT:
+        found = any(_may_hold(sub, kinds, memo) for sub in node.props.values())
+    elif kind in (ARRAY, MAP):
+        found = node.child is None or _may_hold(node.child, kinds, memo)
+    else:
+        found = kind in kinds
+    setattr(node, memo, found)
+    return found
 
 
 def _clean_top(obj: dict[str, Any], node: _Node) -> bool:
@@ -626,17 +634,7 @@ _LOOSE_KINDS = frozenset({INT, BOOL, FLOAT, QUANTITY, INT_OR_STRING})
 def _loose(node: _Node) -> bool:
     """Whether a number or bool may occur below ``node`` (``==`` is not exact there)."""
     loose = node.loose
-    if loose is None:
-        node.loose = True  # while it is worked out: a recursive definition stays safe
-        kind = node.kind
-        if kind == STRUCT:
-            loose = any(_loose(sub) for sub in node.props.values())
-        elif kind in (ARRAY, MAP):
-            loose = node.child is None or _loose(node.child)
-        else:
-            loose = kind in _LOOSE_KINDS
-        node.loose = loose
-    return loose
+    return _may_hold(node, _LOOSE_KINDS, "loose") if loose is None else loose
 
 
 def _identical(value: Any, old: Any) -> bool:
