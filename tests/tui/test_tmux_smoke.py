@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -64,7 +65,9 @@ def row(screen: str, name: str) -> str:
 
 @pytest.fixture
 def k9(tmp_path: Path) -> Iterator[Tmux]:
-    tmux = Tmux(f"k9py-smoke-{os.getpid()}")
+    # A socket per test: the previous test's ``kill-server`` may still be
+    # shutting its server down when this one starts a session.
+    tmux = Tmux(f"k9py-smoke-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     k9py = Path(sys.executable).parent / "k9py"
     tmux.manifest = tmp_path / "manifests" / FIXTURE.name  # a copy: tests edit it (watched)
     tmux.manifest.parent.mkdir()
