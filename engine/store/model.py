@@ -1,12 +1,17 @@
 """The values the store hands out: key-values, watch events and txn parts.
 
-All are frozen slotted dataclasses: the same objects are shared between the
-live index, the event history and every watcher, so nobody may mutate them.
+All are immutable: the same objects are shared between the live index, the
+event history and every watcher, so nobody may mutate them. Key-values and
+events are named tuples rather than frozen dataclasses: every write makes
+one of each, and a frozen dataclass's ``__init__`` (one ``object.__setattr__``
+per field) costs twice a tuple's construction; the txn parts, made rarely,
+stay dataclasses with their checks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 PUT = "PUT"
 DELETE = "DELETE"
@@ -17,8 +22,7 @@ COMPARE_OPS = frozenset({"=", "!=", "<", ">"})
 OP_KINDS = frozenset({"put", "delete", "get"})
 
 
-@dataclass(frozen=True, slots=True)
-class KeyValue:
+class KeyValue(NamedTuple):
     """One version of a key, as etcd's mvccpb.KeyValue."""
 
     key: str
@@ -28,8 +32,7 @@ class KeyValue:
     version: int  # 1 on create, +1 per update; restarts at 1 after a delete
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One change of one key. A txn's events all share one revision.
 
     For a DELETE, ``kv`` holds only the key and the deletion revision
