@@ -12,7 +12,12 @@ kubelets' own requests; k9py's kubelets only touch their own objects.
 The roles and bindings are read from the API server's always-current
 listers, so a new binding counts for the very next request. A user's
 resolved rules are cached until any RBAC object changes (a generation
-counter fed synchronously by the watch cache).
+counter fed synchronously by the watch cache), and so are its decisions:
+the same user asking the same verb of the same resource in the same
+namespace gets the answer the rules gave last time, while the generation
+stands. Names take part in that key only when one of the user's rules lists
+``resourceNames`` (otherwise no rule looks at the name): the scheduler binds
+every pod under its own name.
 """
 
 from __future__ import annotations
@@ -61,15 +66,32 @@ class RBACAuthorizer:
     def __init__(self, api: APIServer) -> None:
         self.api = api
         self.generation = _Generation(api)
-        self._rules: dict[tuple[str, tuple[str, ...], str], tuple[int, list[Obj]]] = {}
+        # (user, groups, namespace) -> (generation, rules, does any rule list resourceNames)
+        self._rules: dict[tuple[str, tuple[str, ...], str], tuple[int, list[Obj], bool]] = {}
+        self._decisions: dict[tuple[Any, ...], bool] = {}
+        self._decided_at = -1  # the generation self._decisions hold for
 
     def __call__(self, attrs: RequestAttributes) -> bool:
-        groups = attrs.user.groups
+        user = attrs.user
+        groups = user.groups
         if MASTERS in groups or NODES in groups:
             return True  # as allows() decides first, without building the request
-        req = Request(attrs.verb, attrs.info.group, attrs.info.plural, attrs.subresource,
-                      attrs.name, attrs.namespace)
-        return self.allows(attrs.user, req)
+        if self._decided_at != self.generation.value or len(self._decisions) >= CACHE_LIMIT:
+            self._decisions = {}
+            self._decided_at = self.generation.value
+        info = attrs.info
+        key = (user.name, tuple(groups), attrs.namespace, attrs.verb, info.group, info.plural,
+               attrs.subresource)
+        _, rules, named = self._cached(user, attrs.namespace)
+        if named:
+            key = (*key, attrs.name)
+        found = self._decisions.get(key)
+        if found is None:
+            req = Request(attrs.verb, info.group, info.plural, attrs.subresource, attrs.name,
+                          attrs.namespace)
+            found = any(rule_allows(rule, req) for rule in rules)
+            self._decisions[key] = found
+        return found
 
     # -- decisions -------------------------------------------------------------------
     def allows(self, user: UserInfo, req: Request) -> bool:
@@ -79,15 +101,20 @@ class RBACAuthorizer:
         return any(rule_allows(rule, req) for rule in self._cached_rules(user, req.namespace))
 
     def _cached_rules(self, user: UserInfo, namespace: str) -> list[Obj]:
+        return self._cached(user, namespace)[1]
+
+    def _cached(self, user: UserInfo, namespace: str) -> tuple[int, list[Obj], bool]:
+        """The user's rules in ``namespace`` and whether any restricts names."""
         key = (user.name, tuple(user.groups), namespace)
         found = self._rules.get(key)
         if found is not None and found[0] == self.generation.value:
-            return found[1]
+            return found
         if len(self._rules) >= CACHE_LIMIT:
             self._rules.clear()
         rules = list(self.rules_for(user, namespace))
-        self._rules[key] = (self.generation.value, rules)
-        return rules
+        found = (self.generation.value, rules, any(rule.get("resourceNames") for rule in rules))
+        self._rules[key] = found
+        return found
 
     def allowed(self, user: UserInfo, verb: str, group: str = "", resource: str = "",
                 namespace: str = "", name: str = "", subresource: str = "",
