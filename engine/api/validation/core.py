@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from engine.api import errors
+from engine.api.memo import LRU
 from engine.api.validation import names, podspec, resourcelists
 from engine.api.validation.common import (
     FIELD_IMMUTABLE_ERROR_MSG,
@@ -41,6 +42,7 @@ from engine.api.validation.common import (
 from engine.api.validation.kinds import (
     custom,
     meta_errors,
+    meta_update_and_meta_errors,
     meta_update_errors,
     simple,
 )
@@ -131,12 +133,26 @@ def _json(value: Any) -> str:
 def _pod_metadata_and_spec(pod: Obj, encoded: bytes | None = None) -> Errs:
     """Upstream ``validatePodMetadataAndSpec`` (``encoded``: the spec's
     :func:`podspec.spec_bytes`, when known)."""
-    meta, spec = _m(pod, "metadata"), _m(pod, "spec")
     errs = meta_errors(pod, True, names.validate_pod_name)
-    errs.extend(podspec.validate_pod_specific_annotations(meta.get("annotations"), spec,
-                                                          "metadata.annotations"))
-    errs.extend(podspec.validate_pod_spec(spec, "spec", _s(meta, "name"), is_pod=True,
-                                          encoded=encoded))
+    errs.extend(_pod_specific_annotations(pod))
+    errs.extend(_pod_spec_errors(pod, encoded))
+    return errs
+
+
+def _pod_specific_annotations(pod: Obj) -> Errs:
+    """``validatePodMetadataAndSpec``'s ``ValidatePodSpecificAnnotations``."""
+    annotations = _m(pod, "metadata").get("annotations")
+    if not annotations:
+        return []  # what the check finds in no annotations
+    return podspec.validate_pod_specific_annotations(annotations, _m(pod, "spec"),
+                                                     "metadata.annotations")
+
+
+def _pod_spec_errors(pod: Obj, encoded: bytes | None = None) -> Errs:
+    """The spec part of ``validatePodMetadataAndSpec`` (after the metadata's)."""
+    spec = _m(pod, "spec")
+    errs = podspec.validate_pod_spec(spec, "spec", _s(_m(pod, "metadata"), "name"), is_pod=True,
+                                     encoded=encoded)
     if not _s(spec, "serviceAccountName"):
         for vi, vol in enumerate(_l(spec, "volumes")):
             for si, source in enumerate(_l(_m(as_map(vol), "projected"), "sources")):
@@ -193,32 +209,67 @@ def _container_updates(new: list[Any], old: list[Any], path: str, errs: Errs) ->
     return False
 
 
+# Pods whose update kept the spec the same JSON (no null) and found nothing
+# wrong with it, by (spec bytes, pod name): every check of the spec part of
+# ``ValidatePodUpdate`` (``ValidatePodSpec``, images, tolerations, the "may not
+# change" rules) reads only the spec, the old one and the name, so the next
+# update that keeps this spec again finds nothing there either. Label and
+# annotation updates of one pod, as controllers and users make, hit.
+_SAME_SPEC_CLEAN = LRU(2048)
+
+
 def validate_pod_update(new: Obj, old: Obj) -> Errs:
     """Upstream ``ValidatePodUpdate``: only images, activeDeadlineSeconds, added
     tolerations, removed scheduling gates and a negative grace period set to 1 may change."""
     spec, old_spec = _m(new, "spec"), _m(old, "spec")
-    # Most updates leave the spec alone: its bytes, worked out once, answer
-    # the spec memo, the tolerations and the "may not change" comparison.
-    encoded = podspec.spec_bytes(spec) if spec is new.get("spec") else None
-    unchanged = encoded is not None and encoded == podspec.spec_bytes(old_spec)
-    errs = meta_update_errors(new, old)
-    errs.extend(_pod_metadata_and_spec(new, encoded))
+    errs = meta_update_and_meta_errors(new, old, True, names.validate_pod_name)
+    errs.extend(_pod_specific_annotations(new))
+    encoded = _json_bytes(spec) if spec is new.get("spec") else None
+    key = (encoded, _s(_m(new, "metadata"), "name"))
+    if (encoded is not None and _SAME_SPEC_CLEAN.get(key) is not None
+            and encoded == _json_bytes(old_spec)):
+        errs.extend(_pod_annotation_updates(new, old))
+        return errs
+    if encoded is not None and b"null" in encoded:  # NaN encodes as null too
+        encoded = None
+    first = len(errs)
+    errs.extend(_pod_spec_errors(new, encoded))
+    spec_clean = len(errs) == first
     errs.extend(_pod_annotation_updates(new, old))
+    before = len(errs)
+    if _spec_update_errors(spec, old_spec, errs):
+        return errs
+    if spec_clean and len(errs) == before and encoded is not None and (
+            encoded == _json_bytes(old_spec)):
+        _SAME_SPEC_CLEAN.put(key, True)
+    return errs
+
+
+def _json_bytes(value: Any) -> bytes | None:
+    """``value``'s JSON bytes, None when it cannot be encoded."""
+    try:
+        return orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+
+
+def _spec_update_errors(spec: Obj, old_spec: Obj, errs: Errs) -> bool:
+    """What ``ValidatePodUpdate`` checks of a spec against the old one;
+    True when it stopped early."""
     for kind in ("containers", "initContainers"):
         if _container_updates(_l(spec, kind), _l(old_spec, kind), f"spec.{kind}", errs):
-            return errs
+            return True
     if _deadline_update(spec, old_spec, errs):
-        return errs
-    errs.extend(_only_added_tolerations(_l(spec, "tolerations"), _l(old_spec, "tolerations"),
-                                        unchanged))
+        return True
+    errs.extend(_only_added_tolerations(_l(spec, "tolerations"), _l(old_spec, "tolerations")))
     errs.extend(_only_deleted_gates(_l(spec, "schedulingGates"), _l(old_spec, "schedulingGates")))
-    if unchanged or semantic_equal(spec, old_spec):
-        return errs
+    if semantic_equal(spec, old_spec):
+        return False
     munged = _munge_pod_spec(spec, old_spec, errs)
     if not semantic_equal(munged, old_spec):
         errs.append(errors.forbidden("spec", POD_UPDATE_MSG + "\n"
                                      + spec_diff("core.PodSpec", old_spec, munged)))
-    return errs
+    return False
 
 
 def _deadline_update(spec: Obj, old_spec: Obj, errs: Errs) -> bool:
@@ -238,10 +289,9 @@ def _deadline_update(spec: Obj, old_spec: Obj, errs: Errs) -> bool:
     return False
 
 
-def _only_added_tolerations(new: list[Any], old: list[Any], same: bool = False) -> Errs:
-    """Upstream ``validateOnlyAddedTolerations`` (``same``: the lists are known
-    to be the same JSON)."""
-    if same or _same_bytes(new, old):
+def _only_added_tolerations(new: list[Any], old: list[Any]) -> Errs:
+    """Upstream ``validateOnlyAddedTolerations``."""
+    if _same_bytes(new, old):
         old = []  # each old toleration finds itself: nothing to look for
     for old_tol in old:
         old_tol = as_map(old_tol)

@@ -15,7 +15,13 @@ from engine.api import errors
 from engine.api.selectors import LabelSelector, SelectorError, try_label_selector_from_dict
 from engine.api.validation.common import Errs, as_list, as_map
 from engine.api.validation.names import NameFunc
-from engine.api.validation.objectmeta import validate_object_meta, validate_object_meta_update
+from engine.api.validation.objectmeta import (
+    collection_errors,
+    object_meta_fields,
+    object_meta_update_fields,
+    validate_object_meta,
+    validate_object_meta_update,
+)
 from engine.api.validation.registry import CreateFn, KindValidators, UpdateFn, meta_update_only
 
 Obj = dict[str, Any]
@@ -51,6 +57,27 @@ def meta_update_errors(new: Obj, old: Obj) -> Errs:
     """Core's ``ValidateObjectMetaUpdate(&new.ObjectMeta, &old.ObjectMeta, "metadata")``."""
     errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
     errs.extend(kube_finalizer_errors(new.get("metadata")))
+    return errs
+
+
+def meta_update_and_meta_errors(new: Obj, old: Obj, namespaced: bool,
+                                name_fn: NameFunc) -> Errs:
+    """``meta_update_errors(new, old) + meta_errors(new, namespaced, name_fn)``,
+    as upstream validators that run both (``ValidatePodUpdate``) report them.
+
+    Both lists end with the same checks of new's collections (labels,
+    annotations, ...) and finalizer names; when those find nothing, they are
+    worked out once. Otherwise each list gets its own, as the plain calls."""
+    meta = new.get("metadata")
+    shared = collection_errors(meta)
+    shared.extend(kube_finalizer_errors(meta))
+    if shared:
+        errs = meta_update_errors(new, old)
+        errs.extend(meta_errors(new, namespaced, name_fn))
+        return errs
+    errs = []
+    object_meta_update_fields(as_map(meta), as_map(old.get("metadata")), "metadata", errs)
+    object_meta_fields(as_map(meta), namespaced, name_fn, "metadata", errs)
     return errs
 
 

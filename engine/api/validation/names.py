@@ -160,6 +160,9 @@ def _memo_valid(fn: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
     check.__doc__ = fn.__doc__
     check.__name__ = fn.__name__
     check.__wrapped__ = fn  # type: ignore[attr-defined]
+    # The accepted strings, for a caller's loop to test membership inline
+    # (``value in check.valid`` answers "no messages" without a call).
+    check.valid = valid  # type: ignore[attr-defined]
     return check
 
 

@@ -45,18 +45,21 @@ def validate_label_name(name: str, path: str) -> Errs:
     return [errors.invalid(path, name, msg) for msg in names.is_qualified_name(name)]
 
 
-# Label and annotation maps found clean, by their items: the pods of a
-# template carry the same labels, and every write validates them (an update
-# twice). Errors are never remembered, so they always carry the caller's path.
-_CLEAN_LABELS = LRU(4096)
+# Annotation maps found clean, by their items: annotation checks cost a
+# size sum and a lowered key each, and every write of an object sends the same
+# map. Errors are never remembered, so they always carry the caller's path.
 _CLEAN_ANNOTATIONS = LRU(1024)
+# The label keys and values ``names`` has accepted (its memo of clean strings):
+# a label whose key and value are in them has nothing to report.
+_VALID_LABEL_KEYS: set[str] = names.is_qualified_name.valid  # type: ignore[attr-defined]
+_VALID_LABEL_VALUES: set[str] = names.is_valid_label_value.valid  # type: ignore[attr-defined]
 
 
 def _memo_clean_map(table: LRU, check: Any, value: Any, path: str) -> Errs:
     """``check(value, path)``, skipped for a map whose items passed before.
 
-    Items are compared with ``==``, which takes ``1`` for ``True``; both checks
-    look only at keys and string values, so such maps pass or fail alike."""
+    Items are compared with ``==``, which takes ``1`` for ``True``; the check
+    looks only at keys and string values, so such maps pass or fail alike."""
     if not isinstance(value, dict) or not value:
         return check(value, path)
     try:
@@ -72,11 +75,25 @@ def _memo_clean_map(table: LRU, check: Any, value: Any, path: str) -> Errs:
 
 
 def validate_labels(labels: Any, path: str) -> Errs:
-    """Upstream ``ValidateLabels``: qualified-name keys, label values."""
-    return _memo_clean_map(_CLEAN_LABELS, _validate_labels, labels, path)
+    """Upstream ``ValidateLabels``: qualified-name keys, label values.
+
+    Each item's findings depend on it alone; a key or value the name checks
+    accepted before is not checked again (a label that changes value, as an
+    update's, costs one check of the new value)."""
+    errs: Errs = []
+    if not isinstance(labels, dict):
+        return errs
+    keys, values = _VALID_LABEL_KEYS, _VALID_LABEL_VALUES
+    for k, v in labels.items():
+        if k not in keys:
+            errs.extend(validate_label_name(k, path))
+        if isinstance(v, str) and v not in values:
+            errs.extend(errors.invalid(path, v, msg) for msg in names.is_valid_label_value(v))
+    return errs
 
 
 def _validate_labels(labels: Any, path: str) -> Errs:
+    """:func:`validate_labels` without its membership tests (the plain code)."""
     errs: Errs = []
     if not isinstance(labels, dict):
         return errs
@@ -216,6 +233,14 @@ def validate_object_meta(meta: Any, requires_namespace: bool, name_fn: names.Nam
     """Upstream ``ValidateObjectMeta`` (``ValidateObjectMetaAccessor``)."""
     m = as_map(meta)
     errs: Errs = []
+    object_meta_fields(m, requires_namespace, name_fn, path, errs)
+    _collections(m, path, errs)
+    return errs
+
+
+def object_meta_fields(m: dict[str, Any], requires_namespace: bool, name_fn: names.NameFunc,
+                       path: str, errs: Errs) -> None:
+    """:func:`validate_object_meta` but for the collections (:func:`collection_errors`)."""
     generate_name = as_str(m.get("generateName"))
     if generate_name:
         errs.extend(errors.invalid(child(path, "generateName"), generate_name, msg)
@@ -237,7 +262,13 @@ def validate_object_meta(meta: Any, requires_namespace: bool, name_fn: names.Nam
     generation = m.get("generation")
     if is_int(generation) and generation < 0:
         errs.append(errors.invalid(child(path, "generation"), generation, IS_NEGATIVE_ERROR_MSG))
-    _collections(m, path, errs)
+
+
+def collection_errors(meta: Any, path: str = "metadata") -> Errs:
+    """The labels, annotations, owner references, finalizers and managed
+    fields checks that ObjectMeta validation and its update variant share."""
+    errs: Errs = []
+    _collections(as_map(meta), path, errs)
     return errs
 
 
@@ -296,6 +327,14 @@ def validate_object_meta_update(new_meta: Any, old_meta: Any, path: str = "metad
     """
     new, old = as_map(new_meta), as_map(old_meta)
     errs: Errs = []
+    object_meta_update_fields(new, old, path, errs)
+    _collections(new, path, errs)
+    return errs
+
+
+def object_meta_update_fields(new: dict[str, Any], old: dict[str, Any], path: str,
+                              errs: Errs) -> None:
+    """:func:`validate_object_meta_update` but for the collections (:func:`collection_errors`)."""
     if old.get("deletionTimestamp"):
         errs.extend(validate_no_new_finalizers(new.get("finalizers"), old.get("finalizers"),
                                                child(path, "finalizers")))
@@ -321,8 +360,6 @@ def validate_object_meta_update(new_meta: Any, old_meta: Any, path: str = "metad
         value = grace_new if grace_new is not None else GoValue("(*int64)(nil)")
         errs.append(errors.invalid(child(path, "deletionGracePeriodSeconds"), value,
                                    FIELD_IMMUTABLE_ERROR_MSG))
-    _collections(new, path, errs)
-    return errs
 
 
 # -- label selectors (meta/v1/validation) ----------------------------------------------

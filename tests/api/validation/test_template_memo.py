@@ -152,18 +152,21 @@ def test_semantic_equal_fast_path_agrees_with_the_walk() -> None:
         assert semantic_equal(left, right) == _semantic_equal(left, right), (left, right)
 
 
-def test_clean_label_memo_keeps_errors_and_their_paths() -> None:
-    from engine.api.validation import objectmeta
+def test_label_checks_skip_accepted_strings_and_keep_errors_and_their_paths() -> None:
+    """``validate_labels`` tests each key and value against the strings the
+    name checks accepted; what it finds is what the plain loop finds."""
+    from engine.api.validation import names, objectmeta
 
-    objectmeta._CLEAN_LABELS.clear()
+    names.is_qualified_name.valid.clear()
+    names.is_valid_label_value.valid.clear()
     assert objectmeta.validate_labels({"app": "web"}, "metadata.labels") == []
-    assert objectmeta.validate_labels({"app": "web"}, "spec.selector") == []
-    assert len(objectmeta._CLEAN_LABELS) == 1
-    bad = {"app": "web", "bad key": "x"}
+    assert {"app"} <= names.is_qualified_name.valid
+    assert {"web"} <= names.is_valid_label_value.valid
+    bad = {"app": "web", "bad key": "x", "k": "-bad value"}
     first = objectmeta.validate_labels(bad, "metadata.labels")
     second = objectmeta.validate_labels(bad, "spec.template.metadata.labels")
-    assert first and second and "spec.template.metadata.labels" in str(second[0])
-    assert len(objectmeta._CLEAN_LABELS) == 1
+    assert len(first) == 2 and "spec.template.metadata.labels" in str(second[0])
+    assert first == objectmeta._validate_labels(bad, "metadata.labels")
     assert objectmeta.validate_labels({"app": {"x": 1}}, "metadata.labels") == \
         objectmeta._validate_labels({"app": {"x": 1}}, "metadata.labels")
 

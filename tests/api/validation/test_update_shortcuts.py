@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from engine.api.validation import core, objectmeta, podspec
+from engine.api.memo import LRU
+from engine.api.validation import core, kinds, objectmeta, podspec
 from tests.api.validation import builders as b
 
 Obj = dict[str, Any]
@@ -115,16 +116,53 @@ def _pairs() -> Iterator[tuple[Obj, Obj]]:
         yield changed, base
 
 
+class _Never:
+    """A memo table that never holds anything."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return default
+
+    def put(self, key: Any, value: Any) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
+
+
+class _Counting(LRU):
+    """An LRU that counts its hits."""
+
+    hits = 0
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = super().get(key, default)
+        self.hits += found is not default
+        return found
+
+
 def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(podspec, "spec_bytes", lambda spec: None)
     monkeypatch.setattr(objectmeta, "_same_str", lambda a, b: False)
     monkeypatch.setattr(objectmeta, "_valid_managed_entry", lambda entry: False)
+    monkeypatch.setattr(objectmeta, "validate_labels", objectmeta._validate_labels)
     monkeypatch.setattr(core, "_unchanged", lambda new, old, keys: False)
+    monkeypatch.setattr(core, "_SAME_SPEC_CLEAN", _Never())
+    monkeypatch.setattr(core, "meta_update_and_meta_errors", _plain_meta_errors)
+
+
+def _plain_meta_errors(new: Obj, old: Obj, namespaced: bool, name_fn: Any) -> Any:
+    errs = kinds.meta_update_errors(new, old)
+    errs.extend(kinds.meta_errors(new, namespaced, name_fn))
+    return errs
 
 
 def _errors(fn: Callable[[Obj, Obj], Any], new: Obj, old: Obj) -> list[tuple[str, str]]:
     podspec._CLEAN_SPECS.clear()
-    return [(repr(e), str(e)) for e in fn(copy.deepcopy(new), copy.deepcopy(old))]
+    core._SAME_SPEC_CLEAN.clear()
+    first = [(repr(e), str(e)) for e in fn(copy.deepcopy(new), copy.deepcopy(old))]
+    again = [(repr(e), str(e)) for e in fn(copy.deepcopy(new), copy.deepcopy(old))]
+    assert again == first  # with whatever the first call remembered
+    return first
 
 
 @pytest.mark.parametrize("fn", [core.validate_pod_update, core.validate_pod_status_update],
@@ -153,3 +191,74 @@ def test_managed_fields_fast_path_agrees(monkeypatch: pytest.MonkeyPatch) -> Non
     assert fast == slow
     assert [bool(errs) for errs in fast] == [False, False, False, True, True, False, False,
                                              False, True, False, True]
+
+
+# -- the same-spec memo of pod updates, over a sequence ---------------------------------
+
+_NAMES = ["web", "other", "x" * 250]  # a long name fails an ephemeral volume's claim name
+
+
+def _spec_variants() -> list[Obj]:
+    base = _stored()["spec"]
+    ephemeral = copy.deepcopy(base)
+    ephemeral["volumes"] = [{"name": "scratch", "ephemeral": {"volumeClaimTemplate": {
+        "spec": {"accessModes": ["ReadWriteOnce"],
+                 "resources": {"requests": {"storage": "1Gi"}}}}}}]
+    variants = [base, ephemeral]
+    for path, value in [(("nodeName",), "Bad_Node"), (("nodeName",), _DELETE),
+                        (("containers", 0, "image"), " busybox"),
+                        (("containers", 0, "image"), "busybox"),
+                        (("tolerations", 0, "tolerationSeconds"), 10),
+                        (("tolerations", 0, "effect"), "NoSchedule"),
+                        (("activeDeadlineSeconds",), 10), (("activeDeadlineSeconds",), 5.0),
+                        (("terminationGracePeriodSeconds",), None),
+                        (("enableServiceLinks",), 1), (("enableServiceLinks",), True),
+                        (("serviceAccountName",), _DELETE)]:
+        changed = copy.deepcopy(base)
+        _set(path, value)(changed)
+        variants.append(changed)
+    return variants
+
+
+def _meta_variants() -> list[Obj]:
+    base = _stored()["metadata"]
+    variants = []
+    for name in _NAMES:
+        for labels in ({"app": "web", "i": "1"}, {"app": "web", "i": "2"}, {"bad key!": "v"}):
+            for notes in (None, {"kubernetes.io/config.mirror": "m"}):
+                meta = copy.deepcopy(base)
+                meta["name"], meta["labels"] = name, labels
+                if notes is not None:
+                    meta["annotations"] = notes
+                variants.append(meta)
+    return variants
+
+
+def test_same_spec_memo_decides_as_the_plain_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random (new, old) pairs of pod updates, validated one after the other
+    with the same-spec memo kept throughout (so later pairs hit what earlier
+    ones left: the same spec with another old spec, another name, other
+    metadata), decide as the plain code does."""
+    import random
+
+    rng = random.Random(7)
+    specs, metas = _spec_variants(), _meta_variants()
+    pairs = []
+    for _ in range(600):
+        spec = rng.choice(specs)
+        old_spec = spec if rng.random() < 0.7 else rng.choice(specs)
+        meta = rng.choice(metas)
+        old_meta = dict(rng.choice(metas) if rng.random() < 0.2 else meta, name=meta["name"])
+        pairs.append(({"metadata": meta, "spec": spec}, {"metadata": old_meta, "spec": old_spec}))
+    memo = _Counting(2048)
+    monkeypatch.setattr(core, "_SAME_SPEC_CLEAN", memo)
+    podspec._CLEAN_SPECS.clear()
+    fast = [[(repr(e), str(e)) for e in core.validate_pod_update(copy.deepcopy(new),
+                                                                  copy.deepcopy(old))]
+            for new, old in pairs]
+    _slow(monkeypatch)
+    slow = [[(repr(e), str(e)) for e in core.validate_pod_update(copy.deepcopy(new),
+                                                                 copy.deepcopy(old))]
+            for new, old in pairs]
+    assert fast == slow
+    assert memo.hits > 100 and sum(1 for errs in slow if not errs) > 50
