@@ -142,6 +142,8 @@ class AttemptRecord:
         """Indexes of the scored nodes, highest total first (ties keep node order)."""
         s = self.score
         assert s is not None
+        if limit is not None and s.ids is not None:
+            return first_largest_compact(s.ids, s.id_total, limit)
         totals = s.totals
         if limit is None:
             return sorted(range(len(totals)), key=totals.__getitem__, reverse=True)
@@ -203,6 +205,32 @@ def first_largest(totals: list[int], limit: int) -> list[int]:
             except ValueError:
                 break
             top.append(i)
+        if len(top) == limit:
+            break
+    return top
+
+
+def first_largest_compact(ids: list[int], id_total: dict[int, int], limit: int) -> list[int]:
+    """:func:`first_largest` of a compact score result (node ``i`` totals
+    ``id_total[ids[i]]``): per distinct total, highest first, the first
+    ``limit`` nodes of its entries in index order."""
+    by_total: dict[int, list[int]] = {}
+    for entry, total in id_total.items():
+        by_total.setdefault(total, []).append(entry)
+    top: list[int] = []
+    for value in sorted(by_total, reverse=True):
+        want = limit - len(top)
+        found: list[int] = []
+        for entry in by_total[value]:
+            i = -1
+            for _ in range(want):
+                try:
+                    i = ids.index(entry, i + 1)
+                except ValueError:
+                    break
+                found.append(i)
+        found.sort()
+        top.extend(found[:want])
         if len(top) == limit:
             break
     return top

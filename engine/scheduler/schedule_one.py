@@ -22,6 +22,7 @@ from engine.scheduler.explain import AttemptRecord
 from engine.scheduler.framework.interface import CycleState
 from engine.scheduler.framework.node_info import NodeInfo
 from engine.scheduler.framework.pod_info import PodInfo, QueuedPodInfo
+from engine.scheduler.framework.scoring import ScoreResult
 from engine.scheduler.framework.types import (
     ERR_NO_NODES_AVAILABLE,
     Code,
@@ -91,8 +92,12 @@ def schedule_pod(sched: Scheduler, state: CycleState, pi: PodInfo,
         raise FitError(pi, sched.cache.num_nodes(), diagnosis)
     if len(feasible) == 1:
         return ScheduleResult(feasible[0].name, record.evaluated, 1)
-    totals = prioritize_nodes(sched, state, pi, feasible, record)
-    host = select_host(sched, feasible, totals)
+    result = prioritize_nodes(sched, state, pi, feasible, record)
+    if result is not None and result.ids is not None:
+        host = select_host_compact(sched, feasible, result.ids, result.id_total)
+    else:
+        host = select_host(sched, feasible, result.totals if result is not None
+                           else [1] * len(feasible))
     return ScheduleResult(host, record.evaluated, len(feasible))
 
 
@@ -204,17 +209,18 @@ def _filter_chunk(sched: Scheduler, state: CycleState, pi: PodInfo, chunk: list[
 
 
 def prioritize_nodes(sched: Scheduler, state: CycleState, pi: PodInfo,
-                     nodes: list[NodeInfo], record: AttemptRecord) -> list[int]:
-    """``prioritizeNodes``: PreScore, then the weighted sum of the score plugins."""
+                     nodes: list[NodeInfo], record: AttemptRecord) -> ScoreResult | None:
+    """``prioritizeNodes``: PreScore, then the weighted sum of the score plugins
+    (None without score plugins: every node scores 1)."""
     fwk = sched.framework
     if not fwk.score:
-        return [1] * len(nodes)
+        return None
     status = fwk.run_pre_score(state, pi, nodes)
     if status is not None:
         raise SchedulingError(status)
     result = fwk.run_score(state, pi, nodes)
     record.score = result
-    return result.totals
+    return result
 
 
 def select_host(sched: Scheduler, nodes: list[NodeInfo], totals: list[int]) -> str:
@@ -227,6 +233,33 @@ def select_host(sched: Scheduler, nodes: list[NodeInfo], totals: list[int]) -> s
         k = sched.rng.randrange(ties)  # the k-th tied node, in order
         if k:
             pick = next(islice(compress(count(), map(eq, totals, repeat(best))), k, None))
+    return nodes[pick].name
+
+
+def select_host_compact(sched: Scheduler, nodes: list[NodeInfo], ids: list[int],
+                        id_total: dict[int, int]) -> str:
+    """:func:`select_host` on a compact score result (node ``i`` totals
+    ``id_total[ids[i]]``): the best entries, their nodes counted and the k-th
+    found in C, with the same random draw; the same node as on the totals."""
+    best = max(id_total.values())
+    tops = [e for e, t in id_total.items() if t == best]
+    if len(tops) == 1:
+        top = tops[0]
+        ties = ids.count(top)
+        pick = ids.index(top)
+        if ties > 1:
+            k = sched.rng.randrange(ties)
+            if k:
+                pick = next(islice(compress(count(), map(eq, ids, repeat(top))), k, None))
+        return nodes[pick].name
+    is_top = set(tops).__contains__
+    hits = list(map(is_top, ids))
+    ties = hits.count(True)
+    pick = hits.index(True)
+    if ties > 1:
+        k = sched.rng.randrange(ties)
+        if k:
+            pick = next(islice(compress(count(), hits), k, None))
     return nodes[pick].name
 
 

@@ -150,6 +150,16 @@ class ScorePlugin(Plugin):
         (see framework/scoring.py)."""
         return None
 
+    def node_codes(self, state: CycleState, pod: PodInfo
+                   ) -> tuple[Any, Callable[[NodeInfo], Any], Callable[[Any], int]] | None:
+        """Optional: ``(key, code_of, raw_of)`` when the raw score of every node is
+        ``raw_of(code_of(node))`` and ``code_of(node)`` (hashable) depends only on
+        the node's state and on what ``key`` (hashable) names, so it holds until
+        the node changes (None: not so this cycle). ``normalize`` must then map
+        each score through the list's minimum and maximum alone, as for
+        ``score_codes`` (see framework/scoring.py)."""
+        return None
+
     def normalize(self, state: CycleState, pod: PodInfo, scores: list[int]) -> None:
         """``ScoreExtensions.NormalizeScore`` in place; the default does nothing."""
 

@@ -38,7 +38,7 @@ class NodeInfo:
         "free_cpu", "free_mem", "free_eph", "free_pods", "pods", "pods_with_affinity",
         "pods_with_required_anti_affinity", "used_ports", "images", "generation", "index",
         "zone", "memo", "score_key", "score_row", "labels_gen", "label_memo",
-        "score_affinity_pods",
+        "score_affinity_pods", "compact_key", "compact_id",
     )
 
     def __init__(self, node: Obj | None = None) -> None:
@@ -61,7 +61,7 @@ class NodeInfo:
         self.used_ports: dict[tuple[str, str, int], int] = {}
         self.images: dict[str, int] = {}  # normalised name -> size in bytes
         self.generation = next_generation()
-        self.score_key = 0
+        self.score_key = self.compact_key = 0
         self.index = 0
         self.zone = ""
         self.memo: dict[Any, tuple[int, Any]] = {}
@@ -74,6 +74,10 @@ class NodeInfo:
         # framework/scoring.py.
         self.score_key = 0
         self.score_row: Any = None
+        # The node's entry in the compact score table and its key (0 once the node
+        # changed); see framework/scoring.py.
+        self.compact_key = 0
+        self.compact_id = 0
         if node is not None:
             self.set_node(node)
 
@@ -116,7 +120,7 @@ class NodeInfo:
                 self.images[name] = size
         self._refresh_free()
         self.generation = next_generation()
-        self.score_key = 0
+        self.score_key = self.compact_key = 0
 
     def _refresh_free(self) -> None:
         self.free_cpu = self.alloc_cpu - self.req_cpu
@@ -166,7 +170,7 @@ class NodeInfo:
                 self.used_ports.pop(port, None)
         self._refresh_free()
         self.generation = next_generation()
-        self.score_key = 0
+        self.score_key = self.compact_key = 0
 
     # -- copies ----------------------------------------------------------------------------
     def clone(self) -> NodeInfo:

@@ -24,7 +24,15 @@ The result is the same; the work is arranged for Python:
   NormalizeScore that maps each score through the list's minimum and maximum
   (the plugins that give codes are such);
 * per-plugin lists (raw and normalised) are only built when the explanation
-  record is turned into data (:meth:`ScoreResult.plugin_scores`).
+  record is turned into data (:meth:`ScoreResult.plugin_scores`);
+* compact scores (:func:`_compact`): when every plugin is node-local (with no
+  NormalizeScore, or a constant one) or gives per-node codes that depend on
+  the node alone (:meth:`ScorePlugin.node_codes`), a node's row and codes
+  together are an entry of a table, interned as a small int the node keeps
+  until it changes. A cycle then reads one int per node; normalisation, the
+  weighted totals and the choice of the best node work on the distinct
+  entries (few: nodes in the same state share one), and per-node lists are
+  only made when asked for (``totals``, the explanation).
 """
 
 from __future__ import annotations
@@ -53,12 +61,35 @@ def score_key_id(key: tuple) -> int:
     return found
 
 
+class _CompactRows:
+    """The per-node rows of a compact result, looked up through the entry ids."""
+
+    __slots__ = ("ids", "rows")
+
+    def __init__(self, ids: list[int], rows: dict[int, tuple]) -> None:
+        self.ids = ids
+        self.rows = rows
+
+    def __getitem__(self, i: int) -> tuple:
+        return self.rows[self.ids[i]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Any:
+        return map(self.rows.__getitem__, self.ids)
+
+
 class ScoreResult:
     """What the score phase produced, kept for the explanation record."""
 
     def __init__(self, nodes: list[NodeInfo]) -> None:
         self.nodes = nodes
-        self.totals: list[int] = []
+        self._totals: list[int] | None = []
+        # Compact results: the entry id of each node and the weighted total of each
+        # entry (``totals`` is then made on demand).
+        self.ids: list[int] | None = None
+        self.id_total: dict[int, int] = {}
         self.skipped: list[str] = []
         self.order: list[tuple[str, int]] = []  # (plugin, weight) in configured order
         self._rows: list[Any] = []  # memo rows: raw scores of the node-local plugins
@@ -71,8 +102,23 @@ class ScoreResult:
                                      dict[Hashable, int]]] = {}
         self.offset = 0  # weighted constant scores, left out of ``totals``
 
+    @property
+    def totals(self) -> list[int]:
+        """Each node's weighted total (without ``offset``)."""
+        if self._totals is None:
+            assert self.ids is not None
+            self._totals = list(map(self.id_total.__getitem__, self.ids))
+        return self._totals
+
+    @totals.setter
+    def totals(self, value: list[int]) -> None:
+        self._totals = value
+        self.ids = None
+
     def total(self, i: int) -> int:
         """The weighted total of node ``i``."""
+        if self.ids is not None:
+            return self.id_total[self.ids[i]] + self.offset
         return self.totals[i] + self.offset
 
     def node_scores(self, i: int) -> list[tuple[str, int, int, int]]:
@@ -98,8 +144,8 @@ class ScoreResult:
         """``[name, total, raw, normalised, raw, normalised, ...]`` for each of
         ``indexes`` (plugins in order): the explanation annotation's node
         entries, built plugin by plugin (one lookup of each plugin's data)."""
-        out: list[list[Any]] = [[self.nodes[i].name, self.totals[i] + self.offset]
-                                for i in indexes]
+        total = self.total
+        out: list[list[Any]] = [[self.nodes[i].name, total(i)] for i in indexes]
         rows = self._rows
         for name, _ in self.order:
             coded = self._coded.get(name)
@@ -161,6 +207,8 @@ def run_score(plugins: list[ScorePlugin], weights: dict[str, int], state: CycleS
             active.append(p)
             result.order.append((p.name, weights[p.name]))
     local = [p for p in active if p.score_key is not None]
+    if local and COMPACT and _compact(result, active, local, weights, state, pod, nodes):
+        return result
     if local:
         result._rows = _local_rows(state, pod, nodes, local, weights)
         result._local = {p.name: j for j, p in enumerate(local)}
@@ -246,10 +294,14 @@ def _find_none(rows: list[Any], start: int) -> int:
 
 
 def _local_rows(state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
-                local: list[ScorePlugin], weights: dict[str, int]) -> list[Any]:
+                local: list[ScorePlugin], weights: dict[str, int],
+                local_key: tuple | None = None) -> list[Any]:
     """Each node's row: the raw score of every node-local plugin, then the
-    weighted sum of those without NormalizeScore."""
-    key = score_key_id(tuple((p.name, p.score_key(state, pod)) for p in local))
+    weighted sum of those without NormalizeScore. ``local_key``: the plugins'
+    score keys, when the caller has them."""
+    if local_key is None:
+        local_key = tuple((p.name, p.score_key(state, pod)) for p in local)
+    key = score_key_id(local_key)
     rows = [n.score_row if n.score_key == key else None for n in nodes]
     still = []
     i = _find_none(rows, 0)
@@ -275,3 +327,109 @@ def _local_rows(state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
         node.memo_set(key, row)
         node.score_key, node.score_row = key, row
     return rows
+
+
+# -- compact scores ------------------------------------------------------------------------
+COMPACT = True  # tests turn it off to compare with the per-node lists
+_ENTRY_IDS: dict[tuple, int] = {}  # (key, row, codes) -> entry id
+_ENTRIES: dict[int, tuple[tuple, tuple]] = {}  # entry id -> (row, codes)
+_EPOCH = [0]  # part of every compact key: bumped when the table is cleared
+MAX_ENTRIES = 50_000
+
+
+def _entry_id(key: int, row: tuple, codes: tuple) -> int:
+    """The small int of (row, codes) under ``key`` (never reused within an epoch)."""
+    found = _ENTRY_IDS.get((key, row, codes))
+    if found is None:
+        found = _ENTRY_IDS[(key, row, codes)] = len(_ENTRY_IDS) + 1
+        _ENTRIES[found] = (row, codes)
+    return found
+
+
+def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePlugin],
+             weights: dict[str, int], state: CycleState, pod: PodInfo,
+             nodes: list[NodeInfo]) -> bool:
+    """The score phase over table entries (see the module docstring); False (and
+    ``result`` untouched but for ``order``/``skipped``) when a plugin does not
+    allow it or a normalised score is out of range: the caller then takes the
+    per-node path, which fails as upstream does."""
+    constants: dict[str, int] = {}
+    coded: list[tuple[ScorePlugin, Hashable, Callable[[NodeInfo], Hashable],
+                      Callable[[Hashable], int]]] = []
+    for p in active:
+        if p.score_key is not None:
+            if p.has_normalize:
+                constant = p.constant_normalized(state, pod)
+                if constant is None:
+                    return False
+                constants[p.name] = constant
+            continue
+        found = p.node_codes(state, pod)
+        if found is None:
+            return False
+        coded.append((p, *found))
+    if len(_ENTRY_IDS) > MAX_ENTRIES:
+        _ENTRY_IDS.clear()
+        _ENTRIES.clear()
+        _EPOCH[0] += 1
+    local_key = tuple((p.name, p.score_key(state, pod)) for p in local)
+    key = score_key_id(("compact", _EPOCH[0], local_key, tuple(c[1] for c in coded)))
+    ids = [n.compact_id if n.compact_key == key else 0 for n in nodes]
+    if 0 in ids:
+        _fill(ids, key, state, pod, nodes, local, weights, [c[2] for c in coded], local_key)
+    present = list(dict.fromkeys(ids))
+    entries = _ENTRIES
+    id_total = {e: entries[e][0][-1] for e in present}
+    per_plugin: dict[str, tuple[dict[int, int], dict[int, int]]] = {}
+    for j, (p, _, _, raw_fn) in enumerate(coded):
+        raw = [raw_fn(entries[e][1][j]) for e in present]
+        normalized = list(raw)
+        if p.has_normalize:
+            p.normalize(state, pod, normalized)
+        if normalized and (max(normalized) > MAX_NODE_SCORE or
+                           min(normalized) < MIN_NODE_SCORE):
+            return False
+        weight = weights[p.name]
+        for e, v in zip(present, normalized, strict=True):
+            id_total[e] += v * weight
+        per_plugin[p.name] = (dict(zip(present, raw, strict=True)),
+                              dict(zip(present, normalized, strict=True)))
+    rows = {e: entries[e][0] for e in present}
+    result._rows = _CompactRows(ids, rows)
+    result._local = {p.name: j for j, p in enumerate(local)}
+    for name, constant in constants.items():
+        result._constant[name] = constant
+        result.offset += constant * weights[name]
+    for name, (raw_of, norm_of) in per_plugin.items():
+        result._coded[name] = (ids, raw_of, norm_of)  # type: ignore[assignment]
+    result.ids = ids
+    result.id_total = id_total
+    result._totals = None
+    return True
+
+
+def _fill(ids: list[int], key: int, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
+          local: list[ScorePlugin], weights: dict[str, int],
+          code_fns: list[Callable[[NodeInfo], Hashable]], local_key: tuple) -> None:
+    """Entry ids for the nodes that changed since they were last scored under
+    ``key`` (0 in ``ids``): their rows (memoised as in the per-node path) and
+    codes, interned."""
+    still = []
+    i = _find_zero(ids, 0)
+    while i >= 0:
+        still.append(i)
+        i = _find_zero(ids, i + 1)
+    subset = [nodes[i] for i in still]
+    rows = _local_rows(state, pod, subset, local, weights, local_key)
+    for i, node, row in zip(still, subset, rows, strict=True):
+        codes = tuple(fn(node) for fn in code_fns)
+        entry = _entry_id(key, row, codes)
+        ids[i] = entry
+        node.compact_key, node.compact_id = key, entry
+
+
+def _find_zero(ids: list[int], start: int) -> int:
+    try:
+        return ids.index(0, start)
+    except ValueError:
+        return -1

@@ -462,6 +462,46 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
 
         return codes, raw
 
+    def node_codes(self, state: CycleState, pod: PodInfo
+                   ) -> tuple[Any, Callable[[NodeInfo], Any], Callable[[Any], int]] | None:
+        """A node's code: per constraint in order, its count of matching pods for a
+        hostname constraint (upstream counts hostname per node), else its value of
+        the topology key (None: the node lacks the label and the constraint adds
+        nothing). Both hold until the node changes; the raw score of a code is
+        :meth:`score_nodes`' loop, term by term in the same order. Not when a
+        node is ignored (it scores 0 outside the normalisation)."""
+        s: ScoreState | None = state.read(PRE_SCORE_KEY)
+        if s is None or s.ignored:
+            return None
+        s.ignored_idx = set()
+        constraints = s.constraints
+        key = ("pts", tuple((c.key, c.topology_key) for c in constraints))
+        plan = [(c.topology_key == HOSTNAME, s.weights[i], c.max_skew - 1, s.counts[i])
+                for i, c in enumerate(constraints)]
+
+        terms = list(zip(constraints, s.by_node, strict=True))
+
+        def code_of(node: NodeInfo) -> tuple:
+            labels = node.labels
+            return tuple(labels.get(c.topology_key) if c.topology_key != HOSTNAME
+                         else None if HOSTNAME not in labels
+                         else c.count(node) if by_node is None
+                         or (cnt := by_node.get(node.name)) is None else cnt
+                         for c, by_node in terms)
+
+        floor = math.floor
+
+        def raw_of(code: tuple) -> int:
+            total = 0.0
+            for value, (host, weight, base, counts) in zip(code, plan, strict=True):
+                if value is None:
+                    continue
+                cnt = value if host else counts.get(value, 0)
+                total += cnt * weight + base
+            return floor(total + 0.5)
+
+        return key, code_of, raw_of
+
     def _window_counts(self, c: Constraint, nodes: list[NodeInfo]) -> list[int] | None:
         """The per-node counts of ``nodes`` as a slice of the index's counts by
         position, when ``nodes`` is a window of the cache's node list (the nodes
