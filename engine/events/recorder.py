@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any
 
 from engine.api import errors
@@ -35,35 +34,44 @@ SPAM_QPS = 1.0 / 300.0
 COMBINED_PREFIX = "(combined from similar events): "
 
 
-@dataclass
 class _Seen:
     """What the logger remembers of an event it wrote (events_cache.go eventLog)."""
 
-    name: str
-    namespace: str
-    count: int
-    first_timestamp: str
+    __slots__ = ("name", "namespace", "count", "first_timestamp")
+
+    def __init__(self, name: str, namespace: str, count: int, first_timestamp: str) -> None:
+        self.name = name
+        self.namespace = namespace
+        self.count = count
+        self.first_timestamp = first_timestamp
 
 
-@dataclass
 class _Aggregate:
-    messages: set[str]
-    last: float
+    __slots__ = ("messages", "last")
+
+    def __init__(self, messages: set[str], last: float) -> None:
+        self.messages = messages
+        self.last = last
 
 
-@dataclass
 class _Bucket:
-    tokens: float
-    last: float
+    __slots__ = ("tokens", "last")
+
+    def __init__(self, tokens: float, last: float) -> None:
+        self.tokens = tokens
+        self.last = last
 
 
 def object_reference(obj: Obj) -> Obj:
-    """``ref.GetReference``: the involvedObject of an event about ``obj``."""
+    """``ref.GetReference``: the involvedObject of an event about ``obj``
+    (its set fields, in this order)."""
     m = obj.get("metadata", {})
-    ref = {"kind": obj.get("kind", ""), "namespace": m.get("namespace", ""),
-           "name": m.get("name", ""), "uid": m.get("uid", ""),
-           "apiVersion": obj.get("apiVersion", ""),
-           "resourceVersion": m.get("resourceVersion", "")}
+    get = m.get
+    ref = {"kind": obj.get("kind"), "namespace": get("namespace"), "name": get("name"),
+           "uid": get("uid"), "apiVersion": obj.get("apiVersion"),
+           "resourceVersion": get("resourceVersion")}
+    if all(ref.values()):
+        return ref
     return {k: v for k, v in ref.items() if v}
 
 
@@ -95,23 +103,23 @@ class EventRecorder:
             return None
 
     def _record(self, ref: Obj, event_type: str, reason: str, message: str) -> Obj | None:
-        now = self.clock.monotonic()
-        source = (self.component, self.host)
-        obj_key = (source, ref.get("kind"), ref.get("namespace"), ref.get("name"),
-                   ref.get("uid"), ref.get("apiVersion"))
+        clock = self.clock
+        now = clock.monotonic()
+        get = ref.get
+        obj_key = ((self.component, self.host), get("kind"), get("namespace"), get("name"),
+                   get("uid"), get("apiVersion"))
         if not self._allow(obj_key, now):
             return None
-        agg_key = (*obj_key, event_type, reason)
         # Combined events share one key (without the message), so later ones
         # patch the combined event instead of adding more (eventObserve(ckey)).
-        message, dedup_key = self._aggregate(agg_key, message, now)
+        message, dedup_key = self._aggregate((*obj_key, event_type, reason), message, now)
         seen = self._seen.get(dedup_key)
         if seen is not None:
             updated = self._bump(seen, message)
             if updated is not None:
                 self._remember(dedup_key, seen)
                 return updated
-        return self._create(dedup_key, ref, event_type, reason, message)
+        return self._create(dedup_key, ref, event_type, reason, message, clock)
 
     def _allow(self, key: tuple, now: float) -> bool:
         """The spam filter: a token bucket per source and object, in an LRU
@@ -121,23 +129,28 @@ class EventRecorder:
         bucket = buckets.get(key)
         if bucket is None:
             bucket = buckets[key] = _Bucket(float(SPAM_BURST), now)
-            _trim(buckets)
+            if len(buckets) > MAX_LRU_CACHE_ENTRIES:
+                _trim(buckets)
         else:
             buckets.move_to_end(key)
-        bucket.tokens = min(SPAM_BURST, bucket.tokens + (now - bucket.last) * SPAM_QPS)
+        tokens = bucket.tokens + (now - bucket.last) * SPAM_QPS
+        if tokens > SPAM_BURST:
+            tokens = SPAM_BURST
         bucket.last = now
-        if bucket.tokens < 1:
+        if tokens < 1:
+            bucket.tokens = tokens
             return False
-        bucket.tokens -= 1
+        bucket.tokens = tokens - 1
         return True
 
     def _aggregate(self, key: tuple, message: str, now: float) -> tuple[str, tuple]:
         """After 10 distinct messages in 10 minutes, combine similar events."""
-        record = self._aggregates.get(key)
+        aggregates = self._aggregates
+        record = aggregates.get(key)
         if record is None or now - record.last > AGGREGATE_INTERVAL:
-            record = _Aggregate(set(), now)
-            self._aggregates[key] = record
-            _trim(self._aggregates)
+            record = aggregates[key] = _Aggregate(set(), now)
+            if len(aggregates) > MAX_LRU_CACHE_ENTRIES:
+                _trim(aggregates)
         record.last = now
         record.messages.add(message)
         if len(record.messages) < AGGREGATE_MAX_EVENTS:
@@ -157,13 +170,15 @@ class EventRecorder:
             return None  # the event expired; write a new one
 
     def _create(self, key: tuple, ref: Obj, event_type: str, reason: str,
-                message: str) -> Obj:
-        stamp = self.clock.rfc3339()
+                message: str, clock: Any = None) -> Obj:
+        clock = clock or self.clock
+        stamp = clock.rfc3339()
         namespace = ref.get("namespace") or "default"
-        nanos = int(self.clock.now() * 1e9)
+        nanos = int(clock.now() * 1e9)
+        prefix = f"{ref.get('name', '')}."
         while True:
             body = self._body(ref, event_type, reason, message, stamp, namespace)
-            body["metadata"]["name"] = f"{ref.get('name', '')}.{nanos:x}"
+            body["metadata"]["name"] = f"{prefix}{nanos:x}"
             try:
                 # owned: built afresh for each attempt and not used again, so
                 # the API server takes it uncopied; ``created`` is only read.
@@ -184,15 +199,18 @@ class EventRecorder:
             "metadata": {"namespace": namespace},
             "involvedObject": dict(ref), "reason": reason, "message": message,
             "type": event_type,
-            "source": {"component": self.component, **({"host": self.host} if self.host else {})},
+            "source": ({"component": self.component, "host": self.host} if self.host
+                       else {"component": self.component}),
             "firstTimestamp": stamp, "lastTimestamp": stamp, "count": 1,
             "reportingComponent": self.component, "reportingInstance": self.host,
         }
 
     def _remember(self, key: tuple, seen: _Seen) -> None:
-        self._seen[key] = seen
-        self._seen.move_to_end(key)
-        _trim(self._seen)
+        cache = self._seen
+        cache[key] = seen
+        cache.move_to_end(key)
+        if len(cache) > MAX_LRU_CACHE_ENTRIES:
+            _trim(cache)
 
 
 def _trim(cache: OrderedDict) -> None:
