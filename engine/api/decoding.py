@@ -119,7 +119,9 @@ def _check_schema(info: ResourceInfo, obj: Obj, mode: str, warnings: list[str] |
     if checks is None:
         return obj
     validate_schema, prune_unknown_fields = checks
-    type_errors, unknown = validate_schema(obj, definition, strict=mode == "Strict", old=old)
+    # A copy made through JSON holds no NaN (an owned body may).
+    type_errors, unknown = validate_schema(obj, definition, strict=mode == "Strict", old=old,
+                                           nan_free=not owned)
     if type_errors:
         raise errors.bad_request(_cannot_handle(info, "; ".join(type_errors)))
     if not unknown:

@@ -88,7 +88,9 @@ def validate_labels(labels: Any, path: str) -> Errs:
         if k not in keys:
             errs.extend(validate_label_name(k, path))
         if isinstance(v, str) and v not in values:
-            errs.extend(errors.invalid(path, v, msg) for msg in names.is_valid_label_value(v))
+            msgs = names.is_valid_label_value(v)
+            if msgs:
+                errs.extend(errors.invalid(path, v, msg) for msg in msgs)
     return errs
 
 

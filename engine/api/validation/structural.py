@@ -604,12 +604,13 @@ def _clean_remembered(value: Any, node: _Node) -> bool:
         encoded = orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):
         encoded = b"null"
-    if (len(encoded) > MAX_KEY_BYTES or b"null" in encoded  # NaN encodes as null too
-            or (len(encoded) < _MIN_KEY_BYTES and not _costly(node))):
+    if len(encoded) > MAX_KEY_BYTES or (len(encoded) < _MIN_KEY_BYTES and not _costly(node)):
         return _clean(value, node)
     key = (node, encoded)
     if _CLEAN_SUBTREES.get(key) is not None:
-        return True
+        return True  # no key holds null: these bytes do not either
+    if b"null" in encoded:  # NaN encodes as null too: not remembered
+        return _clean(value, node)
     if not _clean(value, node):
         return False
     _CLEAN_SUBTREES.put(key, True)
@@ -626,7 +627,9 @@ def _clean_remembered(value: Any, node: _Node) -> bool:
 # but not at a number or bool field: ``1 == 1.0 == True``, where the decoder
 # accepts only the int for an int32 field. Under such ("loose") schema nodes
 # equal ``orjson`` bytes pin every value's JSON type instead; only ``null`` is
-# ambiguous there (None and NaN both encode so), and ``==`` decides.
+# ambiguous there (None and NaN both encode so), and ``==`` decides; unless the
+# new object holds no NaN (a decoded request's copy never does): then a null is
+# None, which is clean wherever it occurs.
 
 _LOOSE_KINDS = frozenset({INT, BOOL, FLOAT, QUANTITY, INT_OR_STRING})
 
@@ -637,8 +640,9 @@ def _loose(node: _Node) -> bool:
     return _may_hold(node, _LOOSE_KINDS, "loose") if loose is None else loose
 
 
-def _identical(value: Any, old: Any) -> bool:
-    """Whether ``value`` is the same JSON value as ``old``, type for type."""
+def _identical(value: Any, old: Any, nan_free: bool = False) -> bool:
+    """Whether ``value`` is the same JSON value as ``old``, type for type, or
+    (``nan_free``: ``value`` holds no NaN) as clean as ``old``."""
     if value is old:
         return True
     try:
@@ -647,22 +651,23 @@ def _identical(value: Any, old: Any) -> bool:
             return False
     except (TypeError, orjson.JSONEncodeError):
         return False
-    return b"null" not in encoded or value == old
+    return nan_free or b"null" not in encoded or value == old
 
 
-def _same(value: Any, old: Any, node: _Node) -> bool:
+def _same(value: Any, old: Any, node: _Node, nan_free: bool = False) -> bool:
     """Whether ``value`` under ``node`` is the same JSON as ``old`` (so as clean)."""
     if value is old:
         return True
     if _loose(node):
-        return _identical(value, old)
+        return _identical(value, old, nan_free)
     try:
         return bool(value == old)
     except RecursionError:
         return False
 
 
-def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) -> bool:
+def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node,
+                       nan_free: bool = False) -> bool:
     """:func:`_clean_top` of an update's object: parts the same as old's are clean.
 
     A top-level part that changed is compared field by field (an update
@@ -682,8 +687,8 @@ def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) ->
         prev = old.get(name)
         if type(prev) is dict:
             # Metadata always differs a little (resourceVersion, managed fields).
-            if not ((name != "metadata" and _same(value, prev, sub))
-                    or _clean_fields_against(value, prev, sub)):
+            if not ((name != "metadata" and _same(value, prev, sub, nan_free))
+                    or _clean_fields_against(value, prev, sub, nan_free)):
                 return False
         elif name == "metadata":
             if not _clean_meta(value, sub):
@@ -693,7 +698,8 @@ def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) ->
     return True
 
 
-def _clean_fields_against(obj: dict[str, Any], old: dict[str, Any], node: _Node) -> bool:
+def _clean_fields_against(obj: dict[str, Any], old: dict[str, Any], node: _Node,
+                          nan_free: bool = False) -> bool:
     """:func:`_clean_struct` of ``obj``, a field the same as ``old``'s taken as clean.
 
     Scalars are checked (cheaper than comparing); containers are compared and
@@ -711,7 +717,8 @@ def _clean_fields_against(obj: dict[str, Any], old: dict[str, Any], node: _Node)
                 return False
         elif kind in (STRUCT, ARRAY, MAP):
             prev = old.get(name)
-            if not ((prev is not None and _same(value, prev, sub)) or _clean(value, sub)):
+            if not ((prev is not None and _same(value, prev, sub, nan_free))
+                    or _clean(value, sub)):
                 return False
         elif not _clean(value, sub):
             return False
@@ -732,7 +739,8 @@ def _quantity_ok(value: Any) -> bool:
 
 
 def validate_schema(obj: dict[str, Any], definition: str, *, strict: bool = False,
-                    old: Any = None) -> tuple[list[DecodeError], list[str]]:
+                    old: Any = None,
+                    nan_free: bool = False) -> tuple[list[DecodeError], list[str]]:
     """Decode-time checks of ``obj`` against the named definition.
 
     Returns ``(type_errors, unknown_field_paths)``: at most one type error (the one
@@ -747,10 +755,12 @@ def validate_schema(obj: dict[str, Any], definition: str, *, strict: bool = Fals
     clean when it was written, so a subtree of ``obj`` identical to old's (same
     JSON values of the same types) is clean without being walked, and checking
     costs what changed. The result is exactly that of a call without ``old``.
+    ``nan_free``: ``obj`` holds no NaN (it was decoded from JSON), so a null
+    in its bytes is None: same bytes as old's are then clean without ``==``.
     """
     node = _definition_node(definition)
     if node.kind == STRUCT and isinstance(obj, dict):
-        clean = (_clean_top_against(obj, old, node) if type(old) is dict
+        clean = (_clean_top_against(obj, old, node, nan_free) if type(old) is dict
                  else _clean_top(obj, node))
     else:
         clean = _clean(obj, node)
