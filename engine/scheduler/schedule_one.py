@@ -131,23 +131,39 @@ def find_nodes_that_fit(sched: Scheduler, state: CycleState, pi: PodInfo,
         diagnosis.node_to_status.absent = unresolvable(
             f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(narrowed))}]")
         diagnosis.unschedulable_plugins.update(narrowed)
-    return pass_filters(sched, state, pi, diagnosis, nodes, record)
+    feasible: list[NodeInfo] = []
+    try:
+        pass_filters(sched, state, pi, diagnosis, nodes, record, feasible)
+    finally:
+        # Upstream updates nextStartNodeIndex here, error or not, by the nodes
+        # processed (feasible, and rejected - the nominated node's rejection
+        # included), modulo every node (not only those PreFilter left).
+        processed = len(feasible) + len(diagnosis.node_to_status.statuses)
+        if all_nodes:
+            sched.next_start_node_index = (sched.next_start_node_index + processed) % \
+                len(all_nodes)
+    return feasible
 
 
 def pass_filters(sched: Scheduler, state: CycleState, pi: PodInfo, diagnosis: Diagnosis,
                  nodes: list[NodeInfo], record: AttemptRecord,
+                 feasible: list[NodeInfo] | None = None,
                  advance: bool = True) -> list[NodeInfo]:
-    """``findNodesThatPassFilters``: up to ``numFeasibleNodesToFind`` nodes, starting
-    where the previous attempt stopped."""
+    """``findNodesThatPassFilters``: up to ``numFeasibleNodesToFind`` nodes (added
+    to ``feasible``), starting where the previous attempt stopped (``advance``;
+    else at the first node). A node checked past the ones needed keeps no
+    status of its own, only one it had before (the nominated node's)."""
+    if feasible is None:
+        feasible = []
     num_all = len(nodes)
     if num_all == 0:
-        return []
+        return feasible
     to_find = config.num_feasible_nodes_to_find(num_all, sched.percentage_of_nodes_to_score)
     record.num_to_find = to_find
     statuses = diagnosis.node_to_status.statuses
+    prior = dict(statuses) if statuses else None
     start = sched.next_start_node_index % num_all if advance else 0
-    feasible: list[NodeInfo] = []
-    pos = processed = 0
+    pos = 0
     while pos < num_all and len(feasible) < to_find:
         size = min(max(to_find - len(feasible), MIN_CHUNK), num_all - pos)
         chunk = _rotated_slice(nodes, start + pos, size)
@@ -157,19 +173,18 @@ def pass_filters(sched: Scheduler, state: CycleState, pi: PodInfo, diagnosis: Di
             last = passed[need - 1]
             cut = need - 1 if chunk[need - 1] is last else _index_of(chunk, last)
             for late in chunk[cut + 1:]:
-                statuses.pop(late.name, None)
+                if prior is not None and late.name in prior:
+                    statuses[late.name] = prior[late.name]
+                else:
+                    statuses.pop(late.name, None)
             feasible.extend(passed[:need])
-            processed = pos + cut + 1
             break
         feasible.extend(passed)
         pos += size
-        processed = pos
     # Plugins share one Status among the nodes they reject alike; each distinct
     # one is added once (adding the same status again changes nothing).
     for status in dict.fromkeys(statuses.values()):  # Status compares by identity
         diagnosis.add_plugin_status(status)
-    if advance:
-        sched.next_start_node_index = (start + processed) % num_all
     return feasible
 
 

@@ -66,3 +66,54 @@ def test_100_nodes_score_all() -> None:
 def test_1000_nodes_score_420() -> None:
     record = _attempt(FakeScheduler(1000))
     assert record.num_to_find == 420 and len(record.feasible) == 420
+
+
+def _pinned(names: list[str], nominated: str = "") -> PodInfo:
+    """A pod whose required node affinity names ``names`` (PreFilter narrows to them)."""
+    pod = {"metadata": {"name": "p", "namespace": "d", "uid": "u"},
+           "spec": {"containers": [{"name": "c", "image": "pause"}],
+                    "affinity": {"nodeAffinity": {
+                        "requiredDuringSchedulingIgnoredDuringExecution": {
+                            "nodeSelectorTerms": [{"matchFields": [
+                                {"key": "metadata.name", "operator": "In",
+                                 "values": names}]}]}}}}}
+    if nominated:
+        pod["status"] = {"nominatedNodeName": nominated}
+    return PodInfo(pod)
+
+
+def test_next_start_index_counts_modulo_every_node() -> None:
+    """Upstream ``findNodesThatFitPod``: nextStartNodeIndex advances by the nodes
+    processed modulo all nodes, also when PreFilter left only some of them
+    (the walk itself starts at the index modulo the nodes left)."""
+    sched = FakeScheduler(200)
+    pi = _pinned([f"n{i}" for i in range(150)])
+    firsts = []
+    for _ in range(3):
+        record = AttemptRecord(pi.key, 1, "t", 200)
+        schedule_pod(sched, CycleState(), pi, record)
+        assert record.num_to_find == 100 and len(record.feasible) == 100
+        firsts.append(record.feasible[0].name)
+    # 0 -> 100 -> 200 % 200 = 0 -> 100; the second walk starts at n100 (100 % 150).
+    assert firsts == ["n0", "n100", "n0"]
+    assert sched.next_start_node_index == 100
+
+
+def test_failed_nominated_node_counts_as_processed() -> None:
+    """A nominated node that fails its filters keeps its status in the diagnosis
+    (upstream evaluates it first, into the same NodeToStatus), so it counts in
+    the processed nodes even when the walk does not reach it."""
+    sched = FakeScheduler(300)
+    sched.cache.update_node({}, {"metadata": {"name": "n250", "labels": {}},
+                                 "spec": {"unschedulable": True},
+                                 "status": {"allocatable": {"cpu": "4", "memory": "32Gi",
+                                                            "pods": "110"}}})
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "d", "uid": "u"},
+                  "spec": {"containers": [{"name": "c", "image": "pause"}]},
+                  "status": {"nominatedNodeName": "n250"}})
+    record = AttemptRecord(pi.key, 1, "t", 300)
+    schedule_pod(sched, CycleState(), pi, record)
+    assert record.num_to_find == 144 and len(record.feasible) == 144
+    assert list(record.statuses) == ["n250"]
+    assert record.evaluated == 145
+    assert sched.next_start_node_index == 145
