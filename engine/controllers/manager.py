@@ -95,6 +95,7 @@ class ControllerManager:
         self.factories = controllers if controllers is not None else default_controllers()
         self.node_lifecycle = node_lifecycle
         self.controllers: dict[str, Controller] = {}
+        self.factory: SharedInformerFactory | None = None  # while leading
         self.leading = False
         self.elector: LeaderElector | None = None
         self._stopped = False
@@ -129,13 +130,13 @@ class ControllerManager:
 
     async def _lead(self) -> None:
         """``StartControllers``: build every controller on one factory, run them."""
-        factory = SharedInformerFactory(self.client)
+        factory = self.factory = SharedInformerFactory(self.client)
         self.controllers = {name: make(self.client, factory)
                             for name, make in self.factories.items()}
         factory.start()
         loop = asyncio.get_running_loop()
         tasks = [loop.create_task(c.run(), name=f"kcm-{n}") for n, c in self.controllers.items()]
-        for name, extra in self._node_controllers():
+        for name, extra in self._node_controllers(factory):
             tasks.append(loop.create_task(extra, name=f"kcm-{name}"))
         self.leading = True
         try:
@@ -149,15 +150,17 @@ class ControllerManager:
             await asyncio.gather(*tasks, return_exceptions=True)
             factory.stop()
 
-    def _node_controllers(self) -> list[tuple[str, Awaitable[None]]]:
-        """The node lifecycle and pod GC controllers (engine/controllers/nodelifecycle)."""
+    def _node_controllers(self, factory: SharedInformerFactory
+                          ) -> list[tuple[str, Awaitable[None]]]:
+        """The node lifecycle and pod GC controllers (engine/controllers/nodelifecycle),
+        on the manager's factory as upstream's: one pod, node and lease cache for all."""
         if not self.node_lifecycle:
             return []
         from engine.controllers.nodelifecycle import run_node_lifecycle_controller
         from engine.controllers.nodelifecycle.podgc import run_pod_gc_controller
 
-        return [("nodelifecycle", run_node_lifecycle_controller(self.cluster)),
-                ("podgc", run_pod_gc_controller(self.cluster))]
+        return [("nodelifecycle", run_node_lifecycle_controller(self.cluster, factory)),
+                ("podgc", run_pod_gc_controller(self.cluster, factory))]
 
 
 async def run_controller_manager(cluster: Any) -> None:

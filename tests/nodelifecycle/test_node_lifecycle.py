@@ -8,6 +8,7 @@ import pytest
 
 from engine.api import errors
 from engine.cluster import Cluster, ClusterConfig
+from engine.controllers.manager import ControllerManager
 from engine.controllers.nodelifecycle import run_node_lifecycle_controller
 from engine.controllers.nodelifecycle.taints import (
     no_schedule_taints,
@@ -21,13 +22,41 @@ from tests.kubelet.helpers import WORKER, bound_pod, condition, create, events, 
 NGINX = {"name": "nginx", "image": "nginx:1.14.2"}
 
 
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    config = ClusterConfig(virtual=True, fsync=False,
-                           components=[run_kubelets, run_node_lifecycle_controller])
+MANAGERS: list[ControllerManager] = []
+
+
+async def _in_controller_manager(cluster: Cluster) -> None:
+    """The node controllers as kube-controller-manager runs them: on its shared factory."""
+    manager = ControllerManager(cluster, controllers={}, node_lifecycle=True)
+    MANAGERS.append(manager)
+    await manager.run()
+
+
+# Alone (a factory of their own) and in the controller manager (its shared
+# factory): the same behaviour either way.
+@pytest.fixture(params=[run_node_lifecycle_controller, _in_controller_manager],
+                ids=["own-factory", "manager-factory"])
+def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
+    config = ClusterConfig(virtual=True, fsync=False, components=[run_kubelets, request.param])
     with Cluster(config) as c:
         c.advance(1)
         yield c
+    MANAGERS.clear()
+
+
+def test_manager_node_controllers_share_its_informers() -> None:
+    """One pod, node and lease informer in the manager for its node controllers."""
+    config = ClusterConfig(virtual=True, fsync=False,
+                           components=[run_kubelets, _in_controller_manager])
+    with Cluster(config) as cluster:
+        cluster.advance(1)
+        factory = MANAGERS[-1].factory
+        assert factory is not None
+        resources = sorted(i.resource.plural for i in factory.informers())
+        assert resources == ["leases", "nodes", "pods"]
+        pods_informer = next(i for i in factory.informers() if i.resource.plural == "pods")
+        assert pods_informer.indexer.has_index("nodeName") and pods_informer.has_synced()
+    MANAGERS.clear()
 
 
 def _node(cluster: Cluster) -> dict:
@@ -160,11 +189,12 @@ def test_taint_helpers() -> None:
     assert with_no_execute(tainted, None, "") == [keep]
 
 
-def test_removed_node_pods_are_garbage_collected() -> None:
+@pytest.mark.parametrize("shared", [False, True], ids=["own-factory", "manager-factory"])
+def test_removed_node_pods_are_garbage_collected(shared: bool) -> None:
     from engine.controllers.nodelifecycle.podgc import run_pod_gc_controller
 
-    config = ClusterConfig(virtual=True, fsync=False,
-                           components=[run_kubelets, run_pod_gc_controller])
+    component = _in_controller_manager if shared else run_pod_gc_controller
+    config = ClusterConfig(virtual=True, fsync=False, components=[run_kubelets, component])
     with Cluster(config) as cluster:
         cluster.advance(1)
         name = cluster.call(cluster.kubelets.add_node)

@@ -31,17 +31,22 @@ def _client(cluster: Cluster, account: str) -> LocalClient:
     return LocalClient(cluster.api, user=user, field_manager=FIELD_MANAGER)
 
 
-async def run_node_lifecycle_controller(cluster: Cluster) -> None:
-    """Both controllers, until cancelled."""
-    factory = SharedInformerFactory(cluster.local_client(FIELD_MANAGER))
+async def run_node_lifecycle_controller(cluster: Cluster,
+                                        factory: SharedInformerFactory | None = None) -> None:
+    """Both controllers, until cancelled. ``factory``: kube-controller-manager's
+    shared one (its owner starts and stops it); without it, a factory of their own."""
+    shared = factory is not None
+    if factory is None:
+        factory = SharedInformerFactory(cluster.local_client(FIELD_MANAGER))
     lifecycle = NodeLifecycleController(_client(cluster, "node-controller"), factory)
     # Driven by its informers' handlers and timers; it lives as long as this coroutine.
     eviction = TaintEvictionController(_client(cluster, "taint-eviction-controller"), factory)
-    factory.start()
+    factory.start()  # the informers not running yet
     try:
         await lifecycle.run()
     finally:
-        factory.stop()
+        if not shared:
+            factory.stop()
         del eviction
 
 

@@ -81,14 +81,19 @@ class PodGC:
                 raise
 
 
-async def run_pod_gc_controller(cluster: Any) -> None:
-    """The pod GC's node passes, until cancelled."""
+async def run_pod_gc_controller(cluster: Any,
+                                factory: SharedInformerFactory | None = None) -> None:
+    """The pod GC's node passes, until cancelled. ``factory``: kube-controller-manager's
+    shared one (its owner starts and stops it); without it, a factory of its own."""
     from engine.controllers.nodelifecycle import FIELD_MANAGER, _client
 
-    factory = SharedInformerFactory(cluster.local_client(FIELD_MANAGER))
+    shared = factory is not None
+    if factory is None:
+        factory = SharedInformerFactory(cluster.local_client(FIELD_MANAGER))
     gc = PodGC(_client(cluster, "pod-garbage-collector"), factory)
-    factory.start()
+    factory.start()  # the informers not running yet
     try:
         await gc.run()
     finally:
-        factory.stop()
+        if not shared:
+            factory.stop()
