@@ -94,7 +94,8 @@ def schedule_pod(sched: Scheduler, state: CycleState, pi: PodInfo,
         return ScheduleResult(feasible[0].name, record.evaluated, 1)
     result = prioritize_nodes(sched, state, pi, feasible, record)
     if result is not None and result.ids is not None:
-        host = select_host_compact(sched, feasible, result.ids, result.id_total)
+        host = select_host_compact(sched, feasible, result.ids, result.id_total,
+                                   result.id_count)
     else:
         host = select_host(sched, feasible, result.totals if result is not None
                            else [1] * len(feasible))
@@ -252,15 +253,16 @@ def select_host(sched: Scheduler, nodes: list[NodeInfo], totals: list[int]) -> s
 
 
 def select_host_compact(sched: Scheduler, nodes: list[NodeInfo], ids: list[int],
-                        id_total: dict[int, int]) -> str:
+                        id_total: dict[int, int], id_count: dict[int, int]) -> str:
     """:func:`select_host` on a compact score result (node ``i`` totals
-    ``id_total[ids[i]]``): the best entries, their nodes counted and the k-th
-    found in C, with the same random draw; the same node as on the totals."""
+    ``id_total[ids[i]]``; ``id_count``: nodes per entry): the best entries, the
+    k-th of their nodes found in C, with the same random draw; the same node
+    as on the totals."""
     best = max(id_total.values())
     tops = [e for e, t in id_total.items() if t == best]
     if len(tops) == 1:
         top = tops[0]
-        ties = ids.count(top)
+        ties = id_count[top]
         pick = ids.index(top)
         if ties > 1:
             k = sched.rng.randrange(ties)

@@ -70,7 +70,9 @@ def _score(sched: OwnedScheduler, pod: PodInfo, nodes: list, compact: bool,
     assert compact or result.ids is None
     sched.rng = random.Random(draw)
     if result.ids is not None:
-        host = select_host_compact(sched, nodes, result.ids, result.id_total)
+        host = select_host_compact(sched, nodes, result.ids, result.id_total,
+                                   result.id_count)
+        assert result.id_count == {e: result.ids.count(e) for e in set(result.ids)}
     else:
         host = select_host(sched, nodes, result.totals)
     record = AttemptRecord("ns/p", 1, "t", len(nodes))
@@ -83,8 +85,11 @@ def _score(sched: OwnedScheduler, pod: PodInfo, nodes: list, compact: bool,
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_compact_scores_like_the_per_node_lists(seed: int) -> None:
+def test_compact_scores_like_the_per_node_lists(seed: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(seed)
+    # Entries counted one by one (few per key) or through a set of the ids.
+    monkeypatch.setattr(scoring, "MAX_COUNTED", rng.choice([0, 3, 24]))
     shape = rng.choice(SHAPES)
     tainted = seed % 5 == 4
     sched = OwnedScheduler(0)

@@ -90,6 +90,7 @@ class ScoreResult:
         # entry (``totals`` is then made on demand).
         self.ids: list[int] | None = None
         self.id_total: dict[int, int] = {}
+        self.id_count: dict[int, int] = {}  # how many nodes have each entry
         self.skipped: list[str] = []
         self.order: list[tuple[str, int]] = []  # (plugin, weight) in configured order
         self._rows: list[Any] = []  # memo rows: raw scores of the node-local plugins
@@ -333,6 +334,8 @@ def _local_rows(state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
 COMPACT = True  # tests turn it off to compare with the per-node lists
 _ENTRY_IDS: dict[tuple, int] = {}  # (key, row, codes) -> entry id
 _ENTRIES: dict[int, tuple[tuple, tuple]] = {}  # entry id -> (row, codes)
+_KEY_ENTRIES: dict[int, list[int]] = {}  # key -> its entry ids, oldest first
+MAX_COUNTED = 24  # entries of a key counted one by one; more: a set of the ids
 _EPOCH = [0]  # part of every compact key: bumped when the table is cleared
 MAX_ENTRIES = 50_000
 
@@ -343,7 +346,27 @@ def _entry_id(key: int, row: tuple, codes: tuple) -> int:
     if found is None:
         found = _ENTRY_IDS[(key, row, codes)] = len(_ENTRY_IDS) + 1
         _ENTRIES[found] = (row, codes)
+        _KEY_ENTRIES.setdefault(key, []).append(found)
     return found
+
+
+def _present(ids: list[int], key: int) -> dict[int, int]:
+    """The entries in ``ids`` and how many nodes have each. A key has few
+    entries (nodes in the same state share one): each is counted in C, newest
+    first, until every node is accounted for; a key with many takes a set."""
+    known = _KEY_ENTRIES.get(key, ())
+    if len(known) > MAX_COUNTED:
+        return {e: ids.count(e) for e in set(ids)}
+    out: dict[int, int] = {}
+    left = len(ids)
+    for e in reversed(known):
+        n = ids.count(e)
+        if n:
+            out[e] = n
+            left -= n
+            if not left:
+                break
+    return out
 
 
 def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePlugin],
@@ -371,13 +394,15 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
     if len(_ENTRY_IDS) > MAX_ENTRIES:
         _ENTRY_IDS.clear()
         _ENTRIES.clear()
+        _KEY_ENTRIES.clear()
         _EPOCH[0] += 1
     local_key = tuple((p.name, p.score_key(state, pod)) for p in local)
     key = score_key_id(("compact", _EPOCH[0], local_key, tuple(c[1] for c in coded)))
     ids = [n.compact_id if n.compact_key == key else 0 for n in nodes]
     if 0 in ids:
         _fill(ids, key, state, pod, nodes, local, weights, [c[2] for c in coded], local_key)
-    present = list(dict.fromkeys(ids))
+    counts = _present(ids, key)
+    present = list(counts)
     entries = _ENTRIES
     id_total = {e: entries[e][0][-1] for e in present}
     per_plugin: dict[str, tuple[dict[int, int], dict[int, int]]] = {}
@@ -404,6 +429,7 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
         result._coded[name] = (ids, raw_of, norm_of)  # type: ignore[assignment]
     result.ids = ids
     result.id_total = id_total
+    result.id_count = counts
     result._totals = None
     return True
 
