@@ -198,9 +198,21 @@ def is_qualified_name(value: str) -> list[str]:
     return errs
 
 
-@_memo_valid
 def is_valid_label_value(value: str) -> list[str]:
-    """Upstream ``IsValidLabelValue``."""
+    """Upstream ``IsValidLabelValue``.
+
+    Short ASCII letters-and-digits values (a counter, a hash, a name part)
+    match the pattern at once: they are accepted without the regex or the
+    memo of accepted strings, which such values, often unique, would fill."""
+    if (type(value) is str and len(value) <= LABEL_VALUE_MAX_LENGTH and value.isascii()
+            and value.isalnum()):
+        return []
+    return _is_valid_label_value(value)
+
+
+@_memo_valid
+def _is_valid_label_value(value: str) -> list[str]:
+    """:func:`is_valid_label_value` by its pattern."""
     errs: list[str] = []
     if _blen(value) > LABEL_VALUE_MAX_LENGTH:
         errs.append(max_len_error(LABEL_VALUE_MAX_LENGTH))

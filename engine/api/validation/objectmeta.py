@@ -52,7 +52,7 @@ _CLEAN_ANNOTATIONS = LRU(1024)
 # The label keys and values ``names`` has accepted (its memo of clean strings):
 # a label whose key and value are in them has nothing to report.
 _VALID_LABEL_KEYS: set[str] = names.is_qualified_name.valid  # type: ignore[attr-defined]
-_VALID_LABEL_VALUES: set[str] = names.is_valid_label_value.valid  # type: ignore[attr-defined]
+_VALID_LABEL_VALUES: set[str] = names._is_valid_label_value.valid  # type: ignore[attr-defined]
 
 
 def _memo_clean_map(table: LRU, check: Any, value: Any, path: str) -> Errs:
