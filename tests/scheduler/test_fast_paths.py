@@ -178,13 +178,43 @@ def test_taint_filter_like_the_per_node_filter(seed: int) -> None:
     incoming = PodInfo(pod)
     plugin = _plugin(sched, "TaintToleration")
     state = CycleState()
-    outcomes = []
-    for batch in (plugin.filter_nodes, super(type(plugin), plugin).filter_nodes):
-        rejected: list[tuple] = []
-        passed = batch(state, incoming, sched.cache.list(),
-                       lambda n, s, r=rejected: r.append((n.name, s.code, s.reasons)))
-        outcomes.append(([n.name for n in passed], rejected))
-    assert outcomes[0] == outcomes[1]
+    listed = sched.cache.list()
+    total = len(listed)
+    # The whole list, windows of it (wrapping too: tainted nodes found by their
+    # place in the list), and lists that are not windows (the per-node scan).
+    lists = [listed]
+    for _ in range(6):
+        start, size = rng.randrange(total), rng.randrange(1, total + 1)
+        lists.append([listed[(start + k) % total] for k in range(size)])
+    lists.append(rng.sample(listed, rng.randrange(1, total + 1)))
+    lists.append(listed[::2])
+    for nodes in lists:
+        outcomes = []
+        for batch in (plugin.filter_nodes, super(type(plugin), plugin).filter_nodes):
+            rejected: list[tuple] = []
+            passed = batch(state, incoming, nodes,
+                           lambda n, s, r=rejected: r.append((n.name, s.code, s.reasons)))
+            outcomes.append(([n.name for n in passed], rejected))
+        assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_window_start_finds_windows_only(seed: int) -> None:
+    """Cache.window_start: the start of every window of the node list (wrapping
+    too); None for lists that are not windows."""
+    rng = random.Random(seed)
+    sched = OwnedScheduler(rng.randrange(1, 12))
+    listed = sched.cache.list()
+    total = len(listed)
+    for _ in range(20):
+        start, size = rng.randrange(total), rng.randrange(1, total + 1)
+        window = [listed[(start + k) % total] for k in range(size)]
+        assert sched.cache.window_start(window) == start
+        if size > 2:
+            assert sched.cache.window_start(window[:1] + window[2:]) is None
+            assert sched.cache.window_start([window[1], window[0], *window[2:]]) is None
+    assert sched.cache.window_start([]) is None
+    assert sched.cache.window_start(listed + listed[:1]) is None
 
 
 @pytest.mark.parametrize("seed", range(20))

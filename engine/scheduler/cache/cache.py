@@ -66,6 +66,22 @@ class Cache:
                 ni.index = i
         return self._list
 
+    def window_start(self, nodes: list[NodeInfo]) -> int | None:
+        """Where ``nodes`` starts in :meth:`list` when it is a window of it (a
+        run of consecutive listed nodes, wrapping around the end), else None.
+        Checked node by node by identity, in C."""
+        listed = self.list()
+        size, total = len(nodes), len(listed)
+        if not nodes or size > total:
+            return None
+        start = nodes[0].index
+        if not 0 <= start < total:
+            return None
+        end = start + size
+        if end <= total:
+            return start if listed[start:end] == nodes else None
+        return start if listed[start:] + listed[:end - total] == nodes else None
+
     def free_floor(self, fresh: bool = False) -> tuple[int, int, int, int] | None:
         """A lower bound of each free resource over the listed nodes (None: no
         nodes). Placing a pod lowers it where needed; removing one leaves it low

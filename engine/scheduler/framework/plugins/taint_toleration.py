@@ -50,21 +50,54 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
 
     def filter_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
                      reject: Reject) -> list[NodeInfo]:
-        if not self.handle.cache.hard_tainted:
+        cache = self.handle.cache
+        if not cache.hard_tainted:
             return nodes
-        tainted = [n for n in nodes if n.hard_taints]  # few (the control plane)
-        if not tainted:
+        positions = self._tainted_positions(nodes)
+        if positions is None:
+            positions = [i for i, n in enumerate(nodes) if n.hard_taints]
+        if not positions:
             return nodes
         tolerations = pod_tolerations(pod.pod)
-        rejected = set()
-        for node in tainted:
+        rejected = []
+        for i in positions:
+            node = nodes[i]
             taint = find_untolerated_taint(node.hard_taints, tolerations)
             if taint is not None:
                 reject(node, unresolvable(untolerated_reason(taint)))
-                rejected.add(id(node))
+                rejected.append(i)
         if not rejected:
             return nodes
-        return [n for n in nodes if id(n) not in rejected]
+        out: list[NodeInfo] = []
+        prev = 0
+        for i in rejected:
+            out += nodes[prev:i]
+            prev = i + 1
+        out += nodes[prev:]
+        return out
+
+    def _tainted_positions(self, nodes: list[NodeInfo]) -> list[int] | None:
+        """Positions of the nodes with NoSchedule/NoExecute taints in ``nodes``, in
+        order, from the cache's few tainted nodes when ``nodes`` is a window of
+        the cache's list (a tainted node's place in the window follows from its
+        place in the list); None otherwise (or with many tainted nodes)."""
+        cache = self.handle.cache
+        if len(cache.hard_tainted) > 16:
+            return None
+        start = cache.window_start(nodes)
+        if start is None:
+            return None
+        total = len(cache.list())
+        positions = []
+        for name in cache.hard_tainted:
+            node = cache.nodes.get(name)
+            if node is None:
+                continue
+            i = (node.index - start) % total
+            if i < len(nodes) and nodes[i] is node:
+                positions.append(i)
+        positions.sort()
+        return positions
 
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         prefer = [t for t in pod_tolerations(pod.pod)
