@@ -143,7 +143,7 @@ class AttemptRecord:
         s = self.score
         assert s is not None
         if limit is not None and s.ids is not None:
-            return first_largest_compact(s.ids, s.id_total, limit)
+            return first_largest_compact(s.ids, s.id_total, s.id_count, limit)
         totals = s.totals
         if limit is None:
             return sorted(range(len(totals)), key=totals.__getitem__, reverse=True)
@@ -210,10 +210,11 @@ def first_largest(totals: list[int], limit: int) -> list[int]:
     return top
 
 
-def first_largest_compact(ids: list[int], id_total: dict[int, int], limit: int) -> list[int]:
+def first_largest_compact(ids: list[int], id_total: dict[int, int], id_count: dict[int, int],
+                          limit: int) -> list[int]:
     """:func:`first_largest` of a compact score result (node ``i`` totals
-    ``id_total[ids[i]]``): per distinct total, highest first, the first
-    ``limit`` nodes of its entries in index order."""
+    ``id_total[ids[i]]``, ``id_count``: nodes per entry): per distinct total,
+    highest first, the first ``limit`` nodes of its entries in index order."""
     by_total: dict[int, list[int]] = {}
     for entry, total in id_total.items():
         by_total.setdefault(total, []).append(entry)
@@ -223,11 +224,8 @@ def first_largest_compact(ids: list[int], id_total: dict[int, int], limit: int) 
         found: list[int] = []
         for entry in by_total[value]:
             i = -1
-            for _ in range(want):
-                try:
-                    i = ids.index(entry, i + 1)
-                except ValueError:
-                    break
+            for _ in range(min(want, id_count[entry])):
+                i = ids.index(entry, i + 1)
                 found.append(i)
         found.sort()
         top.extend(found[:want])

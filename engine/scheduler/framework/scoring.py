@@ -144,7 +144,18 @@ class ScoreResult:
     def entries(self, indexes: list[int]) -> list[list[Any]]:
         """``[name, total, raw, normalised, raw, normalised, ...]`` for each of
         ``indexes`` (plugins in order): the explanation annotation's node
-        entries, built plugin by plugin (one lookup of each plugin's data)."""
+        entries, built plugin by plugin (one lookup of each plugin's data); for a
+        compact result, once per entry (its nodes score alike)."""
+        ids = self.ids
+        if ids is not None:
+            values: dict[int, list[Any]] = {}
+            for i in indexes:
+                if ids[i] not in values:
+                    values[ids[i]] = [v for _, _, raw, norm in self.node_scores(i)
+                                      for v in (raw, norm)]
+            nodes, id_total, offset = self.nodes, self.id_total, self.offset
+            return [[nodes[i].name, id_total[ids[i]] + offset, *values[ids[i]]]
+                    for i in indexes]
         total = self.total
         out: list[list[Any]] = [[self.nodes[i].name, total(i)] for i in indexes]
         rows = self._rows
