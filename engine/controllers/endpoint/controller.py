@@ -18,6 +18,7 @@ from typing import Any
 from engine.api import errors
 from engine.controllers.endpoint.podindex import (
     POD_LABEL_INDEX,
+    may_select_pods_in,
     pod_label_index,
     pod_relevant,
     pods_for_selector,
@@ -82,6 +83,8 @@ class EndpointController(Controller):
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
         """``updatePod``: services of the old and new labels, if anything relevant moved."""
+        if not may_select_pods_in(self.service_lister, new["metadata"].get("namespace") or ""):
+            return
         if pod_relevant(old) == pod_relevant(new):
             return
         keys = {meta_namespace_key(s) for s in services_for_pod(self.service_lister, new)}

@@ -48,6 +48,15 @@ def services_for_pod(service_lister: Any, pod: Obj) -> list[Obj]:
             and selector_matches(s["spec"]["selector"], labels)]
 
 
+def may_select_pods_in(service_lister: Any, namespace: str) -> bool:
+    """Whether any Service in ``namespace`` has a selector. When none has, no
+    pod update there can trigger a sync, so handlers return before comparing
+    what changed (the same outcome as ``GetServicesToUpdateOnPodChange``,
+    which would find no memberships)."""
+    return any((s.get("spec") or {}).get("selector") is not None
+               for s in service_lister.list(namespace))
+
+
 def should_be_in_endpoints(pod: Obj, include_terminating: bool) -> bool:
     """``ShouldPodBeInEndpoints``: has an IP, not finished, not terminating
     (unless asked to keep terminating pods)."""

@@ -18,6 +18,7 @@ from engine.api import errors
 from engine.controllers.endpoint.controller import HEADLESS_LABEL, POD_BATCH_PERIOD, TRIGGER_TIME
 from engine.controllers.endpoint.podindex import (
     POD_LABEL_INDEX,
+    may_select_pods_in,
     pod_label_index,
     pod_relevant,
     pods_for_selector,
@@ -86,6 +87,8 @@ class EndpointSliceController(Controller):
                 self._trigger(meta_namespace_key(svc), POD_BATCH_PERIOD)
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
+        if not may_select_pods_in(self.service_lister, new["metadata"].get("namespace") or ""):
+            return
         if pod_relevant(old) != pod_relevant(new):
             self._pod(old)
             self._pod(new)
