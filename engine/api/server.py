@@ -22,6 +22,7 @@ from typing import Any
 from engine.api import aggregated, authorization, binding, errors, event_ttl, listing, meta, patch
 from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
 from engine.api.apilister import APILister
+from engine.api.createplan import Plan, PodCreatePlans, Recording, metadata_errors
 from engine.api.decoding import decode_request, owned_copy
 from engine.api.deletion import DeletionMixin
 from engine.api.resources import ResourceInfo, resolve
@@ -66,6 +67,7 @@ class APIServer(DeletionMixin):
         # Decides requests that carry a user (RBAC sets it); None allows all.
         self.authorizer: authorization.Authorizer | None = None
         self._last_seen_revision = store.revision
+        self._pod_plans = PodCreatePlans()  # see create
 
     # -- lifecycle -----------------------------------------------------------
     def start(self) -> None:
@@ -285,20 +287,33 @@ class APIServer(DeletionMixin):
         ns = self._namespace(info, namespace, obj)
         self._authorize(user, "create", info, ns)  # upstream names no object on create
         strategy = strategy_for(info)
-        strategy.default(obj)
         m = obj["metadata"]
+        attrs = Attributes("CREATE", info, ns, m.get("name", ""), user=user, dry_run=dry_run)
+        # A pod of a template seen before: defaults, admission's mutations,
+        # PrepareForCreate and the spec's validation as remembered (createplan.py).
+        plan = self._pod_plans.find(self, strategy, attrs, obj) if info.plural == "pods" else None
+        if type(plan) is not Plan:
+            strategy.default(obj)
         if m.get("resourceVersion"):
             raise errors.bad_request("resourceVersion should not be set on objects to be created")
-        attrs = Attributes("CREATE", info, ns, m.get("name", ""), user=user, dry_run=dry_run)
-        self.admission.admit(attrs, obj)
+        if type(plan) is Plan:
+            late = plan.admit(self, attrs, obj)
+        else:
+            self.admission.admit(attrs, obj)
         generated = not m.get("name") and bool(m.get("generateName"))
         self._fill_system_fields(obj)
         if not m.get("name"):
             raise errors.invalid_object(info.kind, info.group, "", [errors.required(
                 "metadata.name", "name or generateName is required")])
-        strategy.prepare_for_create(obj)
-        self._check(info, obj, strategy.validate(obj))
+        if type(plan) is Plan:
+            plan.prepare(obj, late)
+            self._check(info, obj, metadata_errors(obj))
+        else:
+            strategy.prepare_for_create(obj)
+            self._check(info, obj, strategy.validate(obj))
         self.admission.validate(attrs, obj)
+        if plan is not None and type(plan) is not Plan:
+            self._remember_plan(plan, obj, attrs, generated)
         if field_manager:
             obj = patch.update_managed_fields(None, obj, field_manager, "Update",
                                               definition=strategy.definition, now=self._now())
@@ -321,6 +336,14 @@ class APIServer(DeletionMixin):
         m["resourceVersion"] = str(kv.mod_revision)
         return obj
 
+    def _remember_plan(self, recording: Recording, obj: Obj, attrs: Attributes,
+                       generated: bool) -> None:
+        """Remember what this pod create made of its template, for the next."""
+        m = obj["metadata"]
+        name, uid, stamp = m["name"] if generated else None, m["uid"], m["creationTimestamp"]
+        self._pod_plans.remember(
+            recording, obj, attrs, lambda o: _set_system_fields(o["metadata"], name, uid, stamp))
+
     def _store_create(self, key: str, obj: Obj, shared: bool) -> Any:
         """Create ``key``; a ``shared`` object goes to the watchers as it is."""
         value = meta.encode(obj)
@@ -335,12 +358,10 @@ class APIServer(DeletionMixin):
     def _fill_system_fields(self, obj: Obj) -> None:
         """``rest.FillObjectMetaSystemFields`` plus generateName."""
         m = obj["metadata"]
+        name = None
         if not m.get("name") and m.get("generateName"):
-            m["name"] = self.identity.generate_name(m["generateName"])
-        m["uid"] = self.identity.uid()
-        m["creationTimestamp"] = self._now()
-        for field in ("deletionTimestamp", "deletionGracePeriodSeconds"):
-            m.pop(field, None)
+            name = self.identity.generate_name(m["generateName"])
+        _set_system_fields(m, name, self.identity.uid(), self._now())
 
     def _now(self) -> str:
         """``clock.rfc3339()`` (second precision), formatted once per second."""
@@ -537,6 +558,16 @@ class APIServer(DeletionMixin):
         merged["metadata"]["resourceVersion"] = str(kv.mod_revision)
         return self._update(info, merged, live, kv.mod_revision, subresource=subresource,
                             dry_run=dry_run)
+
+
+def _set_system_fields(m: Obj, name: str | None, uid: str, stamp: str) -> None:
+    """The fields ``_fill_system_fields`` sets (``name``: a generated one, or None)."""
+    if name is not None:
+        m["name"] = name
+    m["uid"] = uid
+    m["creationTimestamp"] = stamp
+    m.pop("deletionTimestamp", None)
+    m.pop("deletionGracePeriodSeconds", None)
 
 
 def _parse_rv(rv: str) -> int:

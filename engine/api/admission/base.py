@@ -115,6 +115,11 @@ class AdmissionChain:
             if not ask or plugin.handles(attrs):
                 plugin.validate(attrs, obj)
 
+    def routes(self, attrs: Attributes) -> tuple[_Route, _Route, Any]:
+        """:meth:`_route`, for the pod create plans (``engine/api/createplan.py``):
+        the same tuple while the plugins stay the same, a new one after."""
+        return self._route(attrs)
+
     def _route(self, attrs: Attributes) -> tuple[_Route, _Route, Any]:
         """The plugins each phase calls for this kind of request, in order, each
         with whether ``handles`` must still be asked, and whether (and with

@@ -1,0 +1,306 @@
+"""Pod creates of one template, worked out once (issue #2).
+
+The pods of one template (a ReplicaSet's, a Job's) reach the API server with
+the same spec and annotations. What a create does to those between decoding
+and storing — defaults (``SetDefaults_Pod``), the mutating phases of the
+admission plugins (``admission/outcome.py``), ``PrepareForCreate`` (the
+initial status with its QoS class, the scheduling-gated condition, the
+AppArmor sync) and the spec half of ``ValidatePodCreate`` — depends only on
+that spec and those annotations, the namespace and the state of the listers
+admission reads (``outcome.DEPENDENCIES``). So the first create of a key runs
+the plain path and remembers, as a :class:`Plan`, what it made of them; the
+next creates with the same key apply the plan: one encoding of the spec for
+the key, one lookup, one build of the final spec, annotations and status.
+(Each of the separate memos below this one encodes the spec again.)
+
+Per object, as on the plain path and in the same order: the token volume's
+generated name (the ServiceAccount plugin's draw, made as the plugin makes
+it), generateName, uid and creationTimestamp, the ObjectMeta half of
+validation, the admission plugins that are not pure (ResourceQuota charges
+every pod), managed fields, hooks and storage.
+
+Safety rules, as for the other memos (``engine/api/memo.py``):
+
+* the key holds everything the remembered steps read; a spec whose steps read
+  more is not remembered: a sent status (the initial status keeps a sent QoS
+  class), ``matchLabelKeys``/``mismatchLabelKeys`` (they read the labels),
+  ephemeral volumes (their claim names are checked with the pod's name), a
+  token volume of its own, null anywhere;
+* only a create that passed every step is remembered, so a hit has no spec
+  errors to report: the metadata's are all the plain path could find;
+* any change to a lister admission reads, to the chain's plugins, or to the
+  strategy's defaulter or validator makes the next create miss;
+* before remembering, the miss replays the plan on a copy of the object as it
+  was before defaults, with its own drawn names, and keeps the plan only when
+  the replay is byte for byte the object the plain path made;
+* a hit builds fresh dicts and lists: no two pods share a subtree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from engine.api.admission import _util
+from engine.api.admission.base import AdmissionChain, Attributes
+from engine.api.admission.outcome import Outcome
+from engine.api.admission.service_account import VOLUME_PREFIX, ServiceAccount
+from engine.api.defaults.core import default_pod
+from engine.api.memo import LRU, MAX_KEY_BYTES
+from engine.api.strategies import base
+from engine.api.strategies.pods import PodStrategy
+
+Obj = dict[str, Any]
+# (spec, annotations or None to keep them, status) for one pod, given the
+# token volume's name.
+Builder = Callable[[str], tuple[Obj, Obj | None, Obj]]
+
+_ABSENT: Any = object()
+_PREFIX = VOLUME_PREFIX.encode()
+# What makes a pod's remembered steps read more than the key (see above).
+_READS_MORE = (b'"ephemeral"', b'LabelKeys"')
+
+
+class Plan:
+    """What the plain path made of one key."""
+
+    __slots__ = ("account", "build", "chain", "late", "outcome", "routes")
+
+    def __init__(self, chain: AdmissionChain, routes: Any, outcome: Outcome,
+                 account: ServiceAccount | None, build: Builder, late: bool) -> None:
+        self.chain = chain
+        self.routes = routes  # the chain's routes it was made with
+        self.outcome = outcome  # admission's outcome (its pure validators passed)
+        self.account = account  # the ServiceAccount plugin when it drew a name
+        self.build = build
+        self.late = late  # annotations added by PrepareForCreate, after the system fields
+
+    def admit(self, api: Any, attrs: Attributes, obj: Obj) -> tuple[Obj | None, Obj]:
+        """Defaults and admission's mutating phase, as the plain path makes
+        them; returns what :meth:`prepare` sets after the system fields."""
+        name = ""
+        account = self.account
+        if account is not None:  # ServiceAccount._mount_token's draw
+            name = VOLUME_PREFIX + api.identity.name_suffix()
+            account.names_drawn += 1
+            account.last_drawn = name
+        return self._apply(obj, name, attrs)
+
+    def _apply(self, obj: Obj, name: str, attrs: Attributes | None) -> tuple[Obj | None, Obj]:
+        spec, annotations, status = self.build(name)
+        target = obj["spec"]
+        target.clear()
+        target.update(spec)
+        if attrs is not None:
+            attrs.memo = self.outcome
+            attrs.routed = (self.chain, self.routes)
+        if annotations is not None and not self.late:
+            obj["metadata"]["annotations"] = annotations
+            annotations = None
+        return annotations, status
+
+    @staticmethod
+    def prepare(obj: Obj, late: tuple[Obj | None, Obj]) -> None:
+        """PrepareForCreate's part: the initial status and annotations it added."""
+        annotations, status = late
+        if annotations is not None:
+            obj["metadata"]["annotations"] = annotations
+        obj["status"] = status
+
+
+class Recording:
+    """A miss that may become a plan: the object before defaults and what
+    admission drew."""
+
+    __slots__ = ("before", "chain", "drawn_before", "key", "routes")
+
+    def __init__(self, key: tuple[Any, ...], chain: AdmissionChain, routes: Any,
+                 before: bytes) -> None:
+        self.key = key
+        self.chain = chain
+        self.routes = routes
+        self.before = before
+        account = routes[2]
+        self.drawn_before = account.names_drawn if isinstance(account, ServiceAccount) else 0
+
+
+class PodCreatePlans:
+    """Plans per API server (lister generations belong to one server)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._table = LRU(size)
+        self.hits = 0  # creates served by a plan (for tests and profiles)
+
+    def clear(self) -> None:
+        self._table.clear()
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def find(self, api: Any, strategy: Any, attrs: Attributes, obj: Obj) -> Plan | Recording | None:
+        """The plan for this create (routed as admission would route it), a
+        recording to make one, or None when creates like this are not memoised."""
+        if (type(strategy) is not PodStrategy or strategy._defaulter is not default_pod
+                or "status" in obj or not _util.USE_LISTERS):
+            return None
+        chain = api.admission
+        if type(chain) is not AdmissionChain:
+            return None
+        routes = chain.routes(attrs)
+        if not routes[2]:
+            return None
+        key = _key(api, attrs.namespace, obj)
+        if key is None:
+            return None
+        plan = self._table.get(key)
+        if plan is not None and plan.routes is routes:
+            self.hits += 1
+            return plan
+        if not validated(strategy):
+            return None
+        try:
+            before = orjson.dumps(obj)
+        except (TypeError, orjson.JSONEncodeError):
+            return None
+        return Recording(key, chain, routes, before)
+
+    def remember(self, recording: Recording, obj: Obj, attrs: Attributes,
+                 fill: Callable[[Obj], None]) -> None:
+        """Remember the plan of a create that passed every step, when its
+        replay (``fill``: the system fields as this create set them) makes
+        ``obj`` again."""
+        plan, name = _plan(recording, obj, attrs)
+        if plan is None:
+            return
+        try:
+            replayed = orjson.loads(recording.before)
+            late = plan._apply(replayed, name, None)
+            fill(replayed)
+            plan.prepare(replayed, late)
+            same = orjson.dumps(replayed) == orjson.dumps(obj)
+        except (TypeError, KeyError, AttributeError, orjson.JSONEncodeError):
+            return
+        if same:
+            self._table.put(recording.key, plan)
+
+
+def validated(strategy: Any) -> bool:
+    """Whether ``strategy.validate`` is upstream's ``ValidatePodCreate`` as
+    :mod:`engine.api.validation` provides it (the plan splits it in two)."""
+    from engine.api.validation import core, registry
+
+    found = registry.validators_for("", "Pod")
+    return (type(strategy).validate is base.Strategy.validate
+            and "validate" not in strategy.__dict__
+            and base._validators()[0] is registry.validate_object
+            and found is not None and found.create is core.validate_pod)
+
+
+def metadata_errors(obj: Obj) -> list[Any]:
+    """``ValidatePodCreate`` of a pod whose spec (and the annotations it
+    reads) passed before: its ObjectMeta checks are all that may fail."""
+    return _meta_errors()(obj)
+
+
+def _meta_errors() -> Callable[[Obj], list[Any]]:
+    if not _META:
+        from engine.api.validation import names
+        from engine.api.validation.kinds import meta_errors
+
+        _META.append(lambda obj: meta_errors(obj, True, names.validate_pod_name))
+    return _META[0]
+
+
+_META: list[Callable[[Obj], list[Any]]] = []
+
+
+def _key(api: Any, namespace: str, obj: Obj) -> tuple[Any, ...] | None:
+    spec, metadata = obj.get("spec"), obj.get("metadata")
+    if type(spec) is not dict or type(metadata) is not dict:
+        return None
+    annotations = metadata.get("annotations", _ABSENT)
+    try:
+        spec_bytes = orjson.dumps(spec)
+        annotation_bytes = b"" if annotations is _ABSENT else orjson.dumps(annotations)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    if (b"null" in spec_bytes or b"null" in annotation_bytes  # NaN encodes as null too
+            or len(spec_bytes) + len(annotation_bytes) > MAX_KEY_BYTES
+            or _PREFIX in spec_bytes):
+        return None
+    lister = api.lister
+    return (namespace, lister("namespaces").generation, lister("limitranges").generation,
+            lister("serviceaccounts").generation, lister("priorityclasses").generation,
+            spec_bytes, annotation_bytes)
+
+
+def _plan(recording: Recording, obj: Obj, attrs: Attributes) -> tuple[Plan | None, str]:
+    """The plan ``obj`` (as the plain path made it) shows, and the token
+    volume name this create drew ("" when none)."""
+    routes = recording.routes
+    outcome = attrs.memo
+    if type(outcome) is not Outcome or not outcome.validated:
+        return None, ""
+    account = routes[2] if isinstance(routes[2], ServiceAccount) else None
+    drawn = account.names_drawn - recording.drawn_before if account is not None else 0
+    if drawn > 1:
+        return None, ""
+    name = account.last_drawn if drawn and account is not None else ""
+    metadata = obj["metadata"]
+    annotations = metadata.get("annotations", _ABSENT)
+    try:
+        spec = orjson.dumps(obj["spec"])
+        status = orjson.dumps(obj["status"])
+        sent = orjson.loads(recording.before)["metadata"].get("annotations", _ABSENT)
+    except (TypeError, KeyError, orjson.JSONEncodeError):
+        return None, ""
+    if any(marker in spec for marker in _READS_MORE) or b"null" in spec:
+        return None, ""
+    if name:
+        encoded = orjson.dumps(name)
+        # The name may only stand where the plugin put it (volume and mounts).
+        if spec.count(encoded) != spec.count(b'"name":' + encoded):
+            return None, ""
+    elif _PREFIX in spec:
+        return None, ""
+    kept = annotations is _ABSENT or annotations == sent
+    late = not kept and sent is _ABSENT and list(metadata).index("annotations") > _last_system(
+        metadata)
+    try:
+        build = _builder(orjson.loads(spec), None if kept else annotations,
+                         orjson.loads(status), name)
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return None, ""
+    return Plan(recording.chain, routes, outcome, account if drawn else None, build, late), name
+
+
+def _last_system(metadata: Obj) -> int:
+    """Where the last system field (``creationTimestamp``) stands."""
+    return list(metadata).index("creationTimestamp") if "creationTimestamp" in metadata else -1
+
+
+def _builder(spec: Obj, annotations: Obj | None, status: Obj, name: str) -> Builder:
+    """A function that builds the three afresh (a literal per call: faster
+    than decoding JSON), the token volume's name ``n`` where ``name`` stood."""
+    source = (f"lambda n: ({_literal(spec, name)}, {_literal(annotations, '')}, "
+              f"{_literal(status, '')})")
+    return eval(compile(source, "<pod create plan>", "eval"), {"__builtins__": {}})  # noqa: S307
+
+
+def _literal(value: Any, name: str) -> str:
+    """Python source for the JSON ``value`` (dicts keep their order)."""
+    kind = type(value)
+    if kind is dict:
+        return "{" + ", ".join(f"{_literal(k, '')}: {_literal(v, name)}"
+                               for k, v in value.items()) + "}"
+    if kind is list:
+        return "[" + ", ".join(_literal(v, name) for v in value) + "]"
+    if kind is str:
+        return "n" if name and value == name else repr(value)
+    if kind is int or kind is bool or value is None:
+        return repr(value)
+    if kind is float and value == value and value not in (float("inf"), float("-inf")):
+        return repr(value)
+    raise ValueError(f"not a JSON value: {kind.__name__}")
