@@ -1479,13 +1479,24 @@ def _internal_event(event: Obj) -> dict[str, Any]:
     return {keys[0]: event.get(keys[column]) for keys in _EVENT_KEYS}
 
 
+# The JSON names, in either shape, of the string fields the event checks read
+# (internal name, events.k8s.io/v1 name, core/v1 name).
+_EVENT_STRINGS = tuple(keys for keys in _EVENT_KEYS if keys[0] in (
+    "reportingController", "reportingInstance", "action", "reason", "message", "type"))
+
+
 def _event_fields(event: Obj) -> dict[str, Any]:
-    internal = _internal_event(event)
-    fields: dict[str, Any] = {k: as_str(internal[k]) for k in (
-        "reportingController", "reportingInstance", "action", "reason", "message", "type")}
+    """What the event checks read, by internal name: :func:`_internal_event`'s
+    fields, without building the fields they do not read."""
+    column = 1 if _is_new_shape(event) else 2
+    get = event.get
+    fields: dict[str, Any] = {}
+    for keys in _EVENT_STRINGS:
+        value = get(keys[column])
+        fields[keys[0]] = value if isinstance(value, str) else ""
     fields["namespace"] = _s(_m(event, "metadata"), "namespace")
-    fields["involved"] = as_map(internal["involvedObject"])
-    fields["eventTime"] = internal["eventTime"]
+    fields["involved"] = as_map(get(_EVENT_KEYS[0][column]))
+    fields["eventTime"] = get("eventTime")
     return fields
 
 

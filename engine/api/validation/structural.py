@@ -118,7 +118,7 @@ class _Node:
     """One compiled schema position."""
 
     __slots__ = ("kind", "go_type", "struct_name", "definition", "child", "_props", "int_range",
-                 "loose", "costly")
+                 "loose", "costly", "flat")
 
     def __init__(self, kind: int, go_type: str, *, definition: str = "",
                  child: _Node | None = None, int_range: tuple[int, int] | None = None) -> None:
@@ -131,6 +131,7 @@ class _Node:
         self.int_range = int_range
         self.loose: bool | None = None  # see _loose()
         self.costly: bool | None = None  # see _costly()
+        self.flat: bool | None = None  # see _flat()
 
     @property
     def props(self) -> dict[str, _Node]:
@@ -598,8 +599,25 @@ def _clean_meta(meta: dict[str, Any], node: _Node) -> bool:
     return _clean_struct(rest, node) and _clean_remembered(managed, sub)
 
 
+def _flat(node: _Node) -> bool:
+    """Whether ``node`` is a struct of scalar fields: its walk is a type test
+    per field, cheaper than encoding it to look it up."""
+    flat = node.flat
+    if flat is None:
+        flat = node.flat = node.kind == STRUCT and all(
+            sub.kind not in _CONTAINER_KINDS for sub in node.props.values())
+    return flat
+
+
+_CONTAINER_KINDS = frozenset({STRUCT, MAP, ARRAY, ANY})
+
+
 def _clean_remembered(value: Any, node: _Node) -> bool:
-    """:func:`_clean` of a container, remembered by its JSON bytes when clean."""
+    """:func:`_clean` of a container, remembered by its JSON bytes when clean
+    (but for a struct of plain scalars, cheaper to walk: an event's
+    involvedObject and source)."""
+    if _flat(node) and not _costly(node):
+        return _clean(value, node)
     try:
         encoded = orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):

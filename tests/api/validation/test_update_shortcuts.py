@@ -262,3 +262,38 @@ def test_same_spec_memo_decides_as_the_plain_code(monkeypatch: pytest.MonkeyPatc
             for new, old in pairs]
     assert fast == slow
     assert memo.hits > 100 and sum(1 for errs in slow if not errs) > 50
+
+
+# -- events: the fields the checks read ---------------------------------------------------
+
+
+def _plain_event_fields(event: Obj) -> dict[str, Any]:
+    """The fields as built from the whole internal event (the plain code)."""
+    from engine.api.validation.common import as_map, as_str
+
+    internal = core._internal_event(event)
+    fields: dict[str, Any] = {k: as_str(internal[k]) for k in (
+        "reportingController", "reportingInstance", "action", "reason", "message", "type")}
+    meta = event.get("metadata")
+    namespace = meta.get("namespace") if isinstance(meta, dict) else None
+    fields["namespace"] = namespace if isinstance(namespace, str) else ""
+    fields["involved"] = as_map(internal["involvedObject"])
+    fields["eventTime"] = internal["eventTime"]
+    return fields
+
+
+def test_event_fields_are_those_of_the_internal_event() -> None:
+    import random
+
+    rng = random.Random(11)
+    names = sorted({name for keys in core._EVENT_KEYS for name in keys[1:]} | {"apiVersion"})
+    values: list[Any] = [None, "", "x", "events.k8s.io/v1", "v1", 5, {"namespace": "a"}, [],
+                         "2025-01-01T00:00:00Z"]
+    checked = 0
+    for _ in range(2000):
+        event: Obj = {name: rng.choice(values) for name in rng.sample(names, rng.randint(0, 12))}
+        if rng.random() < 0.8:
+            event["metadata"] = rng.choice([{"namespace": "default"}, {}, None, {"namespace": 3}])
+        assert core._event_fields(event) == _plain_event_fields(event), event
+        checked += core._is_new_shape(event)
+    assert 200 < checked < 1800  # both shapes
