@@ -96,7 +96,8 @@ class Scheduler:
         seed = cluster.config.seed if seed is None else seed
         self.rng = random.Random(f"kube-scheduler/{seed}")
         self.cache = Cache()
-        self.framework = Framework(config.default_plugins(self), config.SCORE_WEIGHTS)
+        self.framework = Framework(config.default_plugins(self), config.SCORE_WEIGHTS,
+                                   cache=self.cache)
         self.queue = SchedulingQueue(
             self.clock, pre_enqueue=[(p.name, p.pre_enqueue) for p in self.framework.pre_enqueue],
             hints=self.framework.queueing_hints())

@@ -38,8 +38,10 @@ def _node(shape: str, i: int, rng: random.Random, tainted: bool = False) -> dict
     taints = []
     if tainted and rng.random() < 0.3:  # PreferNoSchedule: TaintToleration normalises
         taints.append({"key": "k", "value": "v", "effect": "PreferNoSchedule"})
+    if rng.random() < 0.15:  # the filters leave these out of the scored nodes
+        taints.append({"key": "hard", "value": "", "effect": "NoSchedule"})
     return {"metadata": {"name": f"n{i}", "labels": _labels(shape, i, rng)},
-            "spec": {"taints": taints},
+            "spec": {"taints": taints, "unschedulable": rng.random() < 0.1},
             "status": {"allocatable": {"cpu": rng.choice(["2", "4"]),
                                        "memory": rng.choice(["8Gi", "32Gi"]),
                                        "pods": "110"}}}
@@ -58,15 +60,15 @@ def _incoming(rng: random.Random, step: int) -> PodInfo:
 
 
 def _score(sched: OwnedScheduler, pod: PodInfo, nodes: list, compact: bool,
-           draw: int) -> tuple:
+           draw: int, columns: bool = True) -> tuple:
     fwk = sched.framework
-    scoring.COMPACT = compact
+    scoring.COMPACT, scoring.COLUMNS = compact, columns
     try:
         state = CycleState()
         assert fwk.run_pre_score(state, pod, nodes) is None
         result = fwk.run_score(state, pod, nodes)
     finally:
-        scoring.COMPACT = True
+        scoring.COMPACT = scoring.COLUMNS = True
     assert compact or result.ids is None
     sched.rng = random.Random(draw)
     if result.ids is not None:
@@ -82,6 +84,20 @@ def _score(sched: OwnedScheduler, pod: PodInfo, nodes: list, compact: bool,
     return (list(result.totals), result.offset, result.plugin_scores(),
             [(result.total(i), result.node_scores(i)) for i in everything],
             result.entries(everything), host, best, record.to_annotation())
+
+
+def _window(cache: Any, rng: random.Random) -> list:
+    """Nodes to score: a window of the node list (wrapping too), often without
+    its tainted or cordoned nodes (as the filters leave it), or a sample."""
+    listed = cache.list()
+    if rng.random() < 0.1:
+        return rng.sample(listed, rng.randrange(1, len(listed) + 1))
+    start, size = rng.randrange(len(listed)), rng.randrange(1, len(listed) + 1)
+    window = [listed[(start + k) % len(listed)] for k in range(size)]
+    if rng.random() < 0.6:
+        kept = [n for n in window if not (n.hard_taints or n.unschedulable)]
+        window = kept or window
+    return window
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -115,12 +131,11 @@ def test_compact_scores_like_the_per_node_lists(seed: int,
                        cpu=rng.choice(["10m", "500m"]), deleting=rng.random() < 0.05)
             cache.add_pod(pod)
             live.append(pod)
-        listed = cache.list()
-        start, size = rng.randrange(len(listed)), rng.randrange(1, len(listed) + 1)
-        window = [listed[(start + k) % len(listed)] for k in range(size)]
+        window = _window(cache, rng)
         incoming = _incoming(rng, step)
         draw = rng.randrange(1 << 30)
         fast = _score(sched, incoming, window, True, draw)
+        assert fast == _score(sched, incoming, window, True, draw, columns=False)
         plain = _score(sched, incoming, window, False, draw)
         assert fast == plain
         state = CycleState()
@@ -140,3 +155,73 @@ def test_entry_table_cleared_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
     again = _score(sched, incoming, nodes, True, 1)
     assert again == _score(sched, incoming, nodes, False, 1)
     assert again != first
+
+
+def _check_runs(listed: list, nodes: list, runs: list[tuple[int, int]]) -> None:
+    assert [listed[p] for first, length in runs for p in range(first, first + length)] == nodes
+    assert all(first >= 0 and first + length <= len(listed) for first, length in runs)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_window_runs_are_the_nodes(seed: int) -> None:
+    """Cache.window_runs: runs whose listed nodes are exactly the given nodes, for
+    windows with tainted or cordoned nodes left out; None for other lists."""
+    rng = random.Random(seed)
+    sched = OwnedScheduler(0)
+    for i in range(rng.randrange(1, 16)):
+        sched.cache.add_node(_node(rng.choice(SHAPES), i, rng))
+    cache = sched.cache
+    listed = cache.list()
+    for _ in range(30):
+        nodes = _window(cache, rng)
+        runs = cache.window_runs(nodes)
+        if runs is not None:
+            _check_runs(listed, nodes, runs)
+        elif len(nodes) <= len(listed) and nodes == [
+                listed[(nodes[0].index + k) % len(listed)] for k in range(len(nodes))]:
+            raise AssertionError("a window without runs")
+        if len(nodes) > 2:  # two nodes swapped: runs only if that is still a window
+            swapped = [nodes[1], nodes[0], *nodes[2:]]
+            runs = cache.window_runs(swapped)
+            if runs is not None:
+                _check_runs(listed, swapped, runs)
+    # A window without its tainted and cordoned nodes has runs.
+    bad = [n for n in listed if n.hard_taints or n.unschedulable]
+    kept = [n for n in listed if n not in bad]
+    if kept:
+        assert cache.window_runs(kept) is not None
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_columns_follow_the_cache_changes(seed: int) -> None:
+    """The compact columns after many small changes (pods placed and removed,
+    nodes updated, added, removed) give what reading every node gives."""
+    rng = random.Random(seed)
+    sched = OwnedScheduler(0)
+    count = rng.randrange(3, 12)
+    for i in range(count):
+        sched.cache.add_node(_node("no-zone", i, rng))
+    cache = sched.cache
+    live: list[dict] = []
+    incoming = PodInfo(_pod(99_999, "web"))
+    for step in range(150):
+        roll = rng.random()
+        if roll < 0.3 and live:
+            cache.remove_pod(live.pop(rng.randrange(len(live))))
+        elif roll < 0.35:
+            cache.update_node({}, _node("no-zone", rng.randrange(count), rng))
+        elif roll < 0.37:
+            cache.add_node(_node("no-zone", count, rng))
+            count += 1
+        elif roll < 0.39 and cache.num_nodes() > 1:
+            cache.remove_node({"metadata": {"name": rng.choice(cache.list()).name}})
+        else:
+            pod = _pod(step, "web", node=rng.choice(cache.list()).name,
+                       cpu=rng.choice(["10m", "300m"]))
+            cache.add_pod(pod)
+            live.append(pod)
+        window = _window(cache, rng)
+        draw = rng.randrange(1 << 30)
+        assert _score(sched, incoming, window, True, draw) == \
+            _score(sched, incoming, window, True, draw, columns=False) == \
+            _score(sched, incoming, window, False, draw)

@@ -23,7 +23,8 @@ class FakeScheduler:
             self.cache.add_node({"metadata": {"name": f"n{i}", "labels": {}},
                                  "status": {"allocatable": {"cpu": "4", "memory": "32Gi",
                                                             "pods": "110"}}})
-        self.framework = Framework(config.default_plugins(self), config.SCORE_WEIGHTS)
+        self.framework = Framework(config.default_plugins(self), config.SCORE_WEIGHTS,
+                                   cache=self.cache)
         self.queue = SchedulingQueue(clock=None)
         self.percentage_of_nodes_to_score = 0
         self.next_start_node_index = 0

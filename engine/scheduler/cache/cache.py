@@ -29,6 +29,7 @@ _FREE_PODS = attrgetter("free_pods")
 _FREE_CPU = attrgetter("free_cpu")
 _FREE_MEM = attrgetter("free_mem")
 _FREE_EPH = attrgetter("free_eph")
+MAX_CHANGES = 4096  # entries of the change log before it starts over
 
 
 class Cache:
@@ -56,6 +57,11 @@ class Cache:
         # at once; ``_floor_stale``: pods left since it was exact.
         self._floor: tuple[int, int, int, int] | None = None
         self._floor_stale = False
+        # Positions in list() of the listed nodes changed since the list was built
+        # (pods placed or removed, node updates), for per-position columns kept
+        # elsewhere (framework/scoring.py); a new list or a full log starts a new
+        # log object, which tells them to start over.
+        self.changes: list[int] = []
 
     # -- snapshot view ---------------------------------------------------------------
     def list(self) -> list[NodeInfo]:
@@ -64,7 +70,59 @@ class Cache:
             self._list = [self.nodes[name] for name in self.tree.list()]
             for i, ni in enumerate(self._list):
                 ni.index = i
+            self.changes = []
         return self._list
+
+    def _log_change(self, ni: NodeInfo) -> None:
+        """Note that a listed node changed (see ``changes``)."""
+        listed = self._list
+        if listed is not None and ni.index < len(listed) and listed[ni.index] is ni:
+            if len(self.changes) >= MAX_CHANGES:
+                self.changes = [ni.index]
+            else:
+                self.changes.append(ni.index)
+
+    def window_runs(self, nodes: list[NodeInfo]) -> list[tuple[int, int]] | None:
+        """``nodes`` as runs ``(start, length)`` of consecutive listed nodes when it
+        is a window of :meth:`list` (wrapping around the end) with at most the
+        cache's tainted or cordoned nodes left out (what the filters usually
+        leave); None otherwise. Checked node by node by identity, in C."""
+        listed = self.list()
+        total, size = len(listed), len(nodes)
+        if not nodes or size > total:
+            return None
+        start = nodes[0].index
+        if not 0 <= start < total:
+            return None
+        span = (nodes[-1].index - start) % total + 1
+        missing = span - size
+        left_out: list[int] = []
+        if missing:
+            if missing < 0:
+                return None
+            for name in (*self.hard_tainted, *self.unschedulable):
+                ni = self.nodes.get(name)
+                if ni is not None and (ni.index - start) % total < span:
+                    left_out.append((ni.index - start) % total)
+            left_out = sorted(set(left_out))
+            if len(left_out) != missing:
+                return None
+        runs: list[tuple[int, int]] = []
+        prev = 0
+        for offset in (*left_out, span):
+            if offset > prev:
+                first = (start + prev) % total
+                length = offset - prev
+                if first + length > total:  # split where the list wraps
+                    runs.append((first, total - first))
+                    runs.append((0, first + length - total))
+                else:
+                    runs.append((first, length))
+            prev = offset + 1
+        expected: list[NodeInfo] = []
+        for first, length in runs:
+            expected += listed[first:first + length]
+        return runs if expected == nodes else None
 
     def window_start(self, nodes: list[NodeInfo]) -> int | None:
         """Where ``nodes`` starts in :meth:`list` when it is a window of it (a
@@ -148,6 +206,7 @@ class Cache:
         self._remove_images(ni)
         labels_gen = ni.labels_gen
         ni.set_node(new)
+        self._log_change(ni)
         self._node_changed(ni)
         self._add_images(ni)
         self._track_node(ni)
@@ -208,6 +267,7 @@ class Cache:
     def _place(self, pi: PodInfo, node: str) -> None:
         ni = self._node_for(node)
         ni.add_pod(pi)
+        self._log_change(ni)
         self._lower_floor(ni)
         self.pods[pi.uid] = (pi, node)
         self._track_affinity(ni)
@@ -221,6 +281,7 @@ class Cache:
         ni = self.nodes.get(node)
         if ni is not None:
             ni.remove_pod(uid)
+            self._log_change(ni)
             self._track_affinity(ni)
             self.affinity.pod_changed(pi, ni, -1)
             if ni.node is None and not ni.pods:

@@ -45,8 +45,9 @@ class Framework:
     """One scheduling profile (``default-scheduler``) and its plugins."""
 
     def __init__(self, plugins: list[Plugin], weights: dict[str, int],
-                 profile: str = "default-scheduler") -> None:
+                 profile: str = "default-scheduler", cache: Any = None) -> None:
         self.profile = profile
+        self.cache = cache  # the scheduler cache: the score phase keeps columns by its list
         self.plugins = plugins
         self.weights = weights
         self.pre_enqueue = [p for p in plugins if isinstance(p, PreEnqueuePlugin)]
@@ -172,7 +173,7 @@ class Framework:
 
     def run_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> ScoreResult:
         """``RunScorePlugins`` (see :mod:`engine.scheduler.framework.scoring`)."""
-        return scoring.run_score(self.score, self.weights, state, pod, nodes)
+        return scoring.run_score(self.score, self.weights, state, pod, nodes, self.cache)
 
     # -- after filtering ----------------------------------------------------------------------
     def run_post_filter(self, state: CycleState, pod: PodInfo,

@@ -38,6 +38,7 @@ The result is the same; the work is arranged for Python:
 from __future__ import annotations
 
 import operator
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -208,8 +209,9 @@ def _check(name: str, scores: list[int]) -> None:
 
 
 def run_score(plugins: list[ScorePlugin], weights: dict[str, int], state: CycleState,
-              pod: PodInfo, nodes: list[NodeInfo]) -> ScoreResult:
-    """``RunScorePlugins`` for the plugins not skipped by PreScore."""
+              pod: PodInfo, nodes: list[NodeInfo], cache: Any = None) -> ScoreResult:
+    """``RunScorePlugins`` for the plugins not skipped by PreScore (``cache``: the
+    scheduler cache ``nodes`` come from, for the compact path's columns)."""
     result = ScoreResult(nodes)
     active = []
     for p in plugins:
@@ -219,7 +221,8 @@ def run_score(plugins: list[ScorePlugin], weights: dict[str, int], state: CycleS
             active.append(p)
             result.order.append((p.name, weights[p.name]))
     local = [p for p in active if p.score_key is not None]
-    if local and COMPACT and _compact(result, active, local, weights, state, pod, nodes):
+    if local and COMPACT and _compact(result, active, local, weights, state, pod, nodes,
+                                      cache):
         return result
     if local:
         result._rows = _local_rows(state, pod, nodes, local, weights)
@@ -382,7 +385,7 @@ def _present(ids: list[int], key: int) -> dict[int, int]:
 
 def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePlugin],
              weights: dict[str, int], state: CycleState, pod: PodInfo,
-             nodes: list[NodeInfo]) -> bool:
+             nodes: list[NodeInfo], cache: Any = None) -> bool:
     """The score phase over table entries (see the module docstring); False (and
     ``result`` untouched but for ``order``/``skipped``) when a plugin does not
     allow it or a normalised score is out of range: the caller then takes the
@@ -409,9 +412,25 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
         _EPOCH[0] += 1
     local_key = tuple((p.name, p.score_key(state, pod)) for p in local)
     key = score_key_id(("compact", _EPOCH[0], local_key, tuple(c[1] for c in coded)))
-    ids = [n.compact_id if n.compact_key == key else 0 for n in nodes]
+    column = _column(cache, key, nodes) if cache is not None and COLUMNS else None
+    if column is not None:
+        ids = column[0]
+    else:
+        ids = [n.compact_id if n.compact_key == key else 0 for n in nodes]
     if 0 in ids:
-        _fill(ids, key, state, pod, nodes, local, weights, [c[2] for c in coded], local_key)
+        if column is not None:
+            unknown = _zeros(ids)
+            for i in unknown:  # nodes unchanged since they were entered keep their id
+                node = nodes[i]
+                if node.compact_key == key:
+                    ids[i] = node.compact_id
+        if 0 in ids:
+            _fill(ids, key, state, pod, nodes, local, weights, [c[2] for c in coded],
+                  local_key)
+        if column is not None:
+            slots = column[1]
+            for i in unknown:
+                slots[nodes[i].index] = ids[i]
     counts = _present(ids, key)
     present = list(counts)
     entries = _ENTRIES
@@ -445,17 +464,64 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
     return True
 
 
+class _Column:
+    """A key's entry id per position of the cache's node list (0: not known),
+    brought up to date from the cache's change log."""
+
+    __slots__ = ("listed", "log", "seen", "ids")
+
+    def __init__(self, listed: list[NodeInfo], log: list[int]) -> None:
+        self.listed = listed
+        self.log = log
+        self.seen = 0
+        self.ids = [0] * len(listed)
+
+
+_COLUMNS: OrderedDict[int, _Column] = OrderedDict()
+MAX_COLUMNS = 8
+COLUMNS = True  # tests turn it off to compare with the per-node reads
+
+
+def _column(cache: Any, key: int, nodes: list[NodeInfo]
+            ) -> tuple[list[int], list[int]] | None:
+    """The entry ids of ``nodes`` sliced from the key's column (0 where a node
+    changed since it was entered), and the column's list to write new ids
+    into by position; None when ``nodes`` are not runs of the cache's list
+    (:meth:`Cache.window_runs`). The column reads no node: a node's slot is
+    cleared when the cache logs a change of it."""
+    runs = cache.window_runs(nodes)
+    if runs is None:
+        return None
+    listed, log = cache.list(), cache.changes
+    col = _COLUMNS.get(key)
+    if col is None or col.listed is not listed or col.log is not log:
+        col = _COLUMNS[key] = _Column(listed, log)
+        if len(_COLUMNS) > MAX_COLUMNS:
+            _COLUMNS.popitem(last=False)
+    else:
+        _COLUMNS.move_to_end(key)
+        if col.seen < len(log):
+            slots = col.ids
+            for i in log[col.seen:]:
+                slots[i] = 0
+    col.seen = len(log)
+    slots = col.ids
+    if len(runs) == 1:
+        first, length = runs[0]
+        return slots[first:first + length], slots
+    ids: list[int] = []
+    for first, length in runs:
+        ids += slots[first:first + length]
+    return ids, slots
+
+
 def _fill(ids: list[int], key: int, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
           local: list[ScorePlugin], weights: dict[str, int],
           code_fns: list[Callable[[NodeInfo], Hashable]], local_key: tuple) -> None:
     """Entry ids for the nodes that changed since they were last scored under
     ``key`` (0 in ``ids``): their rows (memoised as in the per-node path) and
     codes, interned."""
-    still = []
-    i = _find_zero(ids, 0)
-    while i >= 0:
-        still.append(i)
-        i = _find_zero(ids, i + 1)
+    still = _zeros(ids)
     subset = [nodes[i] for i in still]
     rows = _local_rows(state, pod, subset, local, weights, local_key)
     for i, node, row in zip(still, subset, rows, strict=True):
@@ -463,6 +529,16 @@ def _fill(ids: list[int], key: int, state: CycleState, pod: PodInfo, nodes: list
         entry = _entry_id(key, row, codes)
         ids[i] = entry
         node.compact_key, node.compact_id = key, entry
+
+
+def _zeros(ids: list[int]) -> list[int]:
+    """The positions of the 0s in ``ids``, found in C."""
+    out = []
+    i = _find_zero(ids, 0)
+    while i >= 0:
+        out.append(i)
+        i = _find_zero(ids, i + 1)
+    return out
 
 
 def _find_zero(ids: list[int], start: int) -> int:
