@@ -251,14 +251,18 @@ def object_meta_fields(m: dict[str, Any], requires_namespace: bool, name_fn: nam
     if not name:
         errs.append(errors.required(child(path, "name"), "name or generateName is required"))
     else:
-        errs.extend(errors.invalid(child(path, "name"), name, msg) for msg in name_fn(name, False))
+        msgs = name_fn(name, False)
+        if msgs:
+            errs.extend(errors.invalid(child(path, "name"), name, msg) for msg in msgs)
     namespace = as_str(m.get("namespace"))
     if requires_namespace:
         if not namespace:
             errs.append(errors.required(child(path, "namespace"), ""))
         else:
-            errs.extend(errors.invalid(child(path, "namespace"), namespace, msg)
-                        for msg in names.validate_namespace_name(namespace, False))
+            msgs = names.validate_namespace_name(namespace, False)
+            if msgs:
+                errs.extend(errors.invalid(child(path, "namespace"), namespace, msg)
+                            for msg in msgs)
     elif namespace:
         errs.append(errors.forbidden(child(path, "namespace"), "not allowed on this type"))
     generation = m.get("generation")
