@@ -69,7 +69,12 @@ class TaintEvictionController:
     def _pod_changed(self, pod: Obj) -> None:
         name = pod["spec"].get("nodeName")
         if name:
-            self.process(pod, self.nodes.indexer.get_by_key(name))
+            node = self.nodes.indexer.get_by_key(name)
+            if not self.scheduled and (node is None or not _no_execute(node)):
+                # ``process`` would only cancel a deletion, and none is
+                # scheduled: the common case (no NoExecute taints), skipped.
+                return
+            self.process(pod, node)
 
     def _pod_deleted(self, obj: Any) -> None:
         self._cancel(tombstone_object(obj), announce=False)
