@@ -414,23 +414,24 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
     key = score_key_id(("compact", _EPOCH[0], local_key, tuple(c[1] for c in coded)))
     column = _column(cache, key, nodes) if cache is not None and COLUMNS else None
     if column is not None:
-        ids = column[0]
-    else:
-        ids = [n.compact_id if n.compact_key == key else 0 for n in nodes]
-    if 0 in ids:
-        if column is not None:
-            unknown = _zeros(ids)
+        ids, col, unknown = column
+        if unknown:
+            missing = False
             for i in unknown:  # nodes unchanged since they were entered keep their id
                 node = nodes[i]
                 if node.compact_key == key:
                     ids[i] = node.compact_id
+                else:
+                    missing = True
+            if missing:
+                _fill(ids, key, state, pod, nodes, local, weights, [c[2] for c in coded],
+                      local_key, [i for i in unknown if not ids[i]])
+            col.known(nodes, unknown, ids)
+    else:
+        ids = [n.compact_id if n.compact_key == key else 0 for n in nodes]
         if 0 in ids:
             _fill(ids, key, state, pod, nodes, local, weights, [c[2] for c in coded],
                   local_key)
-        if column is not None:
-            slots = column[1]
-            for i in unknown:
-                slots[nodes[i].index] = ids[i]
     counts = _present(ids, key)
     present = list(counts)
     entries = _ENTRIES
@@ -465,16 +466,61 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
 
 
 class _Column:
-    """A key's entry id per position of the cache's node list (0: not known),
-    brought up to date from the cache's change log."""
+    """A key's entry id per position of the cache's node list (0: not known,
+    those positions also in ``unknown``), brought up to date from the cache's
+    change log."""
 
-    __slots__ = ("listed", "log", "seen", "ids")
+    __slots__ = ("listed", "log", "seen", "ids", "unknown")
 
     def __init__(self, listed: list[NodeInfo], log: list[int]) -> None:
         self.listed = listed
         self.log = log
         self.seen = 0
         self.ids = [0] * len(listed)
+        self.unknown: set[int] = set(range(len(listed)))
+
+    def sync(self) -> None:
+        """Clear the slots of the nodes logged as changed since the last call."""
+        log = self.log
+        if self.seen < len(log):
+            slots, unknown = self.ids, self.unknown
+            for i in log[self.seen:]:
+                slots[i] = 0
+                unknown.add(i)
+            self.seen = len(log)
+
+    def window(self, runs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+        """The ids of the window made of ``runs``, and the window positions whose
+        id is not known (found from ``unknown`` when it is small)."""
+        slots = self.ids
+        if len(runs) == 1:
+            first, length = runs[0]
+            ids = slots[first:first + length]
+        else:
+            ids = []
+            for first, length in runs:
+                ids += slots[first:first + length]
+        unknown = self.unknown
+        if not unknown:
+            return ids, []
+        if len(unknown) > 16:
+            return ids, _zeros(ids)
+        at: list[int] = []
+        offset = 0
+        for first, length in runs:
+            end = first + length
+            at.extend(offset + p - first for p in unknown if first <= p < end)
+            offset += length
+        at.sort()
+        return ids, at
+
+    def known(self, nodes: list[NodeInfo], at: list[int], ids: list[int]) -> None:
+        """Record the ids found for the window positions ``at`` of ``nodes``."""
+        slots, unknown = self.ids, self.unknown
+        for i in at:
+            p = nodes[i].index
+            slots[p] = ids[i]
+            unknown.discard(p)
 
 
 _COLUMNS: OrderedDict[int, _Column] = OrderedDict()
@@ -483,10 +529,10 @@ COLUMNS = True  # tests turn it off to compare with the per-node reads
 
 
 def _column(cache: Any, key: int, nodes: list[NodeInfo]
-            ) -> tuple[list[int], list[int]] | None:
-    """The entry ids of ``nodes`` sliced from the key's column (0 where a node
-    changed since it was entered), and the column's list to write new ids
-    into by position; None when ``nodes`` are not runs of the cache's list
+            ) -> tuple[list[int], _Column, list[int]] | None:
+    """The entry ids of ``nodes`` sliced from the key's column, the column, and
+    the positions in ``nodes`` whose id is not known (0: a node changed since
+    it was entered); None when ``nodes`` are not runs of the cache's list
     (:meth:`Cache.window_runs`). The column reads no node: a node's slot is
     cleared when the cache logs a change of it."""
     runs = cache.window_runs(nodes)
@@ -500,28 +546,20 @@ def _column(cache: Any, key: int, nodes: list[NodeInfo]
             _COLUMNS.popitem(last=False)
     else:
         _COLUMNS.move_to_end(key)
-        if col.seen < len(log):
-            slots = col.ids
-            for i in log[col.seen:]:
-                slots[i] = 0
-    col.seen = len(log)
-    slots = col.ids
-    if len(runs) == 1:
-        first, length = runs[0]
-        return slots[first:first + length], slots
-    ids: list[int] = []
-    for first, length in runs:
-        ids += slots[first:first + length]
-    return ids, slots
+    col.sync()
+    ids, unknown = col.window(runs)
+    return ids, col, unknown
 
 
 def _fill(ids: list[int], key: int, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
           local: list[ScorePlugin], weights: dict[str, int],
-          code_fns: list[Callable[[NodeInfo], Hashable]], local_key: tuple) -> None:
+          code_fns: list[Callable[[NodeInfo], Hashable]], local_key: tuple,
+          still: list[int] | None = None) -> None:
     """Entry ids for the nodes that changed since they were last scored under
-    ``key`` (0 in ``ids``): their rows (memoised as in the per-node path) and
-    codes, interned."""
-    still = _zeros(ids)
+    ``key`` (0 in ``ids``, at ``still`` when the caller knows): their rows
+    (memoised as in the per-node path) and codes, interned."""
+    if still is None:
+        still = _zeros(ids)
     subset = [nodes[i] for i in still]
     rows = _local_rows(state, pod, subset, local, weights, local_key)
     for i, node, row in zip(still, subset, rows, strict=True):
