@@ -297,3 +297,29 @@ def test_event_fields_are_those_of_the_internal_event() -> None:
         assert core._event_fields(event) == _plain_event_fields(event), event
         checked += core._is_new_shape(event)
     assert 200 < checked < 1800  # both shapes
+
+
+def test_plain_owner_references_decide_as_the_checks() -> None:
+    """Owner references accepted at once are those the checks accept."""
+    import random
+
+    rng = random.Random(5)
+    fields: dict[str, list[Any]] = {
+        "apiVersion": ["apps/v1", "v1", "apps/", "", "/", "a/b/c", None, 5, _Str("v1")],
+        "kind": ["ReplicaSet", "Event", "", None, 3, _Str("Pod")],
+        "name": ["web", "", None, 7], "uid": ["0a1b", "", None, []],
+        "controller": [True, False, None, 1, "true"], "blockOwnerDeletion": [True, None]}
+    banned = {"apiVersion": "v1", "kind": "Event", "name": "e", "uid": "u"}
+    cases: list[Any] = [None, "x", {}, [], [None], ["x"], [{}], [banned],
+                        [{**banned, "kind": "Pod"}]]
+    for _ in range(3000):
+        refs = [{k: v[0] if rng.random() < 0.85 else rng.choice(v)
+                 for k, v in fields.items() if rng.random() < 0.95}
+                for _ in range(rng.randint(1, 3))]
+        cases.append(refs)
+    accepted = 0
+    for refs in cases:
+        want = objectmeta._validate_owner_references(refs, "metadata.ownerReferences")
+        assert objectmeta.validate_owner_references(refs, "metadata.ownerReferences") == want
+        accepted += not want
+    assert 100 < accepted < len(cases) - 100
