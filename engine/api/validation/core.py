@@ -185,6 +185,8 @@ def _pod_annotation_updates(new: Obj, old: Obj) -> Errs:
     """Upstream ``ValidatePodSpecificAnnotationUpdates`` (mirror pod annotation)."""
     new_ann = _m(_m(new, "metadata"), "annotations")
     old_ann = _m(_m(old, "metadata"), "annotations")
+    if not new_ann and not old_ann:
+        return []  # neither has the annotation
     key = podspec.MIRROR_POD_ANNOTATION
     path = f"metadata.annotations[{key}]"
     if key in old_ann and new_ann.get(key) != old_ann[key]:
