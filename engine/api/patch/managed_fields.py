@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -52,9 +51,9 @@ DEFAULT_RESET_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One manager's ``VersionedSet`` plus its timestamp."""
+class Entry(NamedTuple):
+    """One manager's ``VersionedSet`` plus its timestamp (a named tuple: a write
+    builds several, and a frozen dataclass costs four times as much to make)."""
 
     fields: FieldSet
     api_version: str
@@ -98,9 +97,10 @@ def decode(entries: Any) -> Managed:
     same entries); the result is a fresh dict of immutable :class:`Entry` s."""
     if type(entries) is not list or not entries:
         return _decode(entries)
-    if all(type(e) is dict and known_fields_v1(e.get("fieldsV1")) for e in entries):
-        # Entries this module wrote (the object an in-process write stored last):
-        # every set is known by identity, so decoding is cheaper than the bytes.
+    if any(type(e) is dict and known_fields_v1(e.get("fieldsV1")) for e in entries):
+        # Entries this module wrote (the object an in-process write stored
+        # last): sets known by identity are not read again, and the others are
+        # read on their own (and known by identity from then on).
         return _decode(entries)
     try:
         raw = orjson.dumps(entries)
@@ -377,17 +377,30 @@ def record_update(old: dict[str, Any], new: dict[str, Any], managed: Managed, id
     if not names:
         diff = diff.without(reset)
     changed = frozenset(diff.modified | diff.added)
-    out = drop_fields(managed, changed | diff.removed)
+    dropped = changed | diff.removed
     # (Nothing under a top-level reset field was compared: nothing to take out.)
     gained = (changed if names else recursive_difference(changed, reset)) - STRIPPED
+    out = drop_fields(managed, dropped, keep=ident)
+    mine = out.get(ident)
+    if mine is not None and not mine.fields.isdisjoint(dropped):
+        fields = mine.fields
+        lost = fields & dropped
+        if not (lost <= gained and len(lost) < len(fields)):
+            # (Else it gains back all it loses, and keeps its place: what it
+            # had (the same object) plus what it gains.)
+            fields = fields - dropped
+            if fields:
+                out[ident] = mine = Entry(fields, mine.api_version, mine.applied, mine.time)
+            else:
+                del out[ident]
+                mine = None
     if gained:
-        previous = out.get(ident)
-        if previous is None:
+        if mine is None:
             fields = gained
-        elif gained <= previous.fields:
-            fields = previous.fields  # the same set, kept as the same object
+        elif gained <= mine.fields:
+            fields = mine.fields  # the same set, kept as the same object
         else:
-            fields = gained | previous.fields
+            fields = gained | mine.fields
         out[ident] = Entry(fields, version, False, now)
     return cap_update_managers(out)
 

@@ -18,7 +18,6 @@ the wrappers of k8s.io/apimachinery/pkg/util/managedfields/internal around it:
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from engine.api import errors, schema
@@ -195,8 +194,8 @@ def _apply(live: dict[str, Any], config: dict[str, Any], managed: Managed, ident
     changed = not json_equal(live, merged)
     mine = managed.pop(ident, None)
     if mine is not None and mine.fields - STRIPPED:
-        managed[ident] = replace(mine, fields=mine.fields - STRIPPED,
-                                 time=ctx.now if changed else mine.time)
+        managed[ident] = mine._replace(fields=mine.fields - STRIPPED,
+                                       time=ctx.now if changed else mine.time)
     return (merged if changed else live), managed
 
 

@@ -217,37 +217,78 @@ def _cmp(lhs: Any, rhs: Any, node: TypeNode, path: Path, out: Comparison) -> Non
         return
     if json_equal(lhs, rhs):
         return  # nothing below an unchanged value is added, modified or removed
+    _cmp_unequal(lhs, rhs, node, path, out)
+
+
+def _cmp_unequal(lhs: Any, rhs: Any, node: TypeNode, path: Path, out: Comparison) -> None:
+    """``_cmp`` of two present values known not to be ``json_equal``.
+
+    Two non-empty dicts under a granular map (or a deduced type) and two
+    non-empty lists under an associative list are walked at once: that is what
+    ``_pick`` and ``_is_leaf`` decide for them."""
+    kind = node.kind
+    tl = type(lhs)
+    if tl is type(rhs) and lhs and rhs:
+        if tl is dict:
+            if kind == MAP and not node.atomic:
+                _cmp_maps(lhs, rhs, node, path, out)
+                return
+            if kind == DEDUCED:
+                _cmp_maps(lhs, rhs, DEDUCED_MAP, path, out)
+                return
+        elif tl is list and kind == LIST and not node.atomic:
+            _cmp_items(lhs, rhs, node, path, out)
+            return
     node = _pick(node, lhs, rhs)
     if _is_leaf(node, lhs, rhs):
         out.modified.add(path)  # both present and not equal (checked above)
         return
     if node.kind == MAP:
-        left = lhs if isinstance(lhs, dict) else {}
-        right = rhs if isinstance(rhs, dict) else {}
-        child = node.child
-        for key, lv in left.items():
-            rv = right.get(key, MISSING)
-            if rv is lv and type(lv) is not float:
-                continue  # the very same value (a NaN alone differs from itself)
-            if rv is MISSING:
-                if isinstance(lv, _CONTAINERS):
-                    _one_side(lv, child(key).node, (*path, "f:" + key), out.removed)
-                else:
-                    out.removed.add((*path, "f:" + key))  # a scalar is a leaf whatever its schema
-            elif isinstance(lv, _CONTAINERS) or isinstance(rv, _CONTAINERS):
-                _cmp(lv, rv, child(key).node, (*path, "f:" + key), out)
-            elif lv != rv if type(lv) is type(rv) else not json_equal(lv, rv):
-                out.modified.add((*path, "f:" + key))  # two scalars: a leaf, as in _cmp
-        for key, rv in right.items():
-            if key not in left:
-                sub = (*path, "f:" + key)
-                if isinstance(rv, _CONTAINERS):
-                    _one_side(rv, child(key).node, sub, out.added)
-                else:
-                    out.added.add(sub)
+        _cmp_maps(lhs if isinstance(lhs, dict) else {}, rhs if isinstance(rhs, dict) else {},
+                  node, path, out)
     else:
         _cmp_items(lhs if isinstance(lhs, list) else [], rhs if isinstance(rhs, list) else [],
                    node, path, out)
+
+
+def _cmp_maps(left: dict[str, Any], right: dict[str, Any], node: TypeNode, path: Path,
+              out: Comparison) -> None:
+    """The members of two maps (of ``node``), present on either side or both."""
+    child = node.child
+    for key, lv in left.items():
+        rv = right.get(key, MISSING)
+        kind = type(lv)
+        if kind is type(rv):  # the usual case first: the same type on both sides
+            if kind is str or kind is bool or kind is int or lv is None:
+                if lv != rv:
+                    out.modified.add((*path, "f:" + key))  # two scalars: a leaf
+                continue
+            if kind is dict or kind is list:
+                # json_equal tells containers apart only once ``==`` says equal.
+                if not (lv is rv or lv == rv and json_equal(lv, rv)):
+                    _cmp_unequal(lv, rv, child(key).node, (*path, "f:" + key), out)
+                continue
+        if rv is lv and kind is not float:
+            continue  # the very same value (a NaN alone differs from itself)
+        if rv is MISSING:
+            if isinstance(lv, _CONTAINERS):
+                _one_side(lv, child(key).node, (*path, "f:" + key), out.removed)
+            else:
+                out.removed.add((*path, "f:" + key))  # a scalar is a leaf whatever its schema
+        elif isinstance(lv, _CONTAINERS) or isinstance(rv, _CONTAINERS):
+            # json_equal tells containers apart only once ``==`` says equal.
+            if lv == rv and json_equal(lv, rv):
+                continue
+            _cmp_unequal(lv, rv, child(key).node, (*path, "f:" + key), out)
+        elif lv != rv if type(lv) is type(rv) else not json_equal(lv, rv):
+            out.modified.add((*path, "f:" + key))  # two scalars: a leaf, as in _cmp
+    for key, rv in right.items():
+        if key not in left:
+            sub = (*path, "f:" + key)
+            if isinstance(rv, _CONTAINERS):
+                _one_side(rv, child(key).node, sub, out.added)
+            else:
+                out.added.add(sub)
 
 
 def _one_side(value: Any, node: TypeNode, path: Path, into: set[Path]) -> None:
@@ -308,6 +349,8 @@ def _group(items: list[Any], node: TypeNode, order: list[str]) -> dict[str, list
 def _cmp_items(lhs: list[Any], rhs: list[Any], node: TypeNode, path: Path,
                out: Comparison) -> None:
     """``compareWalker.visitListItems``, duplicates included."""
+    if len(node.keys) == 1 and _cmp_one_key_items(lhs, rhs, node, path, out):
+        return
     order: list[str] = []
     left, right = _group(lhs, node, order), _group(rhs, node, order)
     for pe in dict.fromkeys(order):
@@ -326,6 +369,48 @@ def _cmp_items(lhs: list[Any], rhs: list[Any], node: TypeNode, path: Path,
             if ll:
                 _cmp(ll[0], MISSING, node.elem, sub, out)
             out.added.add(sub)
+
+
+def _by_string_key(items: list[Any], key: str) -> dict[str, Any] | None:
+    """The items of a one-key list by their key's value, when every item is a
+    dict whose key is a string and no two share it; else None."""
+    out: dict[str, Any] = {}
+    for item in items:
+        if type(item) is not dict:
+            return None
+        value = item.get(key)
+        if type(value) is not str or value in out:
+            return None
+        out[value] = item
+    return out
+
+
+def _cmp_one_key_items(lhs: list[Any], rhs: list[Any], node: TypeNode, path: Path,
+                       out: Comparison) -> bool:
+    """``_cmp_items`` of the usual list-map (conditions by type, containers by
+    name: one string key, no duplicates), matching items by the key's value;
+    an item's element is worked out only when it is not the same on both
+    sides. False, having done nothing, for any other list."""
+    key = node.keys[0]
+    left = _by_string_key(lhs, key)
+    if left is None:
+        return False
+    right = _by_string_key(rhs, key)
+    if right is None:
+        return False
+    elem = node.elem
+    for value, li in left.items():
+        ri = right.get(value, MISSING)
+        if ri is li:
+            continue  # the very same item (json_equal would say so)
+        if ri is MISSING:
+            _one_side(li, elem, (*path, item_pe(node, li)), out.removed)
+        elif not (li == ri and json_equal(li, ri)):
+            _cmp_unequal(li, ri, elem, (*path, item_pe(node, li)), out)
+    for value, ri in right.items():
+        if value not in left:
+            _one_side(ri, elem, (*path, item_pe(node, ri)), out.added)
+    return True
 
 
 # -- merge -----------------------------------------------------------------------------
