@@ -94,7 +94,10 @@ class Kubelet:
         for attempt in range(2):
             body = {**node, "status": _merge_foreign(node.get("status") or {}, status)}
             try:
-                self.node = self.client.update_status("nodes", body)
+                # owned: a new top level over the read-only cached node and a
+                # status built afresh (conditions kept from others only read);
+                # the result is only read (see LocalClient.update_status).
+                self.node = self.client.update_status("nodes", body, owned=True)
                 return
             except errors.StatusError as err:
                 if err.reason != "Conflict" or attempt:
