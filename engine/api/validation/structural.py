@@ -576,10 +576,14 @@ def _clean_top(obj: dict[str, Any], node: _Node) -> bool:
             return False
         if value is None:
             continue
-        if name == "metadata" and type(value) is dict and sub.kind == STRUCT:
+        kind = sub.kind
+        if kind == STRING:  # most of an event's fields
+            if not isinstance(value, str):
+                return False
+        elif name == "metadata" and type(value) is dict and kind == STRUCT:
             if not _clean_meta(value, sub):
                 return False
-        elif sub.kind != STRUCT or type(value) is not dict:
+        elif kind != STRUCT or type(value) is not dict:
             if not _clean(value, sub):
                 return False
         elif not _clean_remembered(value, sub):
