@@ -207,23 +207,35 @@ def pair() -> Iterator[tuple[APIServer, APIServer]]:
         api.clock.loop.close()
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=_steps())
-def test_planned_creates_match_the_plain_path(steps: list[Any]) -> None:
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=_steps(), compile_after=st.sampled_from([1, createplan.COMPILE_AFTER]))
+def test_planned_creates_match_the_plain_path(steps: list[Any], compile_after: int) -> None:
+    """Randomized: plans built by decoding and by their compiled literal."""
     plain, planned = _server(False), _server(True)
     try:
-        _run(steps, (plain, planned))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(createplan, "COMPILE_AFTER", compile_after)
+            _run(steps, (plain, planned))
     finally:
         for api in (plain, planned):
             api.close()
             api.clock.loop.close()
 
 
+def test_a_compiled_plan_builds_what_decoding_builds(
+        pair: tuple[APIServer, APIServer]) -> None:
+    steps = [("create", {**step, "name": 1 + (i % 3 == 0) * 3, "generate": i % 2})
+             for i, (_, step) in enumerate(_many(3, 0) * (createplan.COMPILE_AFTER // 4 + 4))]
+    _run(steps, pair)
+    (plan,) = pair[1]._pod_plans._table._data.values()
+    assert plan.build.compiled is not None
+
+
 def _many(spec: int, annotations: int = 0, **params: Any) -> list[Any]:
     base = {"spec": spec, "annotations": annotations, "labels": 2, "name": 1, "generate": 0,
             "finalizers": 0, "status": 0, "namespace": "default", "resource_version": False,
             "dry_run": False, "field_manager": None}
-    return [("create", {**base, **params}) for _ in range(3)]
+    return [("create", {**base, **params}) for _ in range(4)]  # seen, planned, two hits
 
 
 def test_templates_are_planned_once_and_hit_after(
@@ -256,7 +268,7 @@ def test_creates_that_read_more_than_the_key(pair: tuple[APIServer, APIServer], 
 def test_changes_to_what_admission_reads_miss(change: int) -> None:
     pair = (_server(False), _server(True))
     planned = pair[1]._pod_plans
-    _run(_many(0)[:2], pair)  # remembered, then a hit
+    _run(_many(0)[:3], pair)  # seen, remembered, then a hit
     assert planned.hits == 1
     _run([("change", change), *_many(0)[:1]], pair)
     # A quota is not read by the remembered steps: it is charged on every create.
@@ -272,18 +284,18 @@ def test_errors_on_hits_are_the_metadata_ones(pair: tuple[APIServer, APIServer])
     bad = [("create", {**step, "labels": 4, "finalizers": 2, "name": 2})
            for _, step in _many(0)]
     _run(bad, pair)
-    assert pair[1]._pod_plans.hits == hits + 3
+    assert pair[1]._pod_plans.hits == hits + len(bad)
     with pytest.raises(errors.StatusError, match="metadata.labels"):
         pair[1].create("pods", _pod(bad[0][1], 0), namespace="default")
 
 
 def test_hits_share_no_subtree(api: APIServer) -> None:
     created = []
-    for i in range(3):
+    for i in range(4):
         pod = _pod(_many(3, 2)[0][1], i)
         created.append(api.create("pods", pod, namespace="default"))
     assert api._pod_plans.hits == 2
-    first, second, third = created
+    _, first, second, third = created
     for x, y in ((first, second), (second, third)):
         assert x["spec"] is not y["spec"] and x["status"] is not y["status"]
         assert x["metadata"]["annotations"] is not y["metadata"]["annotations"]
