@@ -229,7 +229,7 @@ def validate_pod_update(new: Obj, old: Obj) -> Errs:
     encoded = _json_bytes(spec) if spec is new.get("spec") else None
     key = (encoded, _s(_m(new, "metadata"), "name"))
     if (encoded is not None and _SAME_SPEC_CLEAN.get(key) is not None
-            and encoded == _json_bytes(old_spec)):
+            and (old_spec is spec or encoded == _json_bytes(old_spec))):
         errs.extend(_pod_annotation_updates(new, old))
         return errs
     if encoded is not None and b"null" in encoded:  # NaN encodes as null too

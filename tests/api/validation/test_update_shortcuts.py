@@ -253,13 +253,14 @@ def test_same_spec_memo_decides_as_the_plain_code(monkeypatch: pytest.MonkeyPatc
     memo = _Counting(2048)
     monkeypatch.setattr(core, "_SAME_SPEC_CLEAN", memo)
     podspec._CLEAN_SPECS.clear()
-    fast = [[(repr(e), str(e)) for e in core.validate_pod_update(copy.deepcopy(new),
-                                                                  copy.deepcopy(old))]
+    # Copied together: a spec old and new share stays shared (an owned update's).
+    fast = [[(repr(e), str(e)) for e in core.validate_pod_update(*copy.deepcopy((new, old)))]
             for new, old in pairs]
     _slow(monkeypatch)
     slow = [[(repr(e), str(e)) for e in core.validate_pod_update(copy.deepcopy(new),
                                                                  copy.deepcopy(old))]
             for new, old in pairs]
+    assert any(new["spec"] is old["spec"] for new, old in pairs)
     assert fast == slow
     assert memo.hits > 100 and sum(1 for errs in slow if not errs) > 50
 
