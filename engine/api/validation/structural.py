@@ -478,9 +478,22 @@ def _clean_struct(obj: dict[str, Any], node: _Node) -> bool:
         elif kind == STRUCT:
             if not (isinstance(value, dict) and _clean_struct(value, sub)):
                 return False
+        elif kind == BOOL:  # the common scalars of a status, inline: _clean's answers
+            if value is not True and value is not False:
+                return False
+        elif kind == TIME:
+            if not (isinstance(value, str) and _time_ok(value)):
+                return False
+        elif kind == INT and type(value) is int:
+            lo, hi = sub.int_range or _INT64
+            if not lo <= value <= hi:
+                return False
         elif not _clean(value, sub):
             return False
     return True
+
+
+_INT64 = _INT_RANGES["int64"]
 
 
 def _clean(value: Any, node: _Node) -> bool:

@@ -219,3 +219,28 @@ def test_nan_free_copies_decide_as_without_old(definition: str, builder: Any) ->
             assert ([(str(e), e.path, repr(e.value)) for e in type_errors], unknown) == want
             count += 1
     assert count > 200
+
+
+def _walker_finds_nothing(obj: Obj, definition: str) -> bool:
+    """The plain walk's verdict: no type error and no unknown field."""
+    walker = structural._Walker(collect_unknown=True)
+    try:
+        walker.walk_struct(obj, structural._definition_node(definition), "", "")
+    except structural._Abort:
+        return False
+    return walker.saved is None and not walker.unknown
+
+
+@pytest.mark.parametrize(("definition", "builder"), _STORED, ids=[d for d, _ in _STORED])
+def test_the_fast_verdicts_are_the_walks(definition: str, builder: Any) -> None:
+    """``_clean_struct`` and ``_clean_top`` (with their inline scalar tests)
+    answer exactly whether the walker finds nothing, for every mutant."""
+    node = structural._definition_node(definition)
+    verdicts = set()
+    for new in _mutants(builder()):
+        structural._CLEAN_SUBTREES.clear()
+        want = _walker_finds_nothing(new, definition)
+        assert structural._clean_struct(new, node) == want
+        assert structural._clean_top(new, node) == want
+        verdicts.add(want)
+    assert verdicts == {True, False}
