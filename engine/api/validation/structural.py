@@ -509,6 +509,9 @@ def _clean(value: Any, node: _Node) -> bool:
         assert item is not None
         if item.kind == STRING:
             return all(v is None or isinstance(v, str) for v in value)
+        if item.kind == STRUCT:  # _clean of each item, without a call per item
+            return all(v is None or (isinstance(v, dict) and _clean_struct(v, item))
+                       for v in value)
         return all(v is None or _clean(v, item) for v in value)
     if kind == MAP:
         if not isinstance(value, dict):
