@@ -437,9 +437,9 @@ def validate_pod_status_update(new: Obj, old: Obj) -> Errs:
     if nominated and nominated != _s(old_status, "nominatedNodeName"):
         podspec.name_fn_errors(names.validate_node_name, nominated, "status.nominatedNodeName",
                                errs)
-    if "qosClass" in old_status or "qosClass" in status:
-        errs.extend(validate_immutable_field(status.get("qosClass"), old_status.get("qosClass"),
-                                             "status.qosClass"))
+    qos, old_qos = status.get("qosClass"), old_status.get("qosClass")
+    if not _same_qos(qos, old_qos):
+        errs.extend(validate_immutable_field(qos, old_qos, "status.qosClass"))
     restart = _s(old_spec, "restartPolicy")
     errs.extend(_container_state_transitions(
         _l(status, "containerStatuses"), _l(old_status, "containerStatuses"), restart,
@@ -458,6 +458,14 @@ def validate_pod_status_update(new: Obj, old: Obj) -> Errs:
     if not _unchanged(status, old_status, ("hostIPs", "hostIP")):
         _pod_ips(status, "hostIPs", errs)
     return errs
+
+
+def _same_qos(qos: Any, old_qos: Any) -> bool:
+    """Whether the qosClass immutability check has nothing to report at once:
+    both unset (or null), or the same plain string."""
+    if qos is None and old_qos is None:
+        return True
+    return type(qos) is str and type(old_qos) is str and qos == old_qos
 
 
 def _unchanged(new: Obj, old: Obj, keys: tuple[str, ...]) -> bool:

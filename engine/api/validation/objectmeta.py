@@ -309,17 +309,33 @@ def collection_errors(meta: Any, path: str = "metadata") -> Errs:
 def _collections(m: dict[str, Any], path: str, errs: Errs) -> None:
     """Labels, annotations, owner references, finalizers and managed fields
     (absent ones are skipped: each check finds nothing in null)."""
+    paths = _METADATA_PATHS if path == "metadata" else _Paths(path)
     if m.get("labels") is not None:
-        errs.extend(validate_labels(m["labels"], child(path, "labels")))
+        errs.extend(validate_labels(m["labels"], paths["labels"]))
     if m.get("annotations") is not None:
-        errs.extend(validate_annotations(m["annotations"], child(path, "annotations")))
+        errs.extend(validate_annotations(m["annotations"], paths["annotations"]))
     if m.get("ownerReferences") is not None:
-        errs.extend(validate_owner_references(m["ownerReferences"],
-                                              child(path, "ownerReferences")))
+        errs.extend(validate_owner_references(m["ownerReferences"], paths["ownerReferences"]))
     if m.get("finalizers") is not None:
-        errs.extend(validate_finalizers(m["finalizers"], child(path, "finalizers")))
+        errs.extend(validate_finalizers(m["finalizers"], paths["finalizers"]))
     if m.get("managedFields") is not None:
-        errs.extend(validate_managed_fields(m["managedFields"], child(path, "managedFields")))
+        errs.extend(validate_managed_fields(m["managedFields"], paths["managedFields"]))
+
+
+class _Paths(dict[str, str]):
+    """``child(path, name)`` for each collection, built when asked."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def __missing__(self, name: str) -> str:
+        return child(self.path, name)
+
+
+# The paths of a top-level ObjectMeta's collections (every write's), built once.
+_METADATA_PATHS = {name: child("metadata", name) for name in (
+    "labels", "annotations", "ownerReferences", "finalizers", "managedFields")}
 
 
 def _go_time(value: Any) -> Any:

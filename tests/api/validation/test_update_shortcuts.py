@@ -92,7 +92,9 @@ _CHANGES: list[Callable[[Obj], None]] = [
     _set((*_SPEC, "terminationGracePeriodSeconds"), None),
     _set((*_SPEC, "nodeName"), "node-2"), _set((*_SPEC, "nodeName"), "Bad_Node"),
     _set((*_SPEC, "enableServiceLinks"), 1), _set(_SPEC, _DELETE), _set(_SPEC, []),
-    _set(("status", "qosClass"), "Guaranteed"), _set(("status", "podIPs"), [{"ip": "x"}]),
+    _set(("status", "qosClass"), "Guaranteed"), _set(("status", "qosClass"), _Str("BestEffort")),
+    _set(("status", "qosClass"), None), _set(("status", "qosClass"), _DELETE),
+    _set(("status", "podIPs"), [{"ip": "x"}]),
     _set(("status", "podIPs"), [{"ip": "10.244.0.5"}, {"ip": "10.244.0.5"}]),
     _set(("status", "podIPs"), [{"ip": "10.244.0.5"}, {"ip": "fd00::5"}]),
     _set(("status", "hostIP"), "10.0.0.2"), _set(("status", "hostIPs"), [{"ip": "10.0.0.9"}]),
@@ -146,6 +148,7 @@ def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(objectmeta, "_valid_managed_entry", lambda entry: False)
     monkeypatch.setattr(objectmeta, "validate_labels", objectmeta._validate_labels)
     monkeypatch.setattr(core, "_unchanged", lambda new, old, keys: False)
+    monkeypatch.setattr(core, "_same_qos", lambda qos, old_qos: False)
     monkeypatch.setattr(core, "_SAME_SPEC_CLEAN", _Never())
     monkeypatch.setattr(core, "meta_update_and_meta_errors", _plain_meta_errors)
 
