@@ -252,7 +252,22 @@ def select_host(sched: Scheduler, nodes: list[NodeInfo], totals: list[int]) -> s
     return nodes[pick].name
 
 
-def select_host_compact(sched: Scheduler, nodes: list[NodeInfo], ids: list[int],
+def _kth(ids: Any, value: int, k: int) -> int:
+    """The position of the ``k``-th (from 0) ``value`` in ``ids``: for column
+    codes (a bytearray) by bisecting on counts of a prefix, else in one pass."""
+    if isinstance(ids, bytearray):
+        lo, hi = 0, len(ids)  # the smallest end whose prefix holds k + 1 of them
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if ids.count(value, 0, mid) > k:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo - 1
+    return next(islice(compress(count(), map(eq, ids, repeat(value))), k, None))
+
+
+def select_host_compact(sched: Scheduler, nodes: list[NodeInfo], ids: Any,
                         id_total: dict[int, int], id_count: dict[int, int]) -> str:
     """:func:`select_host` on a compact score result (node ``i`` totals
     ``id_total[ids[i]]``; ``id_count``: nodes per entry): the best entries, the
@@ -267,7 +282,7 @@ def select_host_compact(sched: Scheduler, nodes: list[NodeInfo], ids: list[int],
         if ties > 1:
             k = sched.rng.randrange(ties)
             if k:
-                pick = next(islice(compress(count(), map(eq, ids, repeat(top))), k, None))
+                pick = _kth(ids, top, k)
         return nodes[pick].name
     is_top = set(tops).__contains__
     hits = list(map(is_top, ids))

@@ -106,6 +106,8 @@ def test_compact_scores_like_the_per_node_lists(seed: int,
     rng = random.Random(seed)
     # Entries counted one by one (few per key) or through a set of the ids.
     monkeypatch.setattr(scoring, "MAX_COUNTED", rng.choice([0, 3, 24]))
+    # Columns that run out of codes (then start over) or never do.
+    monkeypatch.setattr(scoring, "MAX_CODES", rng.choice([2, 5, 255]))
     shape = rng.choice(SHAPES)
     tainted = seed % 5 == 4
     sched = OwnedScheduler(0)

@@ -67,7 +67,7 @@ class _CompactRows:
 
     __slots__ = ("ids", "rows")
 
-    def __init__(self, ids: list[int], rows: dict[int, tuple]) -> None:
+    def __init__(self, ids: Any, rows: dict[int, tuple]) -> None:
         self.ids = ids
         self.rows = rows
 
@@ -89,7 +89,8 @@ class ScoreResult:
         self._totals: list[int] | None = []
         # Compact results: the entry id of each node and the weighted total of each
         # entry (``totals`` is then made on demand).
-        self.ids: list[int] | None = None
+        # list of entry ids, or bytearray of column codes (keys of the dicts below)
+        self.ids: Any = None
         self.id_total: dict[int, int] = {}
         self.id_count: dict[int, int] = {}  # how many nodes have each entry
         self.skipped: list[str] = []
@@ -413,28 +414,27 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
     local_key = tuple((p.name, p.score_key(state, pod)) for p in local)
     key = score_key_id(("compact", _EPOCH[0], local_key, tuple(c[1] for c in coded)))
     column = _column(cache, key, nodes) if cache is not None and COLUMNS else None
+    code_fns = [c[2] for c in coded]
+    if column is not None and not _from_column(column, key, state, pod, nodes, local, weights,
+                                               code_fns, local_key):
+        _COLUMNS.pop(key, None)  # its codes ran out: a new column next time
+        column = None
+    ids: Any
     if column is not None:
-        ids, col, unknown = column
-        if unknown:
-            missing = False
-            for i in unknown:  # nodes unchanged since they were entered keep their id
-                node = nodes[i]
-                if node.compact_key == key:
-                    ids[i] = node.compact_id
-                else:
-                    missing = True
-            if missing:
-                _fill(ids, key, state, pod, nodes, local, weights, [c[2] for c in coded],
-                      local_key, [i for i in unknown if not ids[i]])
-            col.known(nodes, unknown, ids)
+        ids, col, _ = column
+        counts = col.present(ids)
+        entry_of: Any = col.entry_of
     else:
         ids = [n.compact_id if n.compact_key == key else 0 for n in nodes]
         if 0 in ids:
-            _fill(ids, key, state, pod, nodes, local, weights, [c[2] for c in coded],
-                  local_key)
-    counts = _present(ids, key)
+            still = _zeros(ids)
+            for i, entry in zip(still, _fill(key, state, pod, nodes, local, weights, code_fns,
+                                             local_key, still), strict=True):
+                ids[i] = entry
+        counts = _present(ids, key)
+        entry_of = _SAME
     present = list(counts)
-    entries = _ENTRIES
+    entries = {e: _ENTRIES[entry_of[e]] for e in present}
     id_total = {e: entries[e][0][-1] for e in present}
     per_plugin: dict[str, tuple[dict[int, int], dict[int, int]]] = {}
     for j, (p, _, _, raw_fn) in enumerate(coded):
@@ -466,18 +466,31 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
 
 
 class _Column:
-    """A key's entry id per position of the cache's node list (0: not known,
-    those positions also in ``unknown``), brought up to date from the cache's
-    change log."""
+    """A key's entries per position of the cache's node list, as one byte each:
+    a code of the column (0: not known; those positions also in ``unknown``)
+    standing for an entry id (``entry_of``), brought up to date from the
+    cache's change log. Bytes are counted and sliced in C."""
 
-    __slots__ = ("listed", "log", "seen", "ids", "unknown")
+    __slots__ = ("listed", "log", "seen", "ids", "unknown", "entry_of", "code_of")
 
     def __init__(self, listed: list[NodeInfo], log: list[int]) -> None:
         self.listed = listed
         self.log = log
         self.seen = 0
-        self.ids = [0] * len(listed)
+        self.ids = bytearray(len(listed))
         self.unknown: set[int] = set(range(len(listed)))
+        self.entry_of: list[int] = [0]  # code -> entry id (code 0: unknown)
+        self.code_of: dict[int, int] = {}
+
+    def code(self, entry: int) -> int | None:
+        """The column's code for ``entry`` (None: all 255 codes taken)."""
+        found = self.code_of.get(entry)
+        if found is None:
+            if len(self.entry_of) > MAX_CODES:
+                return None
+            found = self.code_of[entry] = len(self.entry_of)
+            self.entry_of.append(entry)
+        return found
 
     def sync(self) -> None:
         """Clear the slots of the nodes logged as changed since the last call."""
@@ -489,15 +502,15 @@ class _Column:
                 unknown.add(i)
             self.seen = len(log)
 
-    def window(self, runs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
-        """The ids of the window made of ``runs``, and the window positions whose
-        id is not known (found from ``unknown`` when it is small)."""
+    def window(self, runs: list[tuple[int, int]]) -> tuple[bytearray, list[int]]:
+        """The codes of the window made of ``runs``, and the window positions whose
+        code is not known (found from ``unknown`` when it is small)."""
         slots = self.ids
         if len(runs) == 1:
             first, length = runs[0]
             ids = slots[first:first + length]
         else:
-            ids = []
+            ids = bytearray()
             for first, length in runs:
                 ids += slots[first:first + length]
         unknown = self.unknown
@@ -514,24 +527,36 @@ class _Column:
         at.sort()
         return ids, at
 
-    def known(self, nodes: list[NodeInfo], at: list[int], ids: list[int]) -> None:
-        """Record the ids found for the window positions ``at`` of ``nodes``."""
-        slots, unknown = self.ids, self.unknown
-        for i in at:
-            p = nodes[i].index
-            slots[p] = ids[i]
-            unknown.discard(p)
+    def known(self, position: int, code: int) -> None:
+        """Record the code found for the node at ``position`` of the list."""
+        self.ids[position] = code
+        self.unknown.discard(position)
+
+    def present(self, ids: bytearray) -> dict[int, int]:
+        """The codes in ``ids`` and how many nodes have each, counted in C, newest
+        code first, until every node is accounted for."""
+        out: dict[int, int] = {}
+        left = len(ids)
+        for code in range(len(self.entry_of) - 1, 0, -1):
+            n = ids.count(code)
+            if n:
+                out[code] = n
+                left -= n
+                if not left:
+                    break
+        return out
 
 
 _COLUMNS: OrderedDict[int, _Column] = OrderedDict()
 MAX_COLUMNS = 8
+MAX_CODES = 255  # codes of a column (one byte each, 0 meaning unknown)
 COLUMNS = True  # tests turn it off to compare with the per-node reads
 
 
 def _column(cache: Any, key: int, nodes: list[NodeInfo]
-            ) -> tuple[list[int], _Column, list[int]] | None:
-    """The entry ids of ``nodes`` sliced from the key's column, the column, and
-    the positions in ``nodes`` whose id is not known (0: a node changed since
+            ) -> tuple[bytearray, _Column, list[int]] | None:
+    """The codes of ``nodes`` sliced from the key's column, the column, and the
+    positions in ``nodes`` whose code is not known (0: a node changed since
     it was entered); None when ``nodes`` are not runs of the cache's list
     (:meth:`Cache.window_runs`). The column reads no node: a node's slot is
     cleared when the cache logs a change of it."""
@@ -551,25 +576,65 @@ def _column(cache: Any, key: int, nodes: list[NodeInfo]
     return ids, col, unknown
 
 
-def _fill(ids: list[int], key: int, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
+def _fill(key: int, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
           local: list[ScorePlugin], weights: dict[str, int],
           code_fns: list[Callable[[NodeInfo], Hashable]], local_key: tuple,
-          still: list[int] | None = None) -> None:
-    """Entry ids for the nodes that changed since they were last scored under
-    ``key`` (0 in ``ids``, at ``still`` when the caller knows): their rows
-    (memoised as in the per-node path) and codes, interned."""
-    if still is None:
-        still = _zeros(ids)
+          still: list[int]) -> list[int]:
+    """Entry ids for the nodes at ``still``, changed since they were last scored
+    under ``key``: their rows (memoised as in the per-node path) and codes,
+    interned (and kept on the node)."""
     subset = [nodes[i] for i in still]
     rows = _local_rows(state, pod, subset, local, weights, local_key)
-    for i, node, row in zip(still, subset, rows, strict=True):
+    out = []
+    for node, row in zip(subset, rows, strict=True):
         codes = tuple(fn(node) for fn in code_fns)
         entry = _entry_id(key, row, codes)
-        ids[i] = entry
         node.compact_key, node.compact_id = key, entry
+        out.append(entry)
+    return out
 
 
-def _zeros(ids: list[int]) -> list[int]:
+def _from_column(column: tuple[bytearray, _Column, list[int]], key: int, state: CycleState,
+                 pod: PodInfo, nodes: list[NodeInfo], local: list[ScorePlugin],
+                 weights: dict[str, int], code_fns: list[Callable[[NodeInfo], Hashable]],
+                 local_key: tuple) -> bool:
+    """Complete the window's codes where the column did not know them: the
+    node's own entry when it did not change, else a new one. False when the
+    column has no code left for a new entry."""
+    ids, col, unknown = column
+    if not unknown:
+        return True
+    found: list[tuple[int, int]] = []
+    need: list[int] = []
+    for i in unknown:  # nodes unchanged since they were entered keep their entry
+        node = nodes[i]
+        if node.compact_key == key:
+            found.append((i, node.compact_id))
+        else:
+            need.append(i)
+    if need:
+        found += zip(need, _fill(key, state, pod, nodes, local, weights, code_fns, local_key,
+                                 need), strict=True)
+    for i, entry in found:
+        code = col.code(entry)
+        if code is None:
+            return False
+        ids[i] = code
+        col.known(nodes[i].index, code)
+    return True
+
+
+class _Same:
+    """The identity mapping (entry ids that are their own keys)."""
+
+    def __getitem__(self, key: int) -> int:
+        return key
+
+
+_SAME = _Same()
+
+
+def _zeros(ids: Any) -> list[int]:
     """The positions of the 0s in ``ids``, found in C."""
     out = []
     i = _find_zero(ids, 0)
@@ -579,7 +644,7 @@ def _zeros(ids: list[int]) -> list[int]:
     return out
 
 
-def _find_zero(ids: list[int], start: int) -> int:
+def _find_zero(ids: Any, start: int) -> int:
     try:
         return ids.index(0, start)
     except ValueError:
