@@ -111,6 +111,9 @@ class Scheduler:
         self.current_record: explain.AttemptRecord | None = None
         self.identity = default_identity(cluster)
         self.elector: LeaderElector | None = None
+        # default_selector's answers: (namespace, owner kind, labels) ->
+        # (services, owner, selector)
+        self._selectors: dict[tuple, tuple[list[Obj], Obj | None, LabelSelector | None]] = {}
         self._register_handlers()
 
     # -- event handlers (eventhandlers.go) ---------------------------------------------------
@@ -211,29 +214,28 @@ class Scheduler:
         controller (RC, ReplicaSet, StatefulSet) that select the pod."""
         m = pod.get("metadata") or {}
         ns, labels = m.get("namespace", ""), m.get("labels") or {}
-        match_labels: dict[str, str] = {}
-        for svc in self.lister("services").by_index("namespace", ns):
-            selector = (svc.get("spec") or {}).get("selector")
-            if selector and all(labels.get(k) == v for k, v in selector.items()):
-                match_labels.update(selector)
-        expressions: list[Obj] = []
+        services = self.lister("services").by_index("namespace", ns)
         owner = next((o for o in m.get("ownerReferences") or () if o.get("controller")), None)
+        kind = owner.get("kind") if owner is not None else None
+        found = None
         if owner is not None:
-            kind = owner.get("kind")
-            found = None
             if kind == "ReplicationController":
                 found = self.get("rcs", ns, owner.get("name", ""))
-                if found is not None:
-                    match_labels.update((found.get("spec") or {}).get("selector") or {})
             elif kind in ("ReplicaSet", "StatefulSet"):
                 lister = "replicasets" if kind == "ReplicaSet" else "statefulsets"
                 found = self.get(lister, ns, owner.get("name", ""))
-                sel = ((found or {}).get("spec") or {}).get("selector") or {}
-                match_labels.update(sel.get("matchLabels") or {})
-                expressions.extend(sel.get("matchExpressions") or ())
-        if not match_labels and not expressions:
-            return None
-        return LabelSelector({"matchLabels": match_labels, "matchExpressions": expressions})
+        # The answer depends on the labels, the owner's kind, the namespace's
+        # services and the owner found: pods of one workload share it while
+        # those objects stay equal.
+        key = (ns, kind, tuple(labels.items()))
+        hit = self._selectors.get(key)
+        if hit is not None and hit[1] == found and hit[0] == services:
+            return hit[2]
+        selector = _default_selector(labels, services, kind, found)
+        if len(self._selectors) > 1024:
+            self._selectors.clear()
+        self._selectors[key] = (services, found, selector)
+        return selector
 
     # -- results -------------------------------------------------------------------------------
     def remember(self, record: explain.AttemptRecord) -> None:
@@ -360,6 +362,27 @@ class Scheduler:
                 qpi = queue.pop_nowait() if done < BATCH and queue.active else None
             self.recorder.flush()
             await asyncio.sleep(0)
+
+
+def _default_selector(labels: dict[str, str], services: list[Obj], kind: str | None,
+                      found: Obj | None) -> LabelSelector | None:
+    """``helper.DefaultSelector`` from what :meth:`Scheduler.default_selector` looked up."""
+    match_labels: dict[str, str] = {}
+    for svc in services:
+        selector = (svc.get("spec") or {}).get("selector")
+        if selector and all(labels.get(k) == v for k, v in selector.items()):
+            match_labels.update(selector)
+    expressions: list[Obj] = []
+    if kind == "ReplicationController":
+        if found is not None:
+            match_labels.update((found.get("spec") or {}).get("selector") or {})
+    elif kind in ("ReplicaSet", "StatefulSet"):
+        sel = ((found or {}).get("spec") or {}).get("selector") or {}
+        match_labels.update(sel.get("matchLabels") or {})
+        expressions.extend(sel.get("matchExpressions") or ())
+    if not match_labels and not expressions:
+        return None
+    return LabelSelector({"matchLabels": match_labels, "matchExpressions": expressions})
 
 
 def default_identity(cluster: Any) -> str:
