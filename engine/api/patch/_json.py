@@ -73,24 +73,38 @@ def json_equal(a: Any, b: Any) -> bool:
     if ta is dict or ta is list:
         if ta is not tb or a != b:
             return False
-        if _same_members(a, b, ta):
-            return True  # equal member by member by identity: nothing to tell apart
-        try:
-            if orjson.dumps(a) == orjson.dumps(b):
-                return True
-        except (TypeError, orjson.JSONEncodeError):
-            pass
-        return _deep_equal(a, b)
+        # Equal member by member by identity: nothing to tell apart.
+        return equal_containers(a, b)
     return _scalar_equal(a, b, ta, tb)
+
+
+def equal_containers(a: Any, b: Any) -> bool:
+    """``json_equal`` of two dicts (or two lists) already known to be ``==``."""
+    if _same_members(a, b, type(a)):
+        return True
+    try:
+        if orjson.dumps(a) == orjson.dumps(b):
+            return True
+    except (TypeError, orjson.JSONEncodeError):
+        pass
+    return _deep_equal(a, b)
 
 
 def _same_members(a: Any, b: Any, kind: type) -> bool:
     """Whether two equal containers hold the very same objects (one level deep):
     an in-process update keeps the parts it leaves alone, so two versions of an
-    object often differ only above them."""
+    object often differ only above them. (Loops, not ``all()`` over a generator:
+    twice as fast on the few members a condition or a list item has.)"""
     if kind is dict:
-        return all(b.get(k, MISSING) is v for k, v in a.items())
-    return all(x is y for x, y in zip(a, b, strict=True))
+        get = b.get
+        for k, v in a.items():  # noqa: SIM110
+            if get(k, MISSING) is not v:
+                return False
+        return True
+    for x, y in zip(a, b, strict=True):  # noqa: SIM110
+        if x is not y:
+            return False
+    return True
 
 
 def _scalar_equal(a: Any, b: Any, ta: type, tb: type) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.api.memo import LRU
-from engine.api.patch._json import MISSING, json_equal
+from engine.api.patch._json import MISSING, equal_containers, json_equal
 from engine.api.patch.fieldpath import (
     FieldSet,
     Path,
@@ -265,7 +265,7 @@ def _cmp_maps(left: dict[str, Any], right: dict[str, Any], node: TypeNode, path:
                 continue
             if kind is dict or kind is list:
                 # json_equal tells containers apart only once ``==`` says equal.
-                if not (lv is rv or lv == rv and json_equal(lv, rv)):
+                if not (lv is rv or lv == rv and equal_containers(lv, rv)):
                     _cmp_unequal(lv, rv, child(key).node, (*path, "f:" + key), out)
                 continue
         if rv is lv and kind is not float:
@@ -405,7 +405,7 @@ def _cmp_one_key_items(lhs: list[Any], rhs: list[Any], node: TypeNode, path: Pat
             continue  # the very same item (json_equal would say so)
         if ri is MISSING:
             _one_side(li, elem, (*path, item_pe(node, li)), out.removed)
-        elif not (li == ri and json_equal(li, ri)):
+        elif not (li == ri and equal_containers(li, ri)):
             _cmp_unequal(li, ri, elem, (*path, item_pe(node, li)), out)
     for value, ri in right.items():
         if value not in left:
