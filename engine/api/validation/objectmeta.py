@@ -359,6 +359,28 @@ def _same_str(a: Any, b: Any) -> bool:
     return type(a) is str and type(b) is str and a == b
 
 
+_IDENTITY_FIELDS = ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp")
+
+
+def _plain_identity(new: dict[str, Any], old: dict[str, Any]) -> bool:
+    """Whether :func:`object_meta_update_fields` has nothing to report, seen at
+    once: identity and timestamps the same plain strings (or both unset), no
+    deletion under way or grace period, a generation not decremented. Anything
+    else (False) is left to the checks."""
+    get, old_get = new.get, old.get
+    for field in _IDENTITY_FIELDS:
+        now, before = get(field), old_get(field)
+        if not ((now is None and before is None)
+                or (type(now) is str and type(before) is str and now == before)):
+            return False
+    if (old_get("deletionTimestamp") or get("deletionGracePeriodSeconds") is not None
+            or old_get("deletionGracePeriodSeconds") is not None):
+        return False
+    new_gen, old_gen = get("generation"), old_get("generation")
+    return new_gen is None or old_gen is None or (
+        type(new_gen) is int and type(old_gen) is int and new_gen >= old_gen)
+
+
 def validate_no_new_finalizers(new: Any, old: Any, path: str) -> Errs:
     """Upstream ``ValidateNoNewFinalizers``."""
     extra = sorted(set(strings(new)) - set(strings(old)))
@@ -385,6 +407,8 @@ def validate_object_meta_update(new_meta: Any, old_meta: Any, path: str = "metad
 def object_meta_update_fields(new: dict[str, Any], old: dict[str, Any], path: str,
                               errs: Errs) -> None:
     """:func:`validate_object_meta_update` but for the collections (:func:`collection_errors`)."""
+    if _plain_identity(new, old):
+        return  # what the checks below find then: nothing
     if old.get("deletionTimestamp"):
         errs.extend(validate_no_new_finalizers(new.get("finalizers"), old.get("finalizers"),
                                                child(path, "finalizers")))

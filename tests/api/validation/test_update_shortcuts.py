@@ -31,6 +31,7 @@ def _stored() -> Obj:
     pod = b.pod()
     pod["metadata"].update({
         "uid": "af399ca9", "resourceVersion": "4", "creationTimestamp": "2025-01-01T00:00:00Z",
+        "generation": 3,
         "managedFields": [{"manager": "kubectl", "operation": "Update", "apiVersion": "v1",
                            "time": "2025-01-01T00:00:00Z", "fieldsType": "FieldsV1",
                            "fieldsV1": {"f:metadata": {}}}]})
@@ -71,7 +72,9 @@ _CHANGES: list[Callable[[Obj], None]] = [
     _set((*_META, "deletionTimestamp"), ""), _set((*_META, "deletionTimestamp"), {}),
     _set((*_META, "deletionGracePeriodSeconds"), 30),
     _set((*_META, "deletionGracePeriodSeconds"), float("nan")),
-    _set((*_META, "generation"), 1), _set((*_META, "labels"), {"bad key!": "v"}),
+    _set((*_META, "generation"), 1), _set((*_META, "generation"), True),
+    _set((*_META, "generation"), _DELETE), _set((*_META, "generation"), -1),
+    _set((*_META, "labels"), {"bad key!": "v"}),
     _set((*_META, "managedFields"), [{"operation": "Patch", "fieldsType": "FieldsV2"}]),
     _set((*_META, "managedFields"), ["x", {"operation": "Apply", "fieldsType": "FieldsV1",
                                            "subresource": "s" * 257}]),
@@ -111,6 +114,12 @@ def _pairs() -> Iterator[tuple[Obj, Obj]]:
         change(changed)
         yield changed, base  # the change in new
         yield base, changed  # the change in old (as stored before)
+    deleting = copy.deepcopy(base)
+    deleting["metadata"]["deletionTimestamp"] = "2025-01-01T00:00:09Z"
+    finalized = copy.deepcopy(deleting)
+    finalized["metadata"]["finalizers"] = ["example.com/keep"]
+    yield finalized, deleting  # a new finalizer while being deleted
+    yield deleting, finalized
     for one, two in itertools.combinations(_CHANGES[::4], 2):
         changed = copy.deepcopy(base)
         one(changed)
@@ -145,6 +154,7 @@ class _Counting(LRU):
 def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(podspec, "spec_bytes", lambda spec: None)
     monkeypatch.setattr(objectmeta, "_same_str", lambda a, b: False)
+    monkeypatch.setattr(objectmeta, "_plain_identity", lambda new, old: False)
     monkeypatch.setattr(objectmeta, "_valid_managed_entry", lambda entry: False)
     monkeypatch.setattr(objectmeta, "validate_labels", objectmeta._validate_labels)
     monkeypatch.setattr(core, "_unchanged", lambda new, old, keys: False)
