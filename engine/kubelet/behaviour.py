@@ -196,6 +196,16 @@ def _reason(exit_code: int) -> str:
 
 
 def _apply_annotations(b: Behaviour, pod: Obj, name: str) -> None:
+    """The ``k9py.dev/`` knobs of ``pod`` for container ``name``."""
+    notes = pod["metadata"].get("annotations")
+    if not notes or not any(key.startswith(PREFIX) for key in notes):
+        # No knob set (most pods): what each lookup below would give.
+        b.ready_after, b.fail_readiness_after, b.fail_liveness_after, b.load = 0.0, None, None, None
+        return
+    _apply_knobs(b, pod, name)
+
+
+def _apply_knobs(b: Behaviour, pod: Obj, name: str) -> None:
     code = annotation(pod, "exit-code", name)
     if code is not None and code.strip().lstrip("-").isdigit():
         b.exit_code = int(code) % 256

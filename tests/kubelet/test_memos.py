@@ -233,3 +233,37 @@ def test_mirror_owner_is_set_exactly_when_it_was(annotations: Any, owned: bool, 
         assert (resource, name, kw) == ("pods", "etcd", {"namespace": "kube-system"})
         assert body["metadata"]["ownerReferences"][0]["uid"] == "node-uid"
         assert body["metadata"]["resourceVersion"] == "5"
+
+
+def test_behaviour_without_knobs_matches_the_knob_lookups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pod with no ``k9py.dev/`` annotation skips the seven knob lookups."""
+    import random
+
+    from engine.kubelet import behaviour
+
+    rng = random.Random(3)
+    knobs = ["exit-code", "crash-after", "oom-after", "slow-start", "fail-readiness",
+             "fail-liveness", "load"]
+    values = ["3", "-1", "5s", "1m", "true", "no", "0.5", "bogus", ""]
+    cases = []
+    for i in range(300):
+        notes: dict[str, str] = {}
+        for _ in range(rng.randrange(3)):
+            key = rng.choice([*knobs, "other.io/x"])
+            scope = rng.choice(["", ".app", ".init"])
+            prefix = "" if key.startswith("other") else behaviour.PREFIX
+            notes[f"{prefix}{key}{scope}"] = rng.choice(values)
+        meta: dict[str, Any] = {"name": f"p{i}"}
+        if notes or rng.random() < 0.5:
+            meta["annotations"] = notes
+        spec = {"containers": [{"name": "app", "image": rng.choice(["nginx", "busybox"])}],
+                "initContainers": [{"name": "init", "image": "busybox"}]}
+        cases.append(({"metadata": meta, "spec": spec}, rng.choice(spec["containers"] +
+                                                                 spec["initContainers"])))
+    fast = [behaviour.behaviour_for(pod, c, {}) for pod, c in cases]
+    monkeypatch.setattr(behaviour, "_apply_annotations", behaviour._apply_knobs)
+    plain = [behaviour.behaviour_for(pod, c, {}) for pod, c in cases]
+    assert fast == plain
+    knobbed = [f for f in fast if f.fail_readiness_after is not None or f.load is not None
+               or f.fail_liveness_after is not None or f.ready_after]
+    assert len(knobbed) > 10
