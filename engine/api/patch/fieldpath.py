@@ -217,10 +217,11 @@ def _encode_sorted(paths: FieldSet, canonical: list[bool]) -> dict[str, Any] | N
         for pe in path[:-1]:
             child = node.get(pe)
             if child is None:
-                if pe[:1] not in _STRING_ORDERED:
-                    return None
-                if check and pe[:2] != "f:" and not _is_normal(pe):
-                    canonical[0] = check = False
+                if pe[:2] != "f:":  # (a field is string ordered and normal)
+                    if pe[:1] not in _STRING_ORDERED:
+                        return None
+                    if check and not _is_normal(pe):
+                        canonical[0] = check = False
                 child = node[pe] = {}
             elif not child:
                 # Only a member's dict is ever empty here (a dict made for a path
@@ -228,10 +229,11 @@ def _encode_sorted(paths: FieldSet, canonical: list[bool]) -> dict[str, Any] | N
                 child["."] = {}
             node = child
         pe = path[-1]
-        if pe[:1] not in _STRING_ORDERED:
-            return None
-        if check and pe[:2] != "f:" and not _is_normal(pe):
-            canonical[0] = check = False
+        if pe[:2] != "f:":
+            if pe[:1] not in _STRING_ORDERED:
+                return None
+            if check and not _is_normal(pe):
+                canonical[0] = check = False
         node[pe] = {}
     return out
 

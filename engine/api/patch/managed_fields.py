@@ -259,7 +259,7 @@ def update_managed_fields(old: dict[str, Any] | None, new: dict[str, Any], manag
                             reset, now)
     # A subresource write keeps the live entries: the ones sent are not read.
     kept = kept_fields(old) if subresource else kept_fields(old, new)
-    if not kept:
+    if not kept and old is not None:  # (a create's sets are mostly its own)
         return _with_remembered_encoding(result, managed)
     return with_managed_fields(result, managed, kept)
 
