@@ -44,12 +44,16 @@ class DisruptionController(Controller):
 
     # -- event mapping ---------------------------------------------------------------
     def _budgets_for(self, pod: Obj) -> list[str]:
+        if not len(self.pdbs.indexer):
+            return []  # no budget anywhere (most clusters): none selects the pod
         ns = pod["metadata"].get("namespace", "")
         labels = pod["metadata"].get("labels") or {}
         return [f"{ns}/{p['metadata']['name']}" for p in self.pdbs.list(ns)
                 if (sel := selector_of(p)) is not None and sel.matches(labels)]
 
     def _budgets_in_namespace(self, obj: Obj) -> list[str]:
+        if not len(self.pdbs.indexer):
+            return []
         ns = obj["metadata"].get("namespace", "")
         return [f"{ns}/{p['metadata']['name']}" for p in self.pdbs.list(ns)]
 
