@@ -230,7 +230,6 @@ class PodCreatePlans:
             return
         if same:
             self._table.put(recording.key, plan)
-            self._seen.put(recording.key, True)  # in the table now; seen stays fresh
 
 
 def validated(strategy: Any) -> bool:
