@@ -471,7 +471,7 @@ class _Column:
     standing for an entry id (``entry_of``), brought up to date from the
     cache's change log. Bytes are counted and sliced in C."""
 
-    __slots__ = ("listed", "log", "seen", "ids", "unknown", "entry_of", "code_of")
+    __slots__ = ("listed", "log", "seen", "ids", "unknown", "small", "entry_of", "code_of")
 
     def __init__(self, listed: list[NodeInfo], log: list[int]) -> None:
         self.listed = listed
@@ -479,6 +479,7 @@ class _Column:
         self.seen = 0
         self.ids = bytearray(len(listed))
         self.unknown: set[int] = set(range(len(listed)))
+        self.small = False  # whether ``unknown`` was made small (see window)
         self.entry_of: list[int] = [0]  # code -> entry id (code 0: unknown)
         self.code_of: dict[int, int] = {}
 
@@ -518,6 +519,11 @@ class _Column:
             return ids, []
         if len(unknown) > 16:
             return ids, _zeros(ids)
+        if not self.small:
+            # A set keeps the table it grew to (every position, when the column was
+            # made): iterating it would scan that table. A copy is sized to fit.
+            self.unknown = unknown = set(unknown)
+            self.small = True
         at: list[int] = []
         offset = 0
         for first, length in runs:
