@@ -3,11 +3,13 @@
 Run as ``python -m benchmarks patch_bench [--quick]``. Figures are microseconds per
 operation (median of several repetitions). The baseline of each row is a deep
 copy of the same Deployment through orjson, the floor for any operation that
-must return a new object without touching its input. The last two rows are the
+must return a new object without touching its input. The last three rows are the
 managedFields writes of a Deployment's rollout (CPU time, fresh pods each round so
 no memo holds their values): the ReplicaSet controller's creates from one
-template, and the kubelet's pods/status writes as the in-process API server hands
-them (old = the object the previous write stored); their baseline is a copy of a pod.
+template, the kubelet's pods/status writes as the in-process API server hands
+them (old = the object the previous write stored), and the same writes when
+old and new are private copies (a write that is not in-process, as api_bench's);
+their baseline is a copy of a pod.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def _template_rows(count: int, reps: int) -> list[dict[str, Any]]:
     status writes (old = the object the previous write stored)."""
     creates: list[float] = []
     updates: list[float] = []
+    copied: list[float] = []
     first = 0
     for _ in range(reps + 1):  # the first round warms the schema caches
         pods = [template_pod(first + i) for i in range(count)]
@@ -147,12 +150,33 @@ def _template_rows(count: int, reps: int) -> list[dict[str, Any]]:
                     for old, new in zip(live, bodies, strict=True)]
             spent += time.process_time() - start
         updates.append(spent / (3 * count) * 1e6)
+        copied.append(_copied_status_updates(live, first))
         first += count
     floor = statistics.median(_copy_time(live[0]) for _ in range(reps))
     return [row("patch: managedFields, create from one template",
                 statistics.median(creates[1:]), "us/op", floor),
             row("patch: managedFields, pods/status update as the kubelet",
-                statistics.median(updates[1:]), "us/op", floor)]
+                statistics.median(updates[1:]), "us/op", floor),
+            row("patch: managedFields, pods/status update, copies from storage",
+                statistics.median(copied[1:]), "us/op", floor)]
+
+
+def _copied_status_updates(live: list[dict[str, Any]], first: int) -> float:
+    """CPU us per pods/status write when old and new are private copies (an API
+    write that is not in-process: old decoded from storage, new from the
+    request), three writes per pod with the kubelet's steady-state status."""
+    spent = 0.0
+    for step in range(3, 6):
+        pairs = []
+        for i, pod in enumerate(live):
+            new = orjson.loads(orjson.dumps(pod))
+            new["status"] = kubelet_status(first + i, step)
+            pairs.append((orjson.loads(orjson.dumps(pod)), new))
+        start = time.process_time()
+        live = [P.update_managed_fields(old, new, "kubelet", "Update", definition=POD,
+                                        now=NOW, subresource="status") for old, new in pairs]
+        spent += time.process_time() - start
+    return spent / (3 * len(live)) * 1e6
 
 
 def _copy_time(obj: dict[str, Any]) -> float:
