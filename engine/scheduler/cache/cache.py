@@ -86,7 +86,8 @@ class Cache:
         """``nodes`` as runs ``(start, length)`` of consecutive listed nodes when it
         is a window of :meth:`list` (wrapping around the end) with at most the
         cache's tainted or cordoned nodes left out (what the filters usually
-        leave); None otherwise. Checked node by node by identity, in C."""
+        leave, when there are few); None otherwise. Checked node by node by
+        identity, in C."""
         listed = self.list()
         total, size = len(listed), len(nodes)
         if not nodes or size > total:
@@ -98,7 +99,7 @@ class Cache:
         missing = span - size
         left_out: list[int] = []
         if missing:
-            if missing < 0:
+            if missing < 0 or len(self.hard_tainted) + len(self.unschedulable) > 64:
                 return None
             for name in (*self.hard_tainted, *self.unschedulable):
                 ni = self.nodes.get(name)
