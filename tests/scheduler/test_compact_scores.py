@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from engine.scheduler.cache import cache as cache_module
 from engine.scheduler.explain import AttemptRecord
 from engine.scheduler.framework import scoring
 from engine.scheduler.framework.interface import CycleState
@@ -195,10 +196,12 @@ def test_window_runs_are_the_nodes(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_columns_follow_the_cache_changes(seed: int) -> None:
+def test_columns_follow_the_cache_changes(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The compact columns after many small changes (pods placed and removed,
-    nodes updated, added, removed) give what reading every node gives."""
+    nodes updated, added, removed) give what reading every node gives; also
+    when the cache's change log keeps starting over."""
     rng = random.Random(seed)
+    monkeypatch.setattr(cache_module, "MAX_CHANGES", rng.choice([2, 7, 1 << 16]))
     sched = OwnedScheduler(0)
     count = rng.randrange(3, 12)
     for i in range(count):

@@ -29,7 +29,7 @@ _FREE_PODS = attrgetter("free_pods")
 _FREE_CPU = attrgetter("free_cpu")
 _FREE_MEM = attrgetter("free_mem")
 _FREE_EPH = attrgetter("free_eph")
-MAX_CHANGES = 4096  # entries of the change log before it starts over
+MAX_CHANGES = 1 << 16  # entries of the change log before it starts over
 
 
 class Cache:
