@@ -32,7 +32,12 @@ The result is the same; the work is arranged for Python:
   until it changes. A cycle then reads one int per node; normalisation, the
   weighted totals and the choice of the best node work on the distinct
   entries (few: nodes in the same state share one), and per-node lists are
-  only made when asked for (``totals``, the explanation).
+  only made when asked for (``totals``, the explanation). The entries are
+  also kept per position of the cache's node list, one byte each (a
+  column per key, cleared where the cache logs a node change): a cycle
+  whose nodes are a window of the list (:meth:`Cache.window_runs`) slices
+  its entries, counts them and finds the k-th tied node in C, and reads
+  only the nodes that changed.
 """
 
 from __future__ import annotations
