@@ -160,6 +160,8 @@ def pass_filters(sched: Scheduler, state: CycleState, pi: PodInfo, diagnosis: Di
     if num_all == 0:
         return feasible
     to_find = config.num_feasible_nodes_to_find(num_all, sched.percentage_of_nodes_to_score)
+    if not sched.framework.score:
+        to_find = 1  # nothing would tell the nodes apart (upstream: !hasScoring)
     record.num_to_find = to_find
     statuses = diagnosis.node_to_status.statuses
     prior = dict(statuses) if statuses else None

@@ -118,3 +118,14 @@ def test_failed_nominated_node_counts_as_processed() -> None:
     assert list(record.statuses) == ["n250"]
     assert record.evaluated == 145
     assert sched.next_start_node_index == 145
+
+
+def test_without_score_plugins_one_node_is_found() -> None:
+    """Upstream ``findNodesThatPassFilters``: a profile without score plugins
+    (and no extenders) stops at the first feasible node."""
+    sched = FakeScheduler(300)
+    sched.framework.score = []
+    first = _attempt(sched)
+    assert first.num_to_find == 1 and [n.name for n in first.feasible] == ["n0"]
+    assert sched.next_start_node_index == 1
+    assert [n.name for n in _attempt(sched).feasible] == ["n1"]
