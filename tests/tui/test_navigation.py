@@ -83,9 +83,14 @@ def test_command_forms_namespace_labels_filter(cluster: Cluster) -> None:
 
 def test_tab_completes_commands(cluster: Cluster) -> None:
     async def steps(pilot: Pilot, app: K9pyApp) -> None:
-        await pilot.press("colon", "d", "e", "p", "l")
-        await pilot.pause(0.1)
+        # Each step waits for what it needs: on a busy machine the prompt
+        # may still be opening when the letters are typed.
+        await pilot.press("colon")
+        await wait_for(pilot, lambda: app.query_one("#prompt").has_focus)
+        await pilot.press("d", "e", "p", "l")
+        await wait_for(pilot, lambda: app.query_one("#prompt").value == "depl")
         await pilot.press("tab")
+        await wait_for(pilot, lambda: app.query_one("#prompt").value != "depl")
         assert app.query_one("#prompt").value in ("deploy", "deployment", "deployments")
         await pilot.press("enter")
         await wait_for(pilot, lambda: synced(app) and app.top.kind.kind == "Deployment")
