@@ -17,7 +17,7 @@ import pytest
 
 from engine.scheduler.cache import cache as cache_module
 from engine.scheduler.explain import AttemptRecord
-from engine.scheduler.framework import scoring
+from engine.scheduler.framework import score_columns, scoring
 from engine.scheduler.framework.interface import CycleState
 from engine.scheduler.framework.pod_info import PodInfo
 from engine.scheduler.schedule_one import select_host, select_host_compact
@@ -108,7 +108,7 @@ def test_compact_scores_like_the_per_node_lists(seed: int,
     # Entries counted one by one (few per key) or through a set of the ids.
     monkeypatch.setattr(scoring, "MAX_COUNTED", rng.choice([0, 3, 24]))
     # Columns that run out of codes (then start over) or never do.
-    monkeypatch.setattr(scoring, "MAX_CODES", rng.choice([2, 5, 255]))
+    monkeypatch.setattr(score_columns, "MAX_CODES", rng.choice([2, 5, 255]))
     shape = rng.choice(SHAPES)
     tainted = seed % 5 == 4
     sched = OwnedScheduler(0)

@@ -43,14 +43,16 @@ The result is the same; the work is arranged for Python:
 from __future__ import annotations
 
 import operator
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from engine.scheduler.framework.interface import CycleState, ScorePlugin
 from engine.scheduler.framework.node_info import NodeInfo
 from engine.scheduler.framework.pod_info import PodInfo
+from engine.scheduler.framework.score_columns import Column, column_for, forget, zeros
 from engine.scheduler.framework.types import MAX_NODE_SCORE, MIN_NODE_SCORE
+
+COLUMNS = True  # tests turn it off to compare with the per-node reads
 
 _KEY_IDS: dict[tuple, int] = {}
 _NEXT_KEY_ID = [-1]
@@ -418,11 +420,11 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
         _EPOCH[0] += 1
     local_key = tuple((p.name, p.score_key(state, pod)) for p in local)
     key = score_key_id(("compact", _EPOCH[0], local_key, tuple(c[1] for c in coded)))
-    column = _column(cache, key, nodes) if cache is not None and COLUMNS else None
+    column = column_for(cache, key, nodes) if cache is not None and COLUMNS else None
     code_fns = [c[2] for c in coded]
     if column is not None and not _from_column(column, key, state, pod, nodes, local, weights,
                                                code_fns, local_key):
-        _COLUMNS.pop(key, None)  # its codes ran out: a new column next time
+        forget(key)  # its codes ran out: a new column next time
         column = None
     ids: Any
     if column is not None:
@@ -432,7 +434,7 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
     else:
         ids = [n.compact_id if n.compact_key == key else 0 for n in nodes]
         if 0 in ids:
-            still = _zeros(ids)
+            still = zeros(ids)
             for i, entry in zip(still, _fill(key, state, pod, nodes, local, weights, code_fns,
                                              local_key, still), strict=True):
                 ids[i] = entry
@@ -470,123 +472,6 @@ def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePl
     return True
 
 
-class _Column:
-    """A key's entries per position of the cache's node list, as one byte each:
-    a code of the column (0: not known; those positions also in ``unknown``)
-    standing for an entry id (``entry_of``), brought up to date from the
-    cache's change log. Bytes are counted and sliced in C."""
-
-    __slots__ = ("listed", "log", "seen", "ids", "unknown", "small", "entry_of", "code_of")
-
-    def __init__(self, listed: list[NodeInfo], log: list[int]) -> None:
-        self.listed = listed
-        self.log = log
-        self.seen = 0
-        self.ids = bytearray(len(listed))
-        self.unknown: set[int] = set(range(len(listed)))
-        self.small = False  # whether ``unknown`` was made small (see window)
-        self.entry_of: list[int] = [0]  # code -> entry id (code 0: unknown)
-        self.code_of: dict[int, int] = {}
-
-    def code(self, entry: int) -> int | None:
-        """The column's code for ``entry`` (None: all 255 codes taken)."""
-        found = self.code_of.get(entry)
-        if found is None:
-            if len(self.entry_of) > MAX_CODES:
-                return None
-            found = self.code_of[entry] = len(self.entry_of)
-            self.entry_of.append(entry)
-        return found
-
-    def sync(self) -> None:
-        """Clear the slots of the nodes logged as changed since the last call."""
-        log = self.log
-        if self.seen < len(log):
-            slots, unknown = self.ids, self.unknown
-            for i in log[self.seen:]:
-                slots[i] = 0
-                unknown.add(i)
-            self.seen = len(log)
-
-    def window(self, runs: list[tuple[int, int]]) -> tuple[bytearray, list[int]]:
-        """The codes of the window made of ``runs``, and the window positions whose
-        code is not known (found from ``unknown`` when it is small)."""
-        slots = self.ids
-        if len(runs) == 1:
-            first, length = runs[0]
-            ids = slots[first:first + length]
-        else:
-            ids = bytearray()
-            for first, length in runs:
-                ids += slots[first:first + length]
-        unknown = self.unknown
-        if not unknown:
-            return ids, []
-        if len(unknown) > 16:
-            return ids, _zeros(ids)
-        if not self.small:
-            # A set keeps the table it grew to (every position, when the column was
-            # made): iterating it would scan that table. A copy is sized to fit.
-            self.unknown = unknown = set(unknown)
-            self.small = True
-        at: list[int] = []
-        offset = 0
-        for first, length in runs:
-            end = first + length
-            at.extend(offset + p - first for p in unknown if first <= p < end)
-            offset += length
-        at.sort()
-        return ids, at
-
-    def known(self, position: int, code: int) -> None:
-        """Record the code found for the node at ``position`` of the list."""
-        self.ids[position] = code
-        self.unknown.discard(position)
-
-    def present(self, ids: bytearray) -> dict[int, int]:
-        """The codes in ``ids`` and how many nodes have each, counted in C, newest
-        code first, until every node is accounted for."""
-        out: dict[int, int] = {}
-        left = len(ids)
-        for code in range(len(self.entry_of) - 1, 0, -1):
-            n = ids.count(code)
-            if n:
-                out[code] = n
-                left -= n
-                if not left:
-                    break
-        return out
-
-
-_COLUMNS: OrderedDict[int, _Column] = OrderedDict()
-MAX_COLUMNS = 8
-MAX_CODES = 255  # codes of a column (one byte each, 0 meaning unknown)
-COLUMNS = True  # tests turn it off to compare with the per-node reads
-
-
-def _column(cache: Any, key: int, nodes: list[NodeInfo]
-            ) -> tuple[bytearray, _Column, list[int]] | None:
-    """The codes of ``nodes`` sliced from the key's column, the column, and the
-    positions in ``nodes`` whose code is not known (0: a node changed since
-    it was entered); None when ``nodes`` are not runs of the cache's list
-    (:meth:`Cache.window_runs`). The column reads no node: a node's slot is
-    cleared when the cache logs a change of it."""
-    runs = cache.window_runs(nodes)
-    if runs is None:
-        return None
-    listed, log = cache.list(), cache.changes
-    col = _COLUMNS.get(key)
-    if col is None or col.listed is not listed or col.log is not log:
-        col = _COLUMNS[key] = _Column(listed, log)
-        if len(_COLUMNS) > MAX_COLUMNS:
-            _COLUMNS.popitem(last=False)
-    else:
-        _COLUMNS.move_to_end(key)
-    col.sync()
-    ids, unknown = col.window(runs)
-    return ids, col, unknown
-
-
 def _fill(key: int, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
           local: list[ScorePlugin], weights: dict[str, int],
           code_fns: list[Callable[[NodeInfo], Hashable]], local_key: tuple,
@@ -605,7 +490,7 @@ def _fill(key: int, state: CycleState, pod: PodInfo, nodes: list[NodeInfo],
     return out
 
 
-def _from_column(column: tuple[bytearray, _Column, list[int]], key: int, state: CycleState,
+def _from_column(column: tuple[bytearray, Column, list[int]], key: int, state: CycleState,
                  pod: PodInfo, nodes: list[NodeInfo], local: list[ScorePlugin],
                  weights: dict[str, int], code_fns: list[Callable[[NodeInfo], Hashable]],
                  local_key: tuple) -> bool:
@@ -643,20 +528,3 @@ class _Same:
 
 
 _SAME = _Same()
-
-
-def _zeros(ids: Any) -> list[int]:
-    """The positions of the 0s in ``ids``, found in C."""
-    out = []
-    i = _find_zero(ids, 0)
-    while i >= 0:
-        out.append(i)
-        i = _find_zero(ids, i + 1)
-    return out
-
-
-def _find_zero(ids: Any, start: int) -> int:
-    try:
-        return ids.index(0, start)
-    except ValueError:
-        return -1
