@@ -45,10 +45,10 @@ import orjson
 
 from engine.api.admission import _util
 from engine.api.admission.base import AdmissionChain, Attributes
-from engine.api.admission.outcome import Outcome
+from engine.api.admission.outcome import Outcome, template_key
 from engine.api.admission.service_account import VOLUME_PREFIX, ServiceAccount
 from engine.api.defaults.core import default_pod
-from engine.api.memo import LRU, MAX_KEY_BYTES
+from engine.api.memo import LRU
 from engine.api.strategies import base
 from engine.api.strategies.pods import PodStrategy
 
@@ -263,23 +263,12 @@ _META: list[Callable[[Obj], list[Any]]] = []
 
 
 def _key(api: Any, namespace: str, obj: Obj) -> tuple[Any, ...] | None:
+    """Admission's template key (:func:`outcome.template_key`): defaults,
+    PrepareForCreate and the spec's validation read nothing more."""
     spec, metadata = obj.get("spec"), obj.get("metadata")
     if type(spec) is not dict or type(metadata) is not dict:
         return None
-    annotations = metadata.get("annotations", _ABSENT)
-    try:
-        spec_bytes = orjson.dumps(spec)
-        annotation_bytes = b"" if annotations is _ABSENT else orjson.dumps(annotations)
-    except (TypeError, orjson.JSONEncodeError):
-        return None
-    if (b"null" in spec_bytes or b"null" in annotation_bytes  # NaN encodes as null too
-            or len(spec_bytes) + len(annotation_bytes) > MAX_KEY_BYTES
-            or _PREFIX in spec_bytes):
-        return None
-    lister = api.lister
-    return (namespace, lister("namespaces").generation, lister("limitranges").generation,
-            lister("serviceaccounts").generation, lister("priorityclasses").generation,
-            spec_bytes, annotation_bytes)
+    return template_key(namespace, spec, metadata, api.lister)
 
 
 def _plan(recording: Recording, obj: Obj, attrs: Attributes) -> tuple[Plan | None, str]:

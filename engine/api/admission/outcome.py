@@ -103,7 +103,7 @@ class OutcomeMemo:
         spec, metadata = obj.get("spec"), obj.get("metadata")
         key = None
         if lister is not None and type(spec) is dict and type(metadata) is dict:
-            key = _key(attrs, spec, metadata, lister)
+            key = template_key(attrs.namespace, spec, metadata, lister)
         if key is None:
             _run(attrs, obj, route)
             return
@@ -128,7 +128,11 @@ class OutcomeMemo:
             attrs.memo = outcome
 
 
-def _key(attrs: Attributes, spec: Obj, metadata: Obj, lister: Any) -> tuple[Any, ...] | None:
+def template_key(namespace: str, spec: Obj, metadata: Obj,
+                 lister: Any) -> tuple[Any, ...] | None:
+    """``(namespace, lister generations, spec bytes, annotation bytes)``: what
+    the pure plugins decide a pod create from (also the key of
+    ``engine/api/createplan.py``); None when such a create is not memoised."""
     annotations = metadata.get("annotations", _ABSENT)
     try:
         spec_bytes = orjson.dumps(spec)
@@ -141,7 +145,7 @@ def _key(attrs: Attributes, spec: Obj, metadata: Obj, lister: Any) -> tuple[Any,
         return None
     generations = (lister("namespaces").generation, lister("limitranges").generation,
                    lister("serviceaccounts").generation, lister("priorityclasses").generation)
-    return (attrs.namespace, generations, spec_bytes, annotation_bytes)
+    return (namespace, generations, spec_bytes, annotation_bytes)
 
 
 def _run(attrs: Attributes, obj: Obj, route: _Route) -> None:
