@@ -219,9 +219,14 @@ def without_managed_fields(obj: dict[str, Any] | None) -> dict[str, Any]:
 def with_managed_fields(obj: dict[str, Any], managed: Managed,
                         kept: Kept | None = None) -> dict[str, Any]:
     """``EncodeObjectManagedFields`` onto a shallow copy of ``obj``."""
+    return _with_encoded(obj, encode(managed, kept))
+
+
+def _with_encoded(obj: dict[str, Any], encoded: list[Any] | None) -> dict[str, Any]:
+    """A shallow copy of ``obj`` whose ``metadata.managedFields`` is ``encoded``
+    (none when None)."""
     out = dict(obj)
     meta = dict(out.get("metadata") or {})
-    encoded = encode(managed, kept)
     if encoded is None:
         meta.pop("managedFields", None)
     else:
@@ -284,14 +289,7 @@ def _with_remembered_encoding(obj: dict[str, Any], managed: Managed) -> dict[str
         _ENCODINGS.put(key, orjson.dumps(encoded))
     else:
         encoded = orjson.loads(raw)
-    out = dict(obj)
-    meta = dict(out.get("metadata") or {})
-    if encoded is None:
-        meta.pop("managedFields", None)
-    else:
-        meta["managedFields"] = encoded
-    out["metadata"] = meta
-    return out
+    return _with_encoded(obj, encoded)
 
 
 # A create by a manager with no managed fields sent gains every field of the
