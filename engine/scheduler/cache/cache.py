@@ -88,15 +88,12 @@ class Cache:
         cache's tainted or cordoned nodes left out (what the filters usually
         leave, when there are few); None otherwise. Checked node by node by
         identity, in C."""
-        listed = self.list()
-        total, size = len(listed), len(nodes)
-        if not nodes or size > total:
+        head = self._window_head(nodes)
+        if head is None:
             return None
-        start = nodes[0].index
-        if not 0 <= start < total:
-            return None
+        listed, total, start = head
         span = (nodes[-1].index - start) % total + 1
-        missing = span - size
+        missing = span - len(nodes)
         left_out: list[int] = []
         if missing:
             if missing < 0 or len(self.hard_tainted) + len(self.unschedulable) > 64:
@@ -129,17 +126,27 @@ class Cache:
         """Where ``nodes`` starts in :meth:`list` when it is a window of it (a
         run of consecutive listed nodes, wrapping around the end), else None.
         Checked node by node by identity, in C."""
+        head = self._window_head(nodes)
+        if head is None:
+            return None
+        listed, total, start = head
+        end = start + len(nodes)
+        if end <= total:
+            return start if listed[start:end] == nodes else None
+        return start if listed[start:] + listed[:end - total] == nodes else None
+
+    def _window_head(self, nodes: list[NodeInfo]) -> tuple[list[NodeInfo], int, int] | None:
+        """The listed nodes, their count and where ``nodes`` would start among
+        them; None when ``nodes`` cannot be a window (empty, too many, or its
+        first node not listed at its index)."""
         listed = self.list()
-        size, total = len(nodes), len(listed)
-        if not nodes or size > total:
+        total = len(listed)
+        if not nodes or len(nodes) > total:
             return None
         start = nodes[0].index
         if not 0 <= start < total:
             return None
-        end = start + size
-        if end <= total:
-            return start if listed[start:end] == nodes else None
-        return start if listed[start:] + listed[:end - total] == nodes else None
+        return listed, total, start
 
     def free_floor(self, fresh: bool = False) -> tuple[int, int, int, int] | None:
         """A lower bound of each free resource over the listed nodes (None: no

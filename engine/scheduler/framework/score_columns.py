@@ -12,6 +12,7 @@ again only the nodes that changed.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 from engine.scheduler.framework.node_info import NodeInfo
@@ -93,21 +94,27 @@ class Column:
     def present(self, ids: bytearray) -> dict[int, int]:
         """The codes in ``ids`` and how many nodes have each, counted in C, newest
         code first, until every node is accounted for."""
-        out: dict[int, int] = {}
-        left = len(ids)
-        for code in range(len(self.entry_of) - 1, 0, -1):
-            n = ids.count(code)
-            if n:
-                out[code] = n
-                left -= n
-                if not left:
-                    break
-        return out
+        return count_each(ids, range(len(self.entry_of) - 1, 0, -1))
 
 
 _COLUMNS: OrderedDict[int, Column] = OrderedDict()
 MAX_COLUMNS = 8
 MAX_CODES = 255  # codes of a column (one byte each, 0 meaning unknown)
+
+
+def count_each(ids: Any, values: Iterable[int]) -> dict[int, int]:
+    """How many of ``ids`` hold each of ``values`` (the likeliest first), each
+    counted in C, until every id is accounted for; values not found are left out."""
+    out: dict[int, int] = {}
+    left = len(ids)
+    for value in values:
+        n = ids.count(value)
+        if n:
+            out[value] = n
+            left -= n
+            if not left:
+                break
+    return out
 
 
 def forget(key: int) -> None:

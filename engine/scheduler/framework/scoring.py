@@ -49,7 +49,7 @@ from typing import Any
 from engine.scheduler.framework.interface import CycleState, ScorePlugin
 from engine.scheduler.framework.node_info import NodeInfo
 from engine.scheduler.framework.pod_info import PodInfo
-from engine.scheduler.framework.score_columns import Column, column_for, forget, zeros
+from engine.scheduler.framework.score_columns import Column, column_for, count_each, forget, zeros
 from engine.scheduler.framework.types import MAX_NODE_SCORE, MIN_NODE_SCORE
 
 COLUMNS = True  # tests turn it off to compare with the per-node reads
@@ -379,16 +379,7 @@ def _present(ids: list[int], key: int) -> dict[int, int]:
     known = _KEY_ENTRIES.get(key, ())
     if len(known) > MAX_COUNTED:
         return {e: ids.count(e) for e in set(ids)}
-    out: dict[int, int] = {}
-    left = len(ids)
-    for e in reversed(known):
-        n = ids.count(e)
-        if n:
-            out[e] = n
-            left -= n
-            if not left:
-                break
-    return out
+    return count_each(ids, reversed(known))
 
 
 def _compact(result: ScoreResult, active: list[ScorePlugin], local: list[ScorePlugin],
