@@ -103,8 +103,7 @@ class EventRecorder:
             return None
 
     def _record(self, ref: Obj, event_type: str, reason: str, message: str) -> Obj | None:
-        clock = self.clock
-        now = clock.monotonic()
+        now = self.clock.monotonic()
         get = ref.get
         obj_key = ((self.component, self.host), get("kind"), get("namespace"), get("name"),
                    get("uid"), get("apiVersion"))
@@ -119,7 +118,7 @@ class EventRecorder:
             if updated is not None:
                 self._remember(dedup_key, seen)
                 return updated
-        return self._create(dedup_key, ref, event_type, reason, message, clock)
+        return self._create(dedup_key, ref, event_type, reason, message)
 
     def _allow(self, key: tuple, now: float) -> bool:
         """The spam filter: a token bucket per source and object, in an LRU
@@ -129,8 +128,7 @@ class EventRecorder:
         bucket = buckets.get(key)
         if bucket is None:
             bucket = buckets[key] = _Bucket(float(SPAM_BURST), now)
-            if len(buckets) > MAX_LRU_CACHE_ENTRIES:
-                _trim(buckets)
+            _trim(buckets)
         else:
             buckets.move_to_end(key)
         tokens = bucket.tokens + (now - bucket.last) * SPAM_QPS
@@ -149,8 +147,7 @@ class EventRecorder:
         record = aggregates.get(key)
         if record is None or now - record.last > AGGREGATE_INTERVAL:
             record = aggregates[key] = _Aggregate(set(), now)
-            if len(aggregates) > MAX_LRU_CACHE_ENTRIES:
-                _trim(aggregates)
+            _trim(aggregates)
         record.last = now
         record.messages.add(message)
         if len(record.messages) < AGGREGATE_MAX_EVENTS:
@@ -170,8 +167,8 @@ class EventRecorder:
             return None  # the event expired; write a new one
 
     def _create(self, key: tuple, ref: Obj, event_type: str, reason: str,
-                message: str, clock: Any = None) -> Obj:
-        clock = clock or self.clock
+                message: str) -> Obj:
+        clock = self.clock
         stamp = clock.rfc3339()
         namespace = ref.get("namespace") or "default"
         nanos = int(clock.now() * 1e9)
@@ -209,8 +206,7 @@ class EventRecorder:
         cache = self._seen
         cache[key] = seen
         cache.move_to_end(key)
-        if len(cache) > MAX_LRU_CACHE_ENTRIES:
-            _trim(cache)
+        _trim(cache)
 
 
 def _trim(cache: OrderedDict) -> None:
