@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from engine.api import errors, schema
+from engine.api import errors, jsonbytes, schema
 from engine.api.resources import ResourceInfo
 
 Obj = dict[str, Any]
@@ -23,7 +23,7 @@ FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
 
 def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn",
                    warnings: list[str] | None = None, *, owned: bool = False,
-                   old: Obj | None = None) -> Obj:
+                   old: Obj | None = None, stored: bytes | None = None) -> Obj:
     """A private, checked copy of ``body`` for ``info``'s kind.
 
     ``owned``: the caller hands ``body`` over (an in-process caller that built
@@ -33,7 +33,13 @@ def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn"
 
     ``old``: for an update, the stored object it replaces; the schema check
     takes the parts equal to old's as clean (``validate_schema(old=)``, the
-    same result, cheaper)."""
+    same result, cheaper).
+
+    ``stored``: old's stored bytes, when ``old`` is this request's own
+    decoding of them and the kind's update path leaves parts it did not
+    change alone (``Strategy.shares_unchanged_parts``): a part of the copy
+    byte for byte the same as old's is old's object itself, not a second
+    decoding (see :func:`_copy_sharing`)."""
     if field_validation not in FIELD_VALIDATION:
         raise errors.bad_request(
             f"fieldValidation parameter unsupported: {field_validation}. Supported values: "
@@ -46,7 +52,10 @@ def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn"
         obj = body
     else:
         try:
-            obj = orjson.loads(orjson.dumps(body))
+            if stored is not None and old is not None:
+                obj = _copy_sharing(body, old, stored)
+            else:
+                obj = orjson.loads(orjson.dumps(body))
         except (TypeError, orjson.JSONEncodeError) as err:
             raise errors.bad_request(f"the object is not valid JSON: {err}") from None
     _check_type(info, obj)
@@ -54,6 +63,45 @@ def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn"
         raise errors.bad_request(_cannot_handle(info, "metadata must be an object"))
     obj.setdefault("metadata", {})
     return _check_schema(info, obj, field_validation, warnings, owned, old)
+
+
+def _copy_sharing(body: Obj, old: Obj, stored: bytes) -> Obj:
+    """``orjson.loads(orjson.dumps(body))``, except that trailing parts
+    (spec, status) byte for byte the same as the stored object's are old's
+    own objects; their bytes go to :mod:`jsonbytes` for defaulting and
+    validation. A label update then copies its metadata alone.
+
+    Each part is encoded inside a one-element list, one level deeper, so
+    encoding fails exactly where encoding the whole body would (orjson's
+    depth limit included), with the same message.
+
+    Why a suffix match proves a part the same: ``stored`` is orjson's
+    rendering of old, so it ends with old's last members, each a balanced
+    JSON value. If it ends with ``,"spec":S,"status":T}`` for balanced S and
+    T, then T ends where old's last value ends and is old's last value (a
+    value nested inside another ends before it), preceded by its key; the
+    same then holds for S. Only plain keys (ASCII letters and digits) are
+    matched, so no escaping can make two keys render alike."""
+    items = list(body.items())
+    wrapped = [orjson.dumps([value]) for _, value in items]
+    first, tail = len(items), b"}"
+    for i in range(len(items) - 1, -1, -1):
+        name = items[i][0]
+        if name == "metadata" or not (type(name) is str and name.isascii() and name.isalnum()):
+            break
+        tail = b',"' + name.encode() + b'":' + wrapped[i][1:-1] + tail
+        if not stored.endswith(tail):
+            break
+        first = i
+    obj: Obj = {}
+    for i, (name, _) in enumerate(items):
+        if i < first:
+            obj[name] = orjson.loads(wrapped[i])[0]
+            continue
+        part = obj[name] = old[name]
+        if type(part) is dict:
+            jsonbytes.remember(part, wrapped[i][1:-1])
+    return obj
 
 
 def owned_copy(body: Any) -> Any:

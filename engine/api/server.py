@@ -19,7 +19,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.api import aggregated, authorization, binding, errors, event_ttl, listing, meta, patch
+from engine.api import (
+    aggregated,
+    authorization,
+    binding,
+    errors,
+    event_ttl,
+    jsonbytes,
+    listing,
+    meta,
+    patch,
+)
 from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
 from engine.api.apilister import APILister
 from engine.api.createplan import Plan, PodCreatePlans, Recording, metadata_errors
@@ -390,6 +400,18 @@ class APIServer(DeletionMixin):
         level, ``metadata`` and ``status`` may be shared with read-only
         objects when this write never changes them (a status write takes the
         rest from the stored object): e.g. ``{**cached_pod, "status": new}``."""
+        try:
+            return self._replace(resource, obj, namespace, subresource, dry_run, field_manager,
+                                 field_validation, user, warnings, owned)
+        finally:
+            jsonbytes.forget()
+
+    def _replace(self, resource: ResourceLike, obj: Obj, namespace: str | None,
+                 subresource: str, dry_run: bool, field_manager: str | None,
+                 field_validation: str, user: UserInfo | None, warnings: list[str] | None,
+                 owned: bool) -> Obj:
+        """:meth:`update`'s work; the parts it shares with the stored object
+        are remembered in :mod:`jsonbytes` until ``update`` returns."""
         info = self.info(resource)
         # The stored object first, so the schema check can skip what the
         # update leaves as it was; errors keep their order (nothing raises here).
@@ -398,7 +420,12 @@ class APIServer(DeletionMixin):
         old = None if kv is None else self._old(key, kv, owned)
         if owned:
             obj = owned_copy(obj)
-        obj = decode_request(info, obj, field_validation, warnings, owned=owned, old=old)
+        # A private old may lend the copy its unchanged parts (where the
+        # kind's update path only reads them).
+        stored = (kv.value if kv is not None and not owned
+                  and strategy_for(info).shares_unchanged_parts else None)
+        obj = decode_request(info, obj, field_validation, warnings, owned=owned, old=old,
+                             stored=stored)
         ns = self._namespace(info, namespace, obj)
         name = meta.name_of(obj)
         if not name:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.api import jsonbytes
 from engine.api.admission.base import AdmissionPlugin, Attributes
 
 Obj = dict[str, Any]
@@ -78,4 +79,7 @@ class DefaultTolerationSeconds(AdmissionPlugin):
             for key, tolerated in ((NOT_READY, not_ready), (UNREACHABLE, unreachable))
             if not tolerated
         ]
+        if jsonbytes.known(spec) is not None:
+            # An update's spec shared with the stored object: only read.
+            spec = obj["spec"] = dict(spec)
         spec["tolerations"] = [*tolerations, *added]

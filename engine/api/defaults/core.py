@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from engine.api import jsonbytes
 from engine.api.defaults._util import (
     child,
     ensure,
@@ -47,7 +48,11 @@ def default_pod(pod: Obj) -> None:
     """``SetDefaults_Pod`` + ``SetDefaults_PodSpec`` and nested defaults."""
     spec = ensure(pod, "spec")
     if spec is not None:
-        _default_pod_spec_memo(spec)
+        encoded = jsonbytes.known(spec)
+        if encoded is None:
+            _default_pod_spec_memo(spec)
+        else:
+            pod["spec"] = _defaulted_shared_spec(spec, encoded)
     default_pod_status(pod)
 
 
@@ -81,6 +86,24 @@ def _default_pod_spec_memo(spec: Obj) -> None:
     elif found is not None:
         spec.clear()
         spec.update(orjson.loads(found))
+
+
+def _defaulted_shared_spec(spec: Obj, encoded: bytes) -> Obj:
+    """:func:`_default_pod_spec_memo` of a spec an update shares with the
+    stored object (``encoded`` are its bytes, see :mod:`jsonbytes`): the
+    spec itself when defaulting changes nothing (as for every spec that was
+    stored defaulted), else a defaulted copy; the shared spec is only read."""
+    if b"null" in encoded or len(encoded) > MAX_KEY_BYTES:
+        found = _MISS
+    else:
+        found = _DEFAULTED_SPECS.get(encoded, _MISS)
+    if found is None:
+        return spec
+    if found is not _MISS:
+        return orjson.loads(found)
+    copy = orjson.loads(encoded)
+    _default_pod_spec_memo(copy)
+    return spec if orjson.dumps(copy) == encoded else copy
 
 
 def _default_pod_spec(spec: Obj) -> None:
@@ -123,6 +146,8 @@ def default_pod_status(pod: Obj) -> None:
     status = child(pod, "status")
     if status is None:
         return
+    if jsonbytes.known(status) is not None:  # shared with the stored object: read only
+        status = pod["status"] = dict(status)
     for single, plural in (("podIP", "podIPs"), ("hostIP", "hostIPs")):
         ip = status.get(single)
         listed = status.get(plural)

@@ -76,6 +76,12 @@ class Strategy:
     has_status_subresource: bool = False
     allow_create_on_update: bool = False
     allow_unconditional_update: bool = True
+    # The update path reads the parts of the stored object an update leaves
+    # byte for byte the same and never changes them in place (defaulting,
+    # admission and PrepareForUpdate copy before they change a part), so the
+    # update's object may share them with its private decoding of the stored
+    # object (``decoding.decode_request(stored=)``). Audited per kind.
+    shares_unchanged_parts: bool = False
     # Whether the kind tracks metadata.generation; None derives it from
     # GENERATION_RESOURCES.
     uses_generation: bool | None = None

@@ -251,6 +251,11 @@ def _field_for(annotation: Any) -> Obj | None:
 class PodStrategy(Strategy):
     """``podStrategy``."""
 
+    # Audited: pod defaulting and DefaultTolerationSeconds copy a shared spec
+    # or status before they change it; Priority and PrepareForUpdate change
+    # only what old lacks, which a shared part never lacks.
+    shares_unchanged_parts = True
+
     def graceful_delete_period(self, obj: Obj, requested: int | None) -> int:
         return graceful_delete_period(obj, requested)
 
