@@ -95,12 +95,13 @@ def _copy_sharing(body: Obj, old: Obj, stored: bytes) -> Obj:
         first = i
     obj: Obj = {}
     for i, (name, _) in enumerate(items):
-        if i < first:
+        part = old[name] if i >= first else None
+        if type(part) is dict and jsonbytes.remember(part, wrapped[i][1:-1]):
+            obj[name] = part
+        elif i >= first and type(part) is not dict and type(part) is not list:
+            obj[name] = part  # a scalar: nothing to change in place
+        else:
             obj[name] = orjson.loads(wrapped[i])[0]
-            continue
-        part = obj[name] = old[name]
-        if type(part) is dict:
-            jsonbytes.remember(part, wrapped[i][1:-1])
     return obj
 
 

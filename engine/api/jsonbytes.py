@@ -11,39 +11,69 @@ Sound because of how entries live:
   request: changing it would change the old object validation compares with);
 - an entry holds its object, so its id cannot be reused while it is here, and
   a lookup checks identity;
-- the API server forgets every entry when a request ends (:func:`forget`), so
-  nothing outlives the request that made it, whatever a caller later does
-  with the objects it gets back. A lookup that misses (another thread's
-  request ended and cleared the table) only means encoding again.
+- the API server forgets every entry when a request ends (:func:`enter` and
+  :func:`leave` around it; a write made while it runs, as a watch callback
+  or a hook may make, ends inside it), so nothing outlives the request that
+  made it, whatever a caller later does with the objects it gets back;
+- the table is per thread: a miss is not harmless (code that copies shared
+  parts before changing them finds out they are shared here), so another
+  thread's request ending must not clear this one's entries.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-_KNOWN: dict[int, tuple[Any, bytes]] = {}
 
-# A request remembers a few parts; more than this means something forgot to
-# call forget(), and the table starts over rather than grow.
+class _Table(threading.local):
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[Any, bytes]] = {}
+        self.depth = 0
+
+
+_TABLE = _Table()
+
+# A request remembers a few parts (nested requests a few more); a table this
+# full means entries are not being forgotten, and it takes no more.
 _LIMIT = 64
 
 
-def remember(obj: Any, encoded: bytes) -> None:
-    """``obj``'s JSON bytes are ``encoded`` for the rest of this request."""
-    if len(_KNOWN) >= _LIMIT:
-        _KNOWN.clear()
-    _KNOWN[id(obj)] = (obj, encoded)
+def remember(obj: Any, encoded: bytes) -> bool:
+    """``obj``'s JSON bytes are ``encoded`` for the rest of this request.
+
+    False when the table is full: then ``obj`` must not be shared, since
+    code that copies shared parts before changing them would not know."""
+    known = _TABLE.known
+    if len(known) >= _LIMIT:
+        return False
+    known[id(obj)] = (obj, encoded)
+    return True
 
 
 def known(obj: Any) -> bytes | None:
     """``obj``'s remembered JSON bytes, or None."""
-    entry = _KNOWN.get(id(obj))
+    entry = _TABLE.known.get(id(obj))
     if entry is not None and entry[0] is obj:
         return entry[1]
     return None
 
 
+def enter() -> None:
+    """A request starts (perhaps inside another one on this thread)."""
+    _TABLE.depth += 1
+
+
+def leave() -> None:
+    """A request ends; the outermost one forgets every entry."""
+    table = _TABLE
+    table.depth -= 1
+    if table.depth <= 0:
+        table.depth = 0
+        if table.known:
+            table.known.clear()
+
+
 def forget() -> None:
-    """Forget every entry (the end of a request)."""
-    if _KNOWN:
-        _KNOWN.clear()
+    """Forget every entry now."""
+    _TABLE.known.clear()

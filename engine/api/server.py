@@ -400,11 +400,12 @@ class APIServer(DeletionMixin):
         level, ``metadata`` and ``status`` may be shared with read-only
         objects when this write never changes them (a status write takes the
         rest from the stored object): e.g. ``{**cached_pod, "status": new}``."""
+        jsonbytes.enter()
         try:
             return self._replace(resource, obj, namespace, subresource, dry_run, field_manager,
                                  field_validation, user, warnings, owned)
         finally:
-            jsonbytes.forget()
+            jsonbytes.leave()
 
     def _replace(self, resource: ResourceLike, obj: Obj, namespace: str | None,
                  subresource: str, dry_run: bool, field_manager: str | None,

@@ -7,6 +7,7 @@ changes, whatever order its parts come in, and whichever step mutates."""
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
 import orjson
@@ -167,7 +168,7 @@ def test_a_label_update_shares_spec_and_status_and_forgets_their_bytes() -> None
         decoding._copy_sharing = real
     assert seen == [{"apiVersion": False, "kind": False, "metadata": False,
                      "spec": True, "status": True}]
-    assert jsonbytes._KNOWN == {}
+    assert jsonbytes._TABLE.known == {}
 
 
 STORED = orjson.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
@@ -211,3 +212,47 @@ def test_a_lookalike_nested_in_an_annotation_is_not_taken_for_the_spec() -> None
     finally:
         jsonbytes.forget()
     assert obj["spec"] == spec and obj["spec"] is not old["spec"]
+
+
+def test_a_request_inside_another_keeps_the_outer_ones_entries() -> None:
+    """A write made while an update runs (a watch callback, a hook) ends
+    inside it: the outer update's shared parts must stay known."""
+    outer, inner = {"a": 1}, {"b": 2}
+    jsonbytes.enter()
+    try:
+        assert jsonbytes.remember(outer, b'{"a":1}')
+        jsonbytes.enter()
+        assert jsonbytes.remember(inner, b'{"b":2}')
+        jsonbytes.leave()
+        assert jsonbytes.known(outer) == b'{"a":1}'
+    finally:
+        jsonbytes.leave()
+    assert jsonbytes.known(outer) is None and jsonbytes.known(inner) is None
+
+
+def test_a_full_table_takes_no_more_and_the_part_is_copied() -> None:
+    parts = [{"n": i} for i in range(jsonbytes._LIMIT)]
+    old = orjson.loads(STORED)
+    jsonbytes.enter()
+    try:
+        assert all(jsonbytes.remember(part, b"{}") for part in parts)
+        obj = decoding._copy_sharing(
+            {"metadata": {}, "spec": {"a": 1}, "status": {"phase": "Running"}}, old, STORED)
+        assert obj["spec"] == old["spec"] and obj["spec"] is not old["spec"]
+        assert jsonbytes.known(parts[0]) == b"{}"
+    finally:
+        jsonbytes.leave()
+
+
+def test_the_table_is_per_thread() -> None:
+    part = {"a": 1}
+    jsonbytes.enter()
+    try:
+        jsonbytes.remember(part, b'{"a":1}')
+        seen: list[Any] = []
+        thread = threading.Thread(target=lambda: seen.append(jsonbytes.known(part)))
+        thread.start()
+        thread.join()
+        assert seen == [None] and jsonbytes.known(part) == b'{"a":1}'
+    finally:
+        jsonbytes.leave()
