@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from engine.api import errors
+from engine.api import errors, jsonbytes
 from engine.api.memo import LRU
 from engine.api.validation import names, podspec, resourcelists
 from engine.api.validation.common import (
@@ -225,19 +225,23 @@ def validate_pod_update(new: Obj, old: Obj) -> Errs:
     tolerations, removed scheduling gates and a negative grace period set to 1 may change."""
     spec, old_spec = _m(new, "spec"), _m(old, "spec")
     errs = meta_update_and_meta_errors(new, old, True, names.validate_pod_name)
-    errs.extend(_pod_specific_annotations(new))
+    annotated = _annotated(new, old)
+    if annotated:
+        errs.extend(_pod_specific_annotations(new))
     encoded = _json_bytes(spec) if spec is new.get("spec") else None
     key = (encoded, _s(_m(new, "metadata"), "name"))
     if (encoded is not None and _SAME_SPEC_CLEAN.get(key) is not None
             and (old_spec is spec or encoded == _json_bytes(old_spec))):
-        errs.extend(_pod_annotation_updates(new, old))
+        if annotated:
+            errs.extend(_pod_annotation_updates(new, old))
         return errs
     if encoded is not None and b"null" in encoded:  # NaN encodes as null too
         encoded = None
     first = len(errs)
     errs.extend(_pod_spec_errors(new, encoded))
     spec_clean = len(errs) == first
-    errs.extend(_pod_annotation_updates(new, old))
+    if annotated:
+        errs.extend(_pod_annotation_updates(new, old))
     before = len(errs)
     if _spec_update_errors(spec, old_spec, errs):
         return errs
@@ -247,8 +251,22 @@ def validate_pod_update(new: Obj, old: Obj) -> Errs:
     return errs
 
 
+def _annotated(new: Obj, old: Obj) -> bool:
+    """False when neither pod's metadata has annotations: the pod-specific
+    annotation checks (:func:`_pod_specific_annotations`,
+    :func:`_pod_annotation_updates`) then find nothing, and are not asked."""
+    new_meta, old_meta = new.get("metadata"), old.get("metadata")
+    return not (type(new_meta) is dict and type(old_meta) is dict
+                and not new_meta.get("annotations") and not old_meta.get("annotations"))
+
+
 def _json_bytes(value: Any) -> bytes | None:
-    """``value``'s JSON bytes, None when it cannot be encoded."""
+    """``value``'s JSON bytes, None when it cannot be encoded (the bytes this
+    request already has for a part it shares with the stored object, see
+    :mod:`engine.api.jsonbytes`: the same bytes, not encoded again)."""
+    known = jsonbytes.known(value)
+    if known is not None:
+        return known
     try:
         return orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):

@@ -19,6 +19,7 @@ from engine.api.validation.objectmeta import (
     collection_errors,
     object_meta_fields,
     object_meta_update_fields,
+    quiet_meta_update,
     validate_object_meta,
     validate_object_meta_update,
 )
@@ -67,8 +68,12 @@ def meta_update_and_meta_errors(new: Obj, old: Obj, namespaced: bool,
 
     Both lists end with the same checks of new's collections (labels,
     annotations, ...) and finalizer names; when those find nothing, they are
-    worked out once. Otherwise each list gets its own, as the plain calls."""
+    worked out once. Otherwise each list gets its own, as the plain calls.
+    An update of the usual fields that finds nothing is seen at once
+    (:func:`quiet_meta_update`)."""
     meta = new.get("metadata")
+    if quiet_meta_update(meta, old.get("metadata"), namespaced, name_fn):
+        return []
     shared = collection_errors(meta)
     shared.extend(kube_finalizer_errors(meta))
     if shared:

@@ -381,6 +381,40 @@ def _plain_identity(new: dict[str, Any], old: dict[str, Any]) -> bool:
         type(new_gen) is int and type(old_gen) is int and new_gen >= old_gen)
 
 
+def quiet_meta_update(new: Any, old: Any, namespaced: bool, name_fn: names.NameFunc) -> bool:
+    """Whether ObjectMeta validation of ``new`` and its update checks against
+    ``old`` (:func:`object_meta_update_fields`, :func:`object_meta_fields`,
+    :func:`collection_errors`; no finalizers, so no finalizer-name rule) find
+    nothing, seen in one pass over the fields an update usually sends (a
+    label change's). It asks the same checks (and their memos) the plain code
+    asks; anything it does not look at (finalizers, owner references,
+    managed fields, an odd shape) answers False, left to the plain code."""
+    if type(new) is not dict or type(old) is not dict:
+        return False
+    get = new.get
+    if (get("finalizers") is not None or get("ownerReferences") is not None
+            or get("managedFields") is not None):
+        return False
+    name, namespace, generate_name = get("name"), get("namespace"), get("generateName")
+    if type(name) is not str or not name or name_fn(name, False):
+        return False  # upstream ValidateObjectMeta: the name
+    if isinstance(generate_name, str) and generate_name and name_fn(generate_name, True):
+        return False
+    if namespaced:
+        if type(namespace) is not str or not namespace or names.validate_namespace_name(
+                namespace, False):
+            return False
+    elif isinstance(namespace, str) and namespace:
+        return False  # "not allowed on this type"
+    generation = get("generation")
+    if (is_int(generation) and generation < 0) or not _plain_identity(new, old):
+        return False
+    labels, annotations = get("labels"), get("annotations")
+    return not ((labels is not None and validate_labels(labels, _METADATA_PATHS["labels"]))
+                or (annotations is not None
+                    and validate_annotations(annotations, _METADATA_PATHS["annotations"])))
+
+
 def validate_no_new_finalizers(new: Any, old: Any, path: str) -> Errs:
     """Upstream ``ValidateNoNewFinalizers``."""
     extra = sorted(set(strings(new)) - set(strings(old)))
