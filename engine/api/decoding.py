@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from engine.api import errors, jsonbytes, schema
+from engine.api import errors, jsonbytes, meta, schema
 from engine.api.resources import ResourceInfo
 
 Obj = dict[str, Any]
@@ -23,7 +23,7 @@ FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
 
 def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn",
                    warnings: list[str] | None = None, *, owned: bool = False,
-                   old: Obj | None = None, stored: bytes | None = None) -> Obj:
+                   old: Obj | None = None) -> Obj:
     """A private, checked copy of ``body`` for ``info``'s kind.
 
     ``owned``: the caller hands ``body`` over (an in-process caller that built
@@ -33,13 +33,34 @@ def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn"
 
     ``old``: for an update, the stored object it replaces; the schema check
     takes the parts equal to old's as clean (``validate_schema(old=)``, the
-    same result, cheaper).
+    same result, cheaper)."""
+    _check_request(info, body, field_validation)
+    if owned:
+        obj = body
+    else:
+        try:
+            obj = orjson.loads(orjson.dumps(body))
+        except (TypeError, orjson.JSONEncodeError) as err:
+            raise errors.bad_request(f"the object is not valid JSON: {err}") from None
+    return _checked(info, obj, field_validation, warnings, owned, old)
 
-    ``stored``: old's stored bytes, when ``old`` is this request's own
-    decoding of them and the kind's update path leaves parts it did not
-    change alone (``Strategy.shares_unchanged_parts``): a part of the copy
-    byte for byte the same as old's is old's object itself, not a second
-    decoding (see :func:`_copy_sharing`)."""
+
+def decode_update(info: ResourceInfo, body: Any, field_validation: str, warnings: list[str] | None,
+                  stored: bytes, revision: int) -> tuple[Obj, Obj]:
+    """``decode_request(body, old=...)`` and old, decoded from ``stored`` at
+    ``revision``, for a kind whose update path leaves the parts an update
+    did not change alone (``Strategy.shares_unchanged_parts``): parts byte
+    for byte the same as the stored ones are decoded once and are the same
+    objects in both (see :func:`_copy_sharing`)."""
+    _check_request(info, body, field_validation)
+    try:
+        obj, old = _copy_sharing(body, stored, revision)
+    except (TypeError, orjson.JSONEncodeError) as err:
+        raise errors.bad_request(f"the object is not valid JSON: {err}") from None
+    return _checked(info, obj, field_validation, warnings, False, old), old
+
+
+def _check_request(info: ResourceInfo, body: Any, field_validation: str) -> None:
     if field_validation not in FIELD_VALIDATION:
         raise errors.bad_request(
             f"fieldValidation parameter unsupported: {field_validation}. Supported values: "
@@ -48,16 +69,11 @@ def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn"
         raise errors.bad_request(
             f"the body of the request was in an unknown format - expected a JSON object for "
             f"{info.kind}, got {type(body).__name__}")
-    if owned:
-        obj = body
-    else:
-        try:
-            if stored is not None and old is not None:
-                obj = _copy_sharing(body, old, stored)
-            else:
-                obj = orjson.loads(orjson.dumps(body))
-        except (TypeError, orjson.JSONEncodeError) as err:
-            raise errors.bad_request(f"the object is not valid JSON: {err}") from None
+
+
+def _checked(info: ResourceInfo, obj: Obj, field_validation: str, warnings: list[str] | None,
+             owned: bool, old: Obj | None) -> Obj:
+    """The copy's type, metadata and schema checked (unknown fields pruned)."""
     _check_type(info, obj)
     if not isinstance(obj.get("metadata", {}), dict):
         raise errors.bad_request(_cannot_handle(info, "metadata must be an object"))
@@ -65,23 +81,26 @@ def decode_request(info: ResourceInfo, body: Any, field_validation: str = "Warn"
     return _check_schema(info, obj, field_validation, warnings, owned, old)
 
 
-def _copy_sharing(body: Obj, old: Obj, stored: bytes) -> Obj:
-    """``orjson.loads(orjson.dumps(body))``, except that trailing parts
-    (spec, status) byte for byte the same as the stored object's are old's
-    own objects; their bytes go to :mod:`jsonbytes` for defaulting and
-    validation. A label update then copies its metadata alone.
+def _copy_sharing(body: Obj, stored: bytes, revision: int) -> tuple[Obj, Obj]:
+    """``orjson.loads(orjson.dumps(body))`` and ``meta.decode(stored,
+    revision)``, except that trailing parts (spec, status) byte for byte
+    the same in both are decoded once, shared, and their bytes go to
+    :mod:`jsonbytes` for defaulting and validation. A label update then
+    decodes its metadata twice (the body's and the stored one) and the rest
+    once, instead of everything twice.
 
-    Each part is encoded inside a one-element list, one level deeper, so
-    encoding fails exactly where encoding the whole body would (orjson's
-    depth limit included), with the same message.
+    Each part of the body is encoded inside a one-element list, one level
+    deeper, so encoding fails exactly where encoding the whole body would
+    (orjson's depth limit included), with the same message.
 
     Why a suffix match proves a part the same: ``stored`` is orjson's
     rendering of old, so it ends with old's last members, each a balanced
     JSON value. If it ends with ``,"spec":S,"status":T}`` for balanced S and
     T, then T ends where old's last value ends and is old's last value (a
     value nested inside another ends before it), preceded by its key; the
-    same then holds for S. Only plain keys (ASCII letters and digits) are
-    matched, so no escaping can make two keys render alike."""
+    same then holds for S, and what comes before ``,"spec"``, closed with
+    ``}``, is old's other members. Only plain keys (ASCII letters and
+    digits) are matched, so no escaping can make two keys render alike."""
     items = list(body.items())
     wrapped = [orjson.dumps([value]) for _, value in items]
     first, tail = len(items), b"}"
@@ -89,20 +108,28 @@ def _copy_sharing(body: Obj, old: Obj, stored: bytes) -> Obj:
         name = items[i][0]
         if name == "metadata" or not (type(name) is str and name.isascii() and name.isalnum()):
             break
-        tail = b',"' + name.encode() + b'":' + wrapped[i][1:-1] + tail
-        if not stored.endswith(tail):
+        candidate = b',"' + name.encode() + b'":' + wrapped[i][1:-1] + tail
+        if not stored.endswith(candidate):
             break
-        first = i
+        first, tail = i, candidate
+    if first == len(items):
+        obj = {name: orjson.loads(w)[0] for (name, _), w in zip(items, wrapped, strict=True)}
+        return obj, meta.decode(stored, revision)
+    old = orjson.loads(stored[: len(stored) - len(tail)] + b"}")
     obj: Obj = {}
     for i, (name, _) in enumerate(items):
-        part = old[name] if i >= first else None
+        part = orjson.loads(wrapped[i])[0]
+        obj[name] = part
+        if i < first:
+            continue
         if type(part) is dict and jsonbytes.remember(part, wrapped[i][1:-1]):
-            obj[name] = part
-        elif i >= first and type(part) is not dict and type(part) is not list:
-            obj[name] = part  # a scalar: nothing to change in place
+            old[name] = part
+        elif type(part) is dict or type(part) is list:
+            old[name] = orjson.loads(wrapped[i])[0]  # not known to be shared: a copy
         else:
-            obj[name] = orjson.loads(wrapped[i])[0]
-    return obj
+            old[name] = part  # a scalar: nothing to change in place
+    old.setdefault("metadata", {})["resourceVersion"] = str(revision)
+    return obj, old
 
 
 def owned_copy(body: Any) -> Any:

@@ -33,7 +33,7 @@ from engine.api import (
 from engine.api.admission.base import AdmissionChain, Attributes, UserInfo
 from engine.api.apilister import APILister
 from engine.api.createplan import Plan, PodCreatePlans, Recording, metadata_errors
-from engine.api.decoding import decode_request, owned_copy
+from engine.api.decoding import decode_request, decode_update, owned_copy
 from engine.api.deletion import DeletionMixin
 from engine.api.resources import ResourceInfo, resolve
 from engine.api.rest_hooks import hooks_for
@@ -418,15 +418,15 @@ class APIServer(DeletionMixin):
         # update leaves as it was; errors keep their order (nothing raises here).
         key = self._key_of(info, namespace, obj)
         kv = self.store.get(key) if key else None
-        old = None if kv is None else self._old(key, kv, owned)
-        if owned:
-            obj = owned_copy(obj)
-        # A private old may lend the copy its unchanged parts (where the
-        # kind's update path only reads them).
-        stored = (kv.value if kv is not None and not owned
-                  and strategy_for(info).shares_unchanged_parts else None)
-        obj = decode_request(info, obj, field_validation, warnings, owned=owned, old=old,
-                             stored=stored)
+        if kv is not None and not owned and strategy_for(info).shares_unchanged_parts:
+            # Old and the copy share what the update leaves as it was.
+            obj, old = decode_update(info, obj, field_validation, warnings, kv.value,
+                                     kv.mod_revision)
+        else:
+            old = None if kv is None else self._old(key, kv, owned)
+            if owned:
+                obj = owned_copy(obj)
+            obj = decode_request(info, obj, field_validation, warnings, owned=owned, old=old)
         ns = self._namespace(info, namespace, obj)
         name = meta.name_of(obj)
         if not name:

@@ -154,11 +154,12 @@ def test_a_label_update_shares_spec_and_status_and_forgets_their_bytes() -> None
     seen: list[dict[str, Any]] = []
     real = decoding._copy_sharing
 
-    def spy(body: Any, old: Any, stored: bytes) -> Any:
-        obj = real(body, old, stored)
+    def spy(body: Any, stored: bytes, revision: int) -> Any:
+        obj, old = real(body, stored, revision)
         seen.append({name: obj[name] is old[name] for name in obj})
         assert jsonbytes.known(obj["spec"]) == orjson.dumps(body["spec"])
-        return obj
+        assert old == meta.decode(stored, revision)
+        return obj, old
 
     decoding._copy_sharing = spy
     try:
@@ -191,12 +192,12 @@ STORED = orjson.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "
 ])
 def test_only_byte_identical_trailing_parts_are_shared(body: dict[str, Any],
                                                        shared: set[str]) -> None:
-    old = orjson.loads(STORED)
     try:
-        obj = decoding._copy_sharing(body, old, STORED)
+        obj, old = decoding._copy_sharing(body, STORED, 7)
     finally:
         jsonbytes.forget()
     assert orjson.dumps(obj) == orjson.dumps(body)
+    assert orjson.dumps(old) == orjson.dumps(meta.decode(STORED, 7))
     assert {name for name in obj if name in old and obj[name] is old[name]} == shared
 
 
@@ -205,13 +206,13 @@ def test_a_lookalike_nested_in_an_annotation_is_not_taken_for_the_spec() -> None
     sneaky = {"note": {"z": 0, "spec": spec, "status": {"phase": "Running"}}}
     stored = orjson.dumps({"metadata": {"annotations": sneaky}, "spec": {"a": 2},
                            "status": {"phase": "Running"}, "x": sneaky})
-    old = orjson.loads(stored)
     body = {"metadata": {}, "spec": spec, "status": {"phase": "Running"}}
     try:
-        obj = decoding._copy_sharing(body, old, stored)
+        obj, old = decoding._copy_sharing(body, stored, 7)
     finally:
         jsonbytes.forget()
     assert obj["spec"] == spec and obj["spec"] is not old["spec"]
+    assert old == meta.decode(stored, 7)
 
 
 def test_a_request_inside_another_keeps_the_outer_ones_entries() -> None:
@@ -232,12 +233,11 @@ def test_a_request_inside_another_keeps_the_outer_ones_entries() -> None:
 
 def test_a_full_table_takes_no_more_and_the_part_is_copied() -> None:
     parts = [{"n": i} for i in range(jsonbytes._LIMIT)]
-    old = orjson.loads(STORED)
     jsonbytes.enter()
     try:
         assert all(jsonbytes.remember(part, b"{}") for part in parts)
-        obj = decoding._copy_sharing(
-            {"metadata": {}, "spec": {"a": 1}, "status": {"phase": "Running"}}, old, STORED)
+        obj, old = decoding._copy_sharing(
+            {"metadata": {}, "spec": {"a": 1}, "status": {"phase": "Running"}}, STORED, 7)
         assert obj["spec"] == old["spec"] and obj["spec"] is not old["spec"]
         assert jsonbytes.known(parts[0]) == b"{}"
     finally:
