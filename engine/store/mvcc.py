@@ -27,17 +27,22 @@ def _event_revision(event: Event) -> int:
     return event.kv.mod_revision
 
 
+# Every write builds its key-value and event with this: what a named tuple's
+# generated ``__new__`` runs, without that Python-level frame (half the cost).
+_new = tuple.__new__
+
+
 def make_put(key: str, value: bytes, revision: int, prev: KeyValue | None) -> Event:
     """The event for writing ``value`` at ``revision`` over ``prev``."""
     if prev is None:
-        return Event(PUT, KeyValue(key, value, revision, revision, 1), None)
-    kv = KeyValue(key, value, prev.create_revision, revision, prev.version + 1)
-    return Event(PUT, kv, prev)
+        return _new(Event, (PUT, _new(KeyValue, (key, value, revision, revision, 1)), None))
+    kv = _new(KeyValue, (key, value, prev.create_revision, revision, prev.version + 1))
+    return _new(Event, (PUT, kv, prev))
 
 
 def make_delete(prev: KeyValue, revision: int) -> Event:
     """The event for deleting the live ``prev`` at ``revision``."""
-    return Event(DELETE, KeyValue(prev.key, b"", 0, revision, 0), prev)
+    return _new(Event, (DELETE, _new(KeyValue, (prev.key, b"", 0, revision, 0)), prev))
 
 
 class MVCC:

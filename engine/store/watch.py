@@ -91,26 +91,33 @@ class WatchHub:
         """Deliver queued revisions in order, up to revision ``durable``
         (None: all). Re-entrant calls (a callback that writes) return at once;
         the outer loop delivers their events after the callback returns."""
-        with self.lock:
-            if self._draining:
-                return
-            self._draining = True
-            try:
-                pending = self.pending
-                while pending:
-                    events = pending[0]
-                    if durable is not None and events[0].kv.mod_revision > durable:
-                        break
-                    pending.popleft()
-                    self.dispatch(events)
-            finally:
-                self._draining = False
+        lock = self.lock
+        lock.acquire()  # not ``with``: see engine.store.store's docstring
+        if self._draining:
+            lock.release()
+            return
+        self._draining = True
+        try:
+            pending = self.pending
+            while pending:
+                events = pending[0]
+                revision = events[0].kv.mod_revision
+                if durable is not None and revision > durable:
+                    break
+                pending.popleft()
+                self.dispatch(events, revision)
+        finally:
+            self._draining = False
+            lock.release()
 
-    def dispatch(self, events: list[Event]) -> None:
+    def dispatch(self, events: list[Event], revision: int) -> None:
         """Hand one revision's events to every matching watcher."""
-        revision = events[0].kv.mod_revision
+        single = events[0].kv.key if len(events) == 1 else None
         for prefix, group in self.groups:
-            matched = select(events, prefix)
+            if single is None:
+                matched = select(events, prefix)
+            else:  # select's answer for one event, without the call
+                matched = events if single.startswith(prefix) else None
             if matched:
                 for w in group:
                     if w.next_revision <= revision and not w.cancelled:
