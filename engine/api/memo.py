@@ -20,6 +20,18 @@ _MISS: Any = object()
 MAX_KEY_BYTES = 16 * 1024
 
 
+def _compact(item: Any) -> Any:
+    """Bytes (alone or in a tuple) in allocations of their own size: orjson's
+    output keeps its whole growth buffer, 4-16 KiB, behind a few hundred
+    bytes (``meta.compact``); a table keeps its entries long. Puts are
+    misses, so the copy is paid once per entry."""
+    if type(item) is bytes:
+        return b"".join((item, b""))
+    if type(item) is tuple and any(type(part) is bytes for part in item):
+        return tuple(b"".join((part, b"")) if type(part) is bytes else part for part in item)
+    return item
+
+
 class LRU:
     """A least-recently-used map of at most ``size`` entries.
 
@@ -47,7 +59,7 @@ class LRU:
 
     def put(self, key: Any, value: Any) -> None:
         data = self._data
-        data[key] = value
+        data[_compact(key)] = _compact(value)
         data.move_to_end(key)
         if len(data) > self.size:
             data.popitem(last=False)

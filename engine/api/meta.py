@@ -76,7 +76,19 @@ def encode(obj: Obj) -> bytes:
         else:
             stripped = {k: v for k, v in meta.items() if k != "resourceVersion"}
         obj = {**obj, "metadata": stripped}
-    return orjson.dumps(obj)
+    return compact(orjson.dumps(obj))
+
+
+def compact(encoded: bytes) -> bytes:
+    """``encoded`` in an allocation of its own size, for bytes kept long
+    (stored values, memo keys).
+
+    orjson returns its whole output buffer behind the bytes it makes: at
+    least 4 KiB, 16 KiB for a 1.5 KiB pod (orjson 3.12's byteswriter never
+    shrinks it; see home-assistant/core#181240). Kept as they come, a store
+    of pods holds ten times their size and a write path touches fresh pages
+    on every write. A copy costs ~0.1 us."""
+    return b"".join((encoded, b""))
 
 
 def decode(value: bytes, revision: int) -> Obj:
