@@ -381,20 +381,28 @@ def _plain_identity(new: dict[str, Any], old: dict[str, Any]) -> bool:
         type(new_gen) is int and type(old_gen) is int and new_gen >= old_gen)
 
 
+# The ObjectMeta fields :func:`quiet_meta_update` looks at: what an update of
+# a pod, as created, sends (no finalizers, owner references, managed fields,
+# deletion under way).
+_USUAL_FIELDS = frozenset({"name", "generateName", "namespace", "uid", "resourceVersion",
+                           "creationTimestamp", "generation", "labels", "annotations"})
+_KEPT_FIELDS = ("name", "namespace", "uid", "creationTimestamp")
+
+
 def quiet_meta_update(new: Any, old: Any, namespaced: bool, name_fn: names.NameFunc) -> bool:
     """Whether ObjectMeta validation of ``new`` and its update checks against
     ``old`` (:func:`object_meta_update_fields`, :func:`object_meta_fields`,
     :func:`collection_errors`; no finalizers, so no finalizer-name rule) find
     nothing, seen in one pass over the fields an update usually sends (a
     label change's). It asks the same checks (and their memos) the plain code
-    asks; anything it does not look at (finalizers, owner references,
-    managed fields, an odd shape) answers False, left to the plain code."""
-    if type(new) is not dict or type(old) is not dict:
+    asks; new metadata with other fields, or old metadata of an object being
+    deleted, answers False, left to the plain code."""
+    if type(new) is not dict or type(old) is not dict or not _USUAL_FIELDS.issuperset(new):
         return False
-    get = new.get
-    if (get("finalizers") is not None or get("ownerReferences") is not None
-            or get("managedFields") is not None):
-        return False
+    get, old_get = new.get, old.get
+    if old_get("deletionTimestamp") is not None or old_get(
+            "deletionGracePeriodSeconds") is not None:
+        return False  # identity: new has neither (_plain_identity)
     name, namespace, generate_name = get("name"), get("namespace"), get("generateName")
     if type(name) is not str or not name or name_fn(name, False):
         return False  # upstream ValidateObjectMeta: the name
@@ -406,13 +414,41 @@ def quiet_meta_update(new: Any, old: Any, namespaced: bool, name_fn: names.NameF
             return False
     elif isinstance(namespace, str) and namespace:
         return False  # "not allowed on this type"
-    generation = get("generation")
-    if (is_int(generation) and generation < 0) or not _plain_identity(new, old):
+    for field in _KEPT_FIELDS:  # _plain_identity's, each the same plain string or unset
+        now, before = get(field), old_get(field)
+        if now is None:
+            if before is not None:
+                return False
+        elif type(now) is not str or type(before) is not str or now != before:
+            return False
+    generation, old_generation = get("generation"), old_get("generation")
+    if generation is not None and not (type(generation) is int and generation >= 0 and (
+            old_generation is None or (type(old_generation) is int
+                                       and generation >= old_generation))):
         return False
     labels, annotations = get("labels"), get("annotations")
-    return not ((labels is not None and validate_labels(labels, _METADATA_PATHS["labels"]))
+    return not ((labels is not None and not _quiet_labels(labels))
                 or (annotations is not None
                     and validate_annotations(annotations, _METADATA_PATHS["annotations"])))
+
+
+def _quiet_labels(labels: Any) -> bool:
+    """Whether :func:`validate_labels` finds nothing: each key and each string
+    value one the name checks accepted (a new value is checked, as there)."""
+    if type(labels) is not dict:
+        return not validate_labels(labels, _METADATA_PATHS["labels"])
+    keys, values = _VALID_LABEL_KEYS, _VALID_LABEL_VALUES
+    for k, v in labels.items():
+        if k not in keys:
+            return not validate_labels(labels, _METADATA_PATHS["labels"])
+        if type(v) is str and len(v) <= _LABEL_VALUE_MAX and v.isascii() and v.isalnum():
+            continue  # what is_valid_label_value accepts at once (not in its memo)
+        if isinstance(v, str) and v not in values and names.is_valid_label_value(v):
+            return False
+    return True
+
+
+_LABEL_VALUE_MAX = names.LABEL_VALUE_MAX_LENGTH
 
 
 def validate_no_new_finalizers(new: Any, old: Any, path: str) -> Errs:

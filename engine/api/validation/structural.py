@@ -708,22 +708,30 @@ def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node,
                        nan_free: bool = False) -> bool:
     """:func:`_clean_top` of an update's object: parts the same as old's are clean.
 
-    A top-level part that changed is compared field by field (an update
-    changes a label, a status update a few conditions, not the whole pod); one
-    old lacks is checked as on a create."""
+    A part that is old's own object (an update's unchanged spec or status,
+    shared with the stored object's decoding) is clean at once. A top-level
+    part that changed is compared field by field (an update changes a label,
+    a status update a few conditions, not the whole pod); one old lacks is
+    checked as on a create."""
     props = node.props
+    old_get = old.get
     for name, value in obj.items():
+        prev = old_get(name)
+        if value is prev and value is not None:
+            continue  # old's own value: a field old has, clean as old is
         sub = props.get(name)
         if sub is None:
             return False
         if value is None:
             continue
-        if sub.kind != STRUCT or type(value) is not dict:
+        kind = sub.kind
+        if kind == STRING:  # apiVersion, kind
+            if not isinstance(value, str):
+                return False
+        elif kind != STRUCT or type(value) is not dict:
             if not _clean(value, sub):
                 return False
-            continue
-        prev = old.get(name)
-        if type(prev) is dict:
+        elif type(prev) is dict:
             # Metadata always differs a little (resourceVersion, managed fields).
             if not ((name != "metadata" and _same(value, prev, sub, nan_free))
                     or _clean_fields_against(value, prev, sub, nan_free)):
@@ -740,9 +748,11 @@ def _clean_fields_against(obj: dict[str, Any], old: dict[str, Any], node: _Node,
                           nan_free: bool = False) -> bool:
     """:func:`_clean_struct` of ``obj``, a field the same as ``old``'s taken as clean.
 
-    Scalars are checked (cheaper than comparing); containers are compared and
-    walked when they differ."""
+    Scalars are checked (cheaper than comparing), and so are maps of strings
+    (labels, annotations: each value's type); other containers are compared
+    and walked when they differ."""
     props = node.props
+    old_get = old.get
     for name, value in obj.items():
         sub = props.get(name)
         if sub is None:
@@ -753,14 +763,24 @@ def _clean_fields_against(obj: dict[str, Any], old: dict[str, Any], node: _Node,
         if kind == STRING:
             if not isinstance(value, str):
                 return False
-        elif kind in (STRUCT, ARRAY, MAP):
-            prev = old.get(name)
+        elif kind == MAP and type(value) is dict and sub.child.kind == STRING:  # type: ignore[union-attr]
+            for item in value.values():  # _clean's answer, inline
+                if item is not None and not isinstance(item, str):
+                    return False
+        elif kind in _WALKED_KINDS:
+            prev = old_get(name)
             if not ((prev is not None and _same(value, prev, sub, nan_free))
                     or _clean(value, sub)):
+                return False
+        elif kind == TIME:  # creationTimestamp: _clean's answer, inline
+            if not (isinstance(value, str) and _time_ok(value)):
                 return False
         elif not _clean(value, sub):
             return False
     return True
+
+
+_WALKED_KINDS = frozenset({STRUCT, ARRAY, MAP})
 
 
 @functools.lru_cache(maxsize=4096)

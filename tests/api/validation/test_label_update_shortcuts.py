@@ -58,26 +58,33 @@ _FIELDS: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+_USUAL = {"name": "pod-0", "namespace": "default", "uid": "u1", "resourceVersion": "4",
+          "creationTimestamp": "2025-01-01T00:00:00Z", "labels": {"app": "bench", "i": "1"}}
+
+
 @st.composite
-def _meta(draw: st.DrawFn) -> Any:
-    if draw(st.integers(0, 30)) == 0:
-        return draw(st.sampled_from([None, "x", [], {}]))
-    common = ["name", "namespace", "uid", "creationTimestamp", "resourceVersion", "labels"]
-    keys = [k for k in common if draw(st.integers(0, 9))]
-    keys += draw(st.lists(st.sampled_from(sorted(_FIELDS)), max_size=3))
-    return {k: draw(_FIELDS[k]) for k in keys}
+def _changed(draw: st.DrawFn, meta: Obj) -> Obj:
+    """``meta`` with up to three fields set (any field, valid or not) or removed."""
+    meta = copy.deepcopy(meta)
+    for key in draw(st.lists(st.sampled_from(sorted(_FIELDS)), max_size=3)):
+        if draw(st.integers(0, 6)) == 0:
+            meta.pop(key, None)
+        else:
+            meta[key] = draw(_FIELDS[key])
+    return meta
 
 
 @st.composite
 def _meta_pair(draw: st.DrawFn) -> tuple[Any, Any]:
-    """(new, old): old mostly new with a few fields changed, as an update."""
-    old = draw(_meta())
-    if type(old) is not dict or draw(st.integers(0, 5)) == 0:
-        return draw(_meta()), old
+    """(new, old): a label update's metadata, either side changed a little
+    (so that most pairs are one finding away from none), or odd shapes."""
+    if draw(st.integers(0, 30)) == 0:
+        odd = st.sampled_from([None, "x", [], {}, _USUAL])
+        return draw(odd), draw(odd)
+    old = draw(_changed(_USUAL))
     new = copy.deepcopy(old)
-    for key in draw(st.lists(st.sampled_from(sorted(_FIELDS)), max_size=2)):
-        new[key] = draw(_FIELDS[key])
-    return new, old
+    new["labels"] = draw(_FIELDS["labels"])
+    return draw(_changed(new)), old
 
 
 def _plain_meta_errors(new: Obj, old: Obj, namespaced: bool, name_fn: Any) -> Any:

@@ -244,3 +244,37 @@ def test_the_fast_verdicts_are_the_walks(definition: str, builder: Any) -> None:
         assert structural._clean_top(new, node) == want
         verdicts.add(want)
     assert verdicts == {True, False}
+
+
+def _sharing(new: Obj, old: Obj) -> Obj:
+    """``new`` with each top-level part the same JSON as old's replaced by
+    old's own object, as an update's copy shares the stored object's
+    unchanged parts (``decoding._copy_sharing``)."""
+    shared = {}
+    for key, value in new.items():
+        prev = old.get(key)
+        try:
+            same = prev is not None and orjson.dumps(value) == orjson.dumps(prev) and (
+                value == prev)
+        except (TypeError, orjson.JSONEncodeError):
+            same = False
+        shared[key] = prev if same else value
+    return shared
+
+
+@pytest.mark.parametrize(("definition", "builder"), _STORED, ids=[d for d, _ in _STORED])
+def test_parts_shared_with_old_decide_as_without_old(definition: str, builder: Any) -> None:
+    """Mutants sharing old's unchanged top-level parts (old's own objects:
+    clean at once) and an unknown top-level field set to null decide as
+    without ``old``, and the fast verdict is the walk's."""
+    old = builder()
+    node = structural._definition_node(definition)
+    count = shared = 0
+    for mutant in [*_mutants(old), {**old, "unknownTop": None}]:
+        new = _sharing(mutant, old)
+        shared += any(new[k] is old.get(k) for k in new)
+        _same_either_way(new, definition, old)
+        assert structural._clean_top_against(new, old, node) == _walker_finds_nothing(
+            new, definition)
+        count += 1
+    assert count > 100 and shared > 100
