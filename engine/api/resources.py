@@ -40,6 +40,7 @@ class ResourceInfo:
             self.group, self.version, self.kind, self.plural, self.namespaced,
             self.short_names, self.subresources, self.categories, self.verbs, self.storage,
             self.singular)))
+        object.__setattr__(self, "_key_prefix", f"/registry/{self.storage or self.plural}/")
 
     def __hash__(self) -> int:
         return self._hash  # type: ignore[attr-defined, no-any-return]
@@ -64,12 +65,12 @@ class ResourceInfo:
     @property
     def key_prefix(self) -> str:
         """The store prefix holding every object of this resource."""
-        return f"/registry/{self.storage or self.plural}/"
+        return self._key_prefix  # type: ignore[attr-defined, no-any-return]
 
     def key(self, namespace: str | None, name: str) -> str:
         if self.namespaced:
-            return f"{self.key_prefix}{namespace}/{name}"
-        return f"{self.key_prefix}{name}"
+            return f"{self._key_prefix}{namespace}/{name}"  # type: ignore[attr-defined]
+        return f"{self._key_prefix}{name}"  # type: ignore[attr-defined]
 
 
 def _r(group: str, version: str, kind: str, plural: str, namespaced: bool, **kw) -> ResourceInfo:

@@ -434,6 +434,7 @@ class APIServer(DeletionMixin):
         self._check_subresource(info, subresource)
         self._authorize(user, "update", info, ns, name, subresource)
         if key != info.key(ns, name):  # the body's name or namespace was not plain
+            jsonbytes.forget()  # parts shared with an object this update does not replace
             key = info.key(ns, name)
             kv = self.store.get(key)
             old = None if kv is None else self._old(key, kv, owned)

@@ -89,6 +89,8 @@ class Priority(AdmissionPlugin):
             return
         if attrs.operation == "UPDATE":
             old_spec = (attrs.old or {}).get("spec") or {}
+            if old_spec is spec:  # an unchanged spec shared with old: nothing to carry
+                return
             for key in ("priority", "preemptionPolicy"):
                 if spec.get(key) is None and old_spec.get(key) is not None:
                     spec[key] = old_spec[key]

@@ -146,8 +146,7 @@ def default_pod_status(pod: Obj) -> None:
     status = child(pod, "status")
     if status is None:
         return
-    if jsonbytes.known(status) is not None:  # shared with the stored object: read only
-        status = pod["status"] = dict(status)
+    shared = jsonbytes.known(status) is not None  # shared with the stored object: read only
     for single, plural in (("podIP", "podIPs"), ("hostIP", "hostIPs")):
         ip = status.get(single)
         listed = status.get(plural)
@@ -155,9 +154,15 @@ def default_pod_status(pod: Obj) -> None:
             listed = []
         first = listed[0].get("ip") if listed and isinstance(listed[0], dict) else None
         if ip and isinstance(ip, str) and ip != first:
-            status[plural] = [{"ip": ip}]
-        elif first:
-            status[single] = first
+            change: tuple[str, Any] = (plural, [{"ip": ip}])
+        elif first and not (type(ip) is str and ip == first):
+            change = (single, first)
+        else:
+            continue  # already consistent
+        if shared:
+            status = pod["status"] = dict(status)
+            shared = False
+        status[change[0]] = change[1]
 
 
 def default_pod_template(obj: Obj) -> None:
