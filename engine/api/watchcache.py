@@ -169,9 +169,14 @@ class WatchCache:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._lock = threading.Lock()
-        self._revs: list[int] = []
-        self._events: list[Event] = []
+        self._events: list[Event] = []  # in revision order
         self._watches: dict[str, list[Watch]] = {}  # by resource key prefix
+        # The prefixes above that have a watch, and the same without their
+        # final slash: _resource_prefix(key) is a prefix of the key or (for a
+        # key that ends after its resource's segments) the key and a slash,
+        # so an event whose key is in neither has no watcher.
+        self._watched: tuple[str, ...] = ()
+        self._bare: frozenset[str] = frozenset()
         self._oldest = store.compact_revision  # events after this are all kept
         self.revision = store.revision
         # Objects the API server built for the write of a key: (stored bytes, object).
@@ -239,21 +244,26 @@ class WatchCache:
 
     # -- intake -------------------------------------------------------------
     def _on_events(self, events: list[Event]) -> None:
-        with self._lock:
-            hints = self._hints
+        """Keep one revision's events and hand them to the watches."""
+        lock = self._lock
+        lock.acquire()  # not ``with``: see engine.store.store's docstring
+        try:
+            self._events.extend(events)
+            self.revision = events[0].kv.mod_revision  # one revision per call
+            hints, latest, watched, bare = self._hints, self._latest, self._watched, self._bare
             for event in events:
-                kv = event.kv
-                self._revs.append(kv.mod_revision)
-                self._events.append(event)
-                self.revision = kv.mod_revision
-                hint = hints.pop(kv.key, None) if hints else None
+                key = event.kv.key
+                hint = hints.pop(key, None) if hints else None
                 if self.check:
-                    self._intact(kv.key)
-                watchers = self._watches.get(_resource_prefix(kv.key))
+                    self._intact(key)
+                watchers = (self._watches.get(_resource_prefix(key))
+                            if watched and (key.startswith(watched) or key in bare) else None)
                 if watchers:
                     self._dispatch(event, watchers, hint)
-                elif self._latest:
-                    self._latest.pop(kv.key, None)
+                elif latest:
+                    latest.pop(key, None)
+        finally:
+            lock.release()
 
     def _dispatch(self, event: Event, watchers: list[Watch], hint: tuple[bytes, Obj] | None) -> None:
         key = event.kv.key
@@ -311,10 +321,16 @@ class WatchCache:
             if since is not None:
                 self._replay(w, since)
             self._watches.setdefault(info.key_prefix, []).append(w)
+            self._note_watched()
         return w
 
+    def _note_watched(self) -> None:
+        """Recompute :attr:`_watched` after a watch came or went (lock held)."""
+        self._watched = tuple(prefix for prefix, ws in self._watches.items() if ws)
+        self._bare = frozenset(prefix[:-1] for prefix in self._watched)
+
     def _replay(self, w: Watch, since: int) -> None:
-        start = bisect.bisect_right(self._revs, since)
+        start = bisect.bisect_right(self._events, since, key=_revision_of)
         for event in self._events[start:]:
             if event.kv.key.startswith(w.prefix):
                 out = _filter(w, _Change(event))
@@ -326,13 +342,12 @@ class WatchCache:
             watchers = self._watches.get(w.info.key_prefix)
             if watchers and w in watchers:
                 watchers.remove(w)
+                self._note_watched()
 
     def compacted(self, revision: int) -> None:
         """Forget history up to ``revision`` (the store compacted it)."""
         with self._lock:
-            cut = bisect.bisect_right(self._revs, revision)
-            del self._revs[:cut]
-            del self._events[:cut]
+            del self._events[:bisect.bisect_right(self._events, revision, key=_revision_of)]
             self._oldest = max(self._oldest, revision)
 
     def send_bookmarks(self) -> None:
@@ -356,6 +371,10 @@ class WatchCache:
 
 
 _PREFIXES = _storage_prefixes()
+
+
+def _revision_of(event: Event) -> int:
+    return event.kv.mod_revision
 
 
 def _resource_prefix(key: str) -> str:
