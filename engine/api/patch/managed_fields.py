@@ -63,6 +63,9 @@ class Entry(NamedTuple):
 
 Managed = dict[str, Entry]
 
+# id(set) -> (the set, the fieldsV1 dict of the written object it was read from).
+Kept = dict[int, tuple[FieldSet, dict[str, Any]]]
+
 
 def manager_id(manager: str, operation: str, api_version: str, subresource: str = "") -> str:
     """``BuildManagerIdentifier``: the entry minus fields and time, as JSON (Apply
@@ -95,24 +98,52 @@ def decode(entries: Any) -> Managed:
 
     Memoised by the entries' JSON bytes (every write of an object re-reads the
     same entries); the result is a fresh dict of immutable :class:`Entry` s."""
+    return decode_keeping(entries)[0]
+
+
+def decode_keeping(entries: Any) -> tuple[Managed, Kept | None]:
+    """:func:`decode`, plus the ``fieldsV1`` dicts of ``entries`` a write may
+    keep (see :func:`kept_fields`) when they were read by their bytes: an
+    entry whose bytes were seen before as exactly what :func:`to_fields_v1`
+    writes for its set is that set's encoding, whichever copy holds it. None
+    when the entries were not read by their bytes (:func:`kept_fields` tells
+    which of them are known by identity)."""
     if type(entries) is not list or not entries:
-        return _decode(entries)
+        return _decode(entries), None
     if any(type(e) is dict and known_fields_v1(e.get("fieldsV1")) for e in entries):
         # Entries this module wrote (the object an in-process write stored
         # last): sets known by identity are not read again, and the others are
         # read on their own (and known by identity from then on).
-        return _decode(entries)
+        return _decode(entries), None
     try:
         raw = orjson.dumps(entries)
     except (TypeError, orjson.JSONEncodeError):
-        return _decode(entries)
-    managed = _DECODED.get(raw)
-    if managed is None:
+        return _decode(entries), None
+    held = _DECODED.get(raw)
+    if held is None:
         managed = _decode(entries)  # raises for bad entries, which are not cached
-        _DECODED.put(raw, managed)
-    return dict(managed)
+        # (Each entry was just read by its bytes, so written_as knows it.)
+        held = (managed, tuple(_written_set(e) for e in entries))
+        _DECODED.put(raw, held)
+    managed, sets = held
+    kept: Kept = {}
+    for entry, fields in zip(entries, sets, strict=True):
+        if fields is not None:
+            kept[id(fields)] = (fields, entry["fieldsV1"])
+    return dict(managed), kept
 
 
+def _written_set(entry: Any) -> FieldSet | None:
+    """The set a just-decoded entry's plain ``fieldsV1`` dict is the exact
+    encoding of, else None."""
+    if type(entry) is not dict:
+        return None
+    fields = entry.get("fieldsV1")
+    return written_as(fields) if type(fields) is dict else None
+
+
+# The entries' JSON bytes -> (their decoding, per entry the set its fieldsV1
+# is exactly the encoding of, or None).
 _DECODED = LRU(2048)
 
 
@@ -227,9 +258,9 @@ def _with_encoded(obj: dict[str, Any], encoded: list[Any] | None) -> dict[str, A
     (none when None)."""
     out = dict(obj)
     meta = dict(out.get("metadata") or {})
-    if encoded is None:
-        meta.pop("managedFields", None)
-    else:
+    # (Popped first: the entries go last, as on an object without them.)
+    meta.pop("managedFields", None)
+    if encoded is not None:
         meta["managedFields"] = encoded
     out["metadata"] = meta
     return out
@@ -247,26 +278,40 @@ def update_managed_fields(old: dict[str, Any] | None, new: dict[str, Any], manag
     by the writer. ``old`` is None for a create. ``reset_fields`` (dotted paths)
     overrides the per-subresource default of what the write may never own.
     """
-    managed = _managed_for_update(old, new, subresource)
-    result = without_managed_fields(new)
+    managed, kept = _managed_for_update(old, new, subresource)
     if not managed and old is not None and (old.get("metadata") or {}).get("uid"):
-        return result  # skipNonApplied: an untracked object stays untracked
+        # skipNonApplied: an untracked object stays untracked
+        return without_managed_fields(new)
     version = new.get("apiVersion") or (old or {}).get("apiVersion", "")
     ident = manager_id(manager or "unknown", operation or UPDATE, version, subresource)
     root = root_node(definition)
     reset = reset_paths(subresource, reset_fields)
     if old is None and not managed:
+        result = without_managed_fields(new)
         created = _created_fields(result, root, reset)
         if created is not None:
             entries = {ident: Entry(created, version, False, now)} if created else {}
             return with_managed_fields(result, entries)
-    managed = record_update(without_managed_fields(old), result, managed, ident, version, root,
-                            reset, now)
-    # A subresource write keeps the live entries: the ones sent are not read.
-    kept = kept_fields(old) if subresource else kept_fields(old, new)
+    # What record_update compares, each side copied once: without
+    # managedFields, and without the top-level reset fields it would drop.
+    names = _top_level_names(reset)
+    managed = _record(_compared(old, names), _compared(new, names), managed, ident, version,
+                      root, reset, names, now, True)
     if not kept and old is not None:  # (a create's sets are mostly its own)
-        return _with_remembered_encoding(result, managed)
-    return with_managed_fields(result, managed, kept)
+        return _with_remembered_encoding(new, managed)
+    return with_managed_fields(new, managed, kept)
+
+
+def _compared(obj: dict[str, Any] | None, names: frozenset[str] | None) -> dict[str, Any]:
+    """``_without_keys(without_managed_fields(obj), names)`` (names None: none),
+    in one copy."""
+    if not obj:
+        return {}
+    out = {k: v for k, v in obj.items() if k not in names} if names else dict(obj)
+    meta = out.get("metadata")
+    if isinstance(meta, dict) and "managedFields" in meta:
+        out["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
+    return out
 
 
 # The entries of an update whose old object has no entry known by identity (a
@@ -346,10 +391,6 @@ def _shape(value: Any) -> Any:
     return None
 
 
-# id(set) -> (the set, the fieldsV1 dict of the written object it was read from).
-Kept = dict[int, tuple[FieldSet, dict[str, Any]]]
-
-
 def kept_fields(*objs: dict[str, Any] | None) -> Kept:
     """The ``fieldsV1`` dicts of ``objs``' entries known to be exactly the encoding
     of the set they were read as, by that set. The result of a write may share
@@ -371,24 +412,36 @@ def kept_fields(*objs: dict[str, Any] | None) -> Kept:
 
 
 def _managed_for_update(old: dict[str, Any] | None, new: dict[str, Any],
-                        subresource: str) -> Managed:
+                        subresource: str) -> tuple[Managed, Kept]:
     """``decodeLiveOrNew``: the request's managedFields win unless unreadable or empty;
-    ``[]`` (or one empty entry) resets them; subresources always keep the live ones."""
+    ``[]`` (or one empty entry) resets them; subresources always keep the live ones.
+    Also the ``fieldsV1`` dicts of old (and, but for a subresource, new) a
+    write may keep (:func:`kept_fields`, and those :func:`decode_keeping` finds)."""
     live = ((old or {}).get("metadata") or {}).get("managedFields")
-    if not subresource:
-        sent = (new.get("metadata") or {}).get("managedFields")
-        if sent is not None and (sent == [] or sent == [{}]):
-            return {}
+    if subresource:
         try:
-            managed = decode(sent)
+            managed, kept = decode_keeping(live)
         except FieldsError:
-            managed = {}
-        if managed:
-            return managed
+            return {}, kept_fields(old)
+        # (Entries read by their bytes are not known by identity: kept_fields
+        # would find none of them, or, having just been read, the same.)
+        return managed, kept_fields(old) if kept is None else kept
+    sent = (new.get("metadata") or {}).get("managedFields")
+    if sent is not None and (sent == [] or sent == [{}]):
+        return {}, kept_fields(old, new)
     try:
-        return decode(live)
+        managed, found = decode_keeping(sent)
     except FieldsError:
-        return {}
+        managed, found = {}, None
+    if not managed:
+        try:
+            managed, found = decode_keeping(live)
+        except FieldsError:
+            managed, found = {}, None
+    kept = kept_fields(old, new)
+    if found:
+        kept.update(found)
+    return managed, kept
 
 
 def record_update(old: dict[str, Any], new: dict[str, Any], managed: Managed, ident: str,
@@ -403,6 +456,13 @@ def record_update(old: dict[str, Any], new: dict[str, Any], managed: Managed, id
         # Reset fields are top-level fields here (spec, status): neither side's
         # is looked at, which is what dropping their changes afterwards gives.
         old, new = _without_keys(old, names), _without_keys(new, names)
+    return _record(old, new, managed, ident, version, root, reset, names, now, go_zero)
+
+
+def _record(old: dict[str, Any], new: dict[str, Any], managed: Managed, ident: str,
+            version: str, root: TypeNode, reset: tuple[Path, ...],
+            names: frozenset[str] | None, now: str, go_zero: bool) -> Managed:
+    """:func:`record_update` of sides without the top-level reset fields ``names``."""
     if go_zero:
         old = with_zero_structs(old, new, root)
     diff = compare(old, new, root)

@@ -35,15 +35,29 @@ def _clear_memos() -> None:
 
 def _plain(monkeypatch: pytest.MonkeyPatch, old: dict[str, Any] | None, new: dict[str, Any],
            manager: str, **kw: Any) -> bytes:
-    """The write without any shortcut: private copies, cold memos, reset filtered after."""
+    """The write without any shortcut: private copies, cold memos, reset filtered after,
+    entries read one by one and every set written again."""
     _clear_memos()
     with monkeypatch.context() as m:
         m.setattr(managed_fields, "_top_level_names", lambda reset: None)
+        m.setattr(managed_fields, "decode_keeping",
+                  lambda entries: (managed_fields._decode(entries), None))
+        m.setattr(managed_fields, "kept_fields", lambda *objs: {})
+        m.setattr(managed_fields, "_with_encoded", _plain_with_encoded)
         out = managed_fields.update_managed_fields(
             copy.deepcopy(old), copy.deepcopy(new), manager, "Update", definition=POD,
             now=kw.pop("now"), **kw)
     _clear_memos()
     return orjson.dumps(out)
+
+
+def _plain_with_encoded(obj: dict[str, Any], encoded: list[Any] | None) -> dict[str, Any]:
+    """The encoded entries set on the object without its entries (they go last)."""
+    out = managed_fields.without_managed_fields(obj)
+    out["metadata"] = dict(out.get("metadata") or {})
+    if encoded is not None:
+        out["metadata"]["managedFields"] = encoded
+    return out
 
 
 def _shuffled(fields: Any, rng: random.Random) -> Any:
@@ -163,6 +177,72 @@ def test_writes_of_copies_from_storage_match_the_plain_path(
         live = out
     for old, new, manager, kw, got in done:  # (the plain path clears the memos)
         assert got == _plain(monkeypatch, old, new, manager, **dict(kw))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(writes=st.lists(st.tuples(st.sampled_from(["status", "status", "labels", "sent"]),
+                                 statuses, st.sampled_from(["kubelet", "kubectl"]),
+                                 st.integers(0, 3)), min_size=1, max_size=8),
+       seed=st.integers(0, 1 << 16))
+def test_entries_read_by_their_bytes_match_the_plain_path(
+        monkeypatch: pytest.MonkeyPatch, writes: list[tuple[str, dict[str, Any], str, int]],
+        seed: int) -> None:
+    """Storage copies, each written twice (the second time its entries' bytes
+    were seen before, and the dicts of canonical ones are kept); some entries
+    stored by another writer in another key order (never kept), or sent with
+    the update instead of the live ones."""
+    rng = random.Random(seed)
+    created = pod(f"web-{seed}", app="web")
+    created["metadata"].update(uid=f"u{seed}", creationTimestamp="2025-01-01T00:00:00Z")
+    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
+                                                "Update", definition=POD, now="t0")
+    done = []
+    for kind, drawn, manager, shuffle in writes:
+        now = f"2025-01-01T00:00:0{shuffle}Z"
+        stored = orjson.loads(orjson.dumps(live))
+        if shuffle == 3:  # entries another writer stored: not in the server's key order
+            for entry in stored["metadata"]["managedFields"]:
+                if rng.random() < 0.5:
+                    entry["fieldsV1"] = _shuffled(entry["fieldsV1"], rng)
+        kw: dict[str, Any] = {"now": now}
+        new = orjson.loads(orjson.dumps(stored))
+        if kind == "status":
+            new["status"] = _status(drawn)
+            kw["subresource"] = "status"
+            if shuffle == 2:  # a spec change the write may not own
+                new["spec"]["nodeName"] = drawn["phase"]
+        elif kind == "labels":
+            new["metadata"].setdefault("labels", {})["phase"] = drawn["phase"]
+        else:  # the entries sent, one of them shuffled, annotations after them
+            new["metadata"]["annotations"] = {"a": drawn["phase"]}
+            entry = rng.choice(new["metadata"]["managedFields"])
+            entry["fieldsV1"] = _shuffled(entry["fieldsV1"], rng)
+        for _ in range(2):
+            old, sent = orjson.loads(orjson.dumps(stored)), orjson.loads(orjson.dumps(new))
+            out = managed_fields.update_managed_fields(old, sent, manager, "Update",
+                                                       definition=POD, **kw)
+            done.append((stored, new, manager, kw, orjson.dumps(out)))
+        live = out
+    for old, new, manager, kw, got in done:  # (the plain path clears the memos)
+        assert got == _plain(monkeypatch, old, new, manager, **dict(kw))
+
+
+def test_an_entry_read_by_its_bytes_again_is_kept_as_the_old_objects_dict() -> None:
+    _clear_memos()
+    created = pod("web-bytes", app="web")
+    created["metadata"]["uid"] = "u-bytes"
+    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
+                                                "Update", definition=POD, now="t0")
+    for _ in range(2):  # the first read learns the bytes, the second keeps the dict
+        old = orjson.loads(orjson.dumps(live))
+        mine = old["metadata"]["managedFields"][0]["fieldsV1"]
+        new = {**old, "metadata": dict(old["metadata"]), "status": {"phase": "Running"}}
+        out = managed_fields.update_managed_fields(old, new, "kubelet", "Update",
+                                                   definition=POD, now="t1",
+                                                   subresource="status")
+    kept = [e for e in out["metadata"]["managedFields"] if e["manager"] != "kubelet"]
+    assert kept[0]["fieldsV1"] is mine
 
 
 def test_a_remembered_encoding_is_one_of_the_same_sets_and_times(
