@@ -713,7 +713,7 @@ def _clean_top_against(obj: dict[str, Any], old: dict[str, Any], node: _Node,
     part that changed is compared field by field (an update changes a label,
     a status update a few conditions, not the whole pod); one old lacks is
     checked as on a create."""
-    props = node.props
+    props = node._props or node.props  # the slot: no property call once compiled
     old_get = old.get
     for name, value in obj.items():
         prev = old_get(name)
@@ -751,7 +751,7 @@ def _clean_fields_against(obj: dict[str, Any], old: dict[str, Any], node: _Node,
     Scalars are checked (cheaper than comparing), and so are maps of strings
     (labels, annotations: each value's type); other containers are compared
     and walked when they differ."""
-    props = node.props
+    props = node._props or node.props  # the slot: no property call once compiled
     old_get = old.get
     for name, value in obj.items():
         sub = props.get(name)
