@@ -78,6 +78,16 @@ class MVCC:
         self.history.extend(events)
         self.revision = revision
 
+    def apply_put(self, event: Event, revision: int) -> None:
+        """:meth:`apply` for a revision that is one put (an in-memory
+        store's single-key writes), without the walk over a list."""
+        kv = event.kv
+        self.kvs[kv.key] = kv
+        if event.prev_kv is None:
+            self.index.add(kv.key)
+        self.history.append(event)
+        self.revision = revision
+
     def compact(self, revision: int) -> None:
         """Forget history at or before ``revision`` (live keys are kept)."""
         cut = bisect_right(self.history, revision, key=_event_revision)

@@ -138,7 +138,7 @@ class Store:
                 return None
             revision = state.revision + 1
             event = make_put(key, value, revision, None)
-            end, queued = self._commit([event], revision)
+            end, queued = self._commit_put(event, revision)
         finally:
             self._lock.release()
         self._finish(end, queued)
@@ -164,7 +164,7 @@ class Store:
                 return None
             revision = state.revision + 1
             event = make_put(key, value, revision, prev)
-            end, queued = self._commit([event], revision)
+            end, queued = self._commit_put(event, revision)
         finally:
             self._lock.release()
         self._finish(end, queued)
@@ -181,7 +181,7 @@ class Store:
             state = self._mvcc
             revision = state.revision + 1
             event = make_put(key, value, revision, state.kvs.get(key))
-            end, queued = self._commit([event], revision)
+            end, queued = self._commit_put(event, revision)
         finally:
             self._lock.release()
         self._finish(end, queued)
@@ -276,6 +276,19 @@ class Store:
         if disk is not None:
             disk.after_apply(self._mvcc)
         return end, queued
+
+    def _commit_put(self, event: Event, revision: int) -> tuple[int, bool]:
+        """:meth:`_commit` for a single put. A store on disk takes the same
+        path as every other write (one way to log and recover); in memory
+        there is nothing to log and the state takes the put directly."""
+        if self._disk is not None:
+            return self._commit([event], revision)
+        self._mvcc.apply_put(event, revision)
+        hub = self._hub
+        if hub.groups:
+            hub.pending.append([event])
+            return 0, True
+        return 0, False
 
     def _finish(self, end: int, queued: bool) -> None:
         """After the lock: make the write durable, snapshot, notify."""

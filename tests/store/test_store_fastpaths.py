@@ -5,6 +5,9 @@
 * The hub matches a one-event revision without calling ``select``: live
   delivery to watchers of assorted prefixes, single writes and txns mixed,
   must equal what ``select`` picks, batch by batch.
+* An in-memory store's single puts skip ``_commit`` (``_commit_put``,
+  ``MVCC.apply_put``): random writes must leave it exactly as a store whose
+  puts take the general path (state, key index, history, watch batches).
 * Single-key writes and delivery take their locks with ``acquire``/``finally``
   instead of ``with``: every way out of them (refusals, errors, a callback
   that raises) must leave the locks free.
@@ -72,6 +75,56 @@ def test_live_delivery_matches_select_per_revision(writes: list[tuple]) -> None:
         expected = [b for b in (select(batch, prefix) for batch in everything.batches) if b]
         assert recorder.batches == expected, prefix
     store.close()
+
+
+class PlainStore(Store):
+    """Every write through the general ``_commit``: the reference for the
+    single-put shortcut."""
+
+    def _commit_put(self, event: Event, revision: int) -> tuple[int, bool]:
+        return self._commit([event], revision)
+
+
+SINGLE_WRITES = st.one_of(
+    st.tuples(st.sampled_from(["create", "update", "put", "delete"]), KEYS, VALUES),
+    st.tuples(st.just("txn"), st.lists(KEYS, min_size=1, max_size=3, unique=True), VALUES),
+    st.tuples(st.just("compact"), st.just(""), st.just(b"")),
+)
+
+
+def _run(store: Store, kind: str, key: object, value: bytes) -> object:
+    if kind == "txn":
+        ops = [Op.put(k, value) if i % 2 == 0 else Op.delete(k) for i, k in enumerate(key)]
+        return store.txn([], ops, [])
+    if kind == "compact":
+        if store.revision > store.compact_revision:
+            store.compact((store.revision + store.compact_revision + 1) // 2)
+        return store.compact_revision
+    if kind == "delete":
+        return store.delete(key)
+    return getattr(store, kind)(key, value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(writes=st.lists(SINGLE_WRITES, max_size=30), watched=st.booleans())
+def test_single_puts_in_memory_match_the_general_commit(
+    writes: list[tuple], watched: bool
+) -> None:
+    fast, plain = Store(), PlainStore()
+    recorders = (Recorder(), Recorder())
+    if watched:
+        fast.watch("/c", recorders[0])
+        plain.watch("/c", recorders[1])
+    for kind, key, value in writes:
+        assert _run(fast, kind, key, value) == _run(plain, kind, key, value)
+        a, b = fast._mvcc, plain._mvcc
+        assert (a.revision, a.compact_revision) == (b.revision, b.compact_revision)
+        assert a.kvs == b.kvs and a.history == b.history
+        assert a.index.keys() == b.index.keys() == sorted(a.kvs)
+        assert fast.range("/c") == plain.range("/c")
+    assert recorders[0].batches == recorders[1].batches
+    fast.close()
+    plain.close()
 
 
 def _free(lock: threading.Lock | threading.RLock) -> bool:
