@@ -175,6 +175,49 @@ def encode(managed: Managed, kept: Kept | None = None) -> list[dict[str, Any]] |
     ``kept`` (see :func:`kept_fields`): an entry whose set is one read from a
     ``fieldsV1`` of the object being written gets that very dict (read only),
     which is what writing the set again would give."""
+    rows = []
+    for ident, entry in managed.items():
+        time, version = entry.time, entry.api_version
+        if type(version) is not str or not (time is None or type(time) is str):
+            return _encode_entries(managed, kept)  # (values no decoding gives)
+        head, subresource, order = _entry_parts(ident, entry.applied, version, time)
+        out = dict(head)
+        held = kept.get(id(entry.fields)) if kept else None
+        out["fieldsV1"] = held[1] if held is not None and held[0] is entry.fields else \
+            to_fields_v1(entry.fields)
+        if subresource:
+            out["subresource"] = subresource
+        rows.append((order, out))
+    rows.sort(key=_first)
+    return [out for _, out in rows] or None
+
+
+def _first(row: tuple[Any, Any]) -> Any:
+    return row[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry_parts(ident: str, applied: bool, version: str,
+                 time: str | None) -> tuple[dict[str, Any], str, tuple[Any, ...]]:
+    """What an encoded entry holds before its ``fieldsV1`` (shared: copied before
+    use), its subresource, and its place in the order (as :func:`_encode_entries`)."""
+    info = _ident_info(ident)
+    head: dict[str, Any] = {}
+    if info.get("manager"):
+        head["manager"] = info["manager"]
+    head["operation"] = APPLY if applied else info.get("operation", UPDATE)
+    head["apiVersion"] = version
+    if time:
+        head["time"] = time
+    head["fieldsType"] = "FieldsV1"
+    subresource = info.get("subresource") or ""
+    order = (head["operation"], seconds(head.get("time")), head.get("manager", ""), version,
+             subresource)
+    return head, subresource, order
+
+
+def _encode_entries(managed: Managed, kept: Kept | None = None) -> list[dict[str, Any]] | None:
+    """:func:`encode` written out entry by entry (what the remembered parts are)."""
     entries = []
     for ident, entry in managed.items():
         info = _ident_info(ident)
@@ -307,10 +350,13 @@ def _compared(obj: dict[str, Any] | None, names: frozenset[str] | None) -> dict[
     in one copy."""
     if not obj:
         return {}
-    out = {k: v for k, v in obj.items() if k not in names} if names else dict(obj)
+    out = dict(obj)
+    for name in names or ():
+        out.pop(name, None)  # (the others keep their order)
     meta = out.get("metadata")
     if isinstance(meta, dict) and "managedFields" in meta:
-        out["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
+        meta = out["metadata"] = dict(meta)
+        del meta["managedFields"]
     return out
 
 

@@ -341,3 +341,49 @@ def test_string_key_elements_are_their_own_normal_form(name: str, value: str) ->
     pe = fieldpath.string_key_pe(name, value)
     assert pe == fieldpath.key_pe({name: value})
     assert fieldpath.normalize_pe(pe) == pe
+
+
+times = st.sampled_from([None, "", "2025-01-01T00:00:00Z", "2025-01-01T00:00:00.5Z",
+                         "2024-12-31T23:59:59Z", "2025-01-01T01:00:00+01:00", "not a time"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(entries=st.lists(st.tuples(
+    st.sampled_from(["", "kubelet", "kubectl", "z<&>"]), st.sampled_from(["Apply", "Update"]),
+    st.sampled_from(["v1", "apps/v1"]), st.sampled_from(["", "status", "scale"]), times,
+    st.booleans(), st.integers(0, 2)), max_size=6))
+def test_encode_from_remembered_parts_matches_the_entry_by_entry_writer(
+        entries: list[tuple[str, str, str, str, str | None, bool, int]]) -> None:
+    """Times that tie to the second (the sort keeps their order), empty and
+    unreadable times, managers and subresources absent or not; sets kept or not."""
+    sets = [frozenset({("f:status", "f:phase")}), frozenset({("f:metadata", "f:labels")}),
+            frozenset({("f:spec", "f:x"), ("f:spec",)})]
+    managed: managed_fields.Managed = {}
+    for manager, operation, version, sub, time, applied, which in entries:
+        ident = managed_fields.manager_id(manager, operation, version, sub)
+        managed[ident] = managed_fields.Entry(sets[which], version, applied, time)
+    kept = {id(sets[0]): (sets[0], fieldpath.to_fields_v1(sets[0]))}
+    for held in (None, kept):
+        assert orjson.dumps(managed_fields.encode(managed, held)) == \
+            orjson.dumps(managed_fields._encode_entries(managed, held))
+
+
+objects = st.dictionaries(
+    st.sampled_from(["apiVersion", "kind", "metadata", "spec", "status"]),
+    st.one_of(st.none(), st.just("v"), st.dictionaries(
+        st.sampled_from(["name", "managedFields", "labels", "uid"]),
+        st.sampled_from([None, "x", [], [{"manager": "m"}]]))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(obj=st.one_of(st.none(), objects),
+       names=st.sampled_from([None, frozenset({"spec"}), frozenset({"status", "metadata"})]))
+def test_the_compared_side_is_the_object_without_entries_and_reset_fields(
+        obj: dict[str, Any] | None, names: frozenset[str] | None) -> None:
+    sent = copy.deepcopy(obj)
+    expected = managed_fields.without_managed_fields(obj)
+    if names:
+        expected = managed_fields._without_keys(expected, names)
+    got = managed_fields._compared(obj, names)
+    assert orjson.dumps(got) == orjson.dumps(expected)  # (keys in order)
+    assert obj == sent  # (not mutated)
