@@ -110,11 +110,12 @@ def decode_keeping(entries: Any) -> tuple[Managed, Kept | None]:
     which of them are known by identity)."""
     if type(entries) is not list or not entries:
         return _decode(entries), None
-    if any(type(e) is dict and known_fields_v1(e.get("fieldsV1")) for e in entries):
-        # Entries this module wrote (the object an in-process write stored
-        # last): sets known by identity are not read again, and the others are
-        # read on their own (and known by identity from then on).
-        return _decode(entries), None
+    for e in entries:
+        if type(e) is dict and known_fields_v1(e.get("fieldsV1")):
+            # Entries this module wrote (the object an in-process write stored
+            # last): sets known by identity are not read again, and the others
+            # are read on their own (and known by identity from then on).
+            return _decode(entries), None
     try:
         raw = orjson.dumps(entries)
     except (TypeError, orjson.JSONEncodeError):

@@ -224,8 +224,9 @@ def _cmp_unequal(lhs: Any, rhs: Any, node: TypeNode, path: Path, out: Comparison
     """``_cmp`` of two present values known not to be ``json_equal``.
 
     Two non-empty dicts under a granular map (or a deduced type) and two
-    non-empty lists under an associative list are walked at once: that is what
-    ``_pick`` and ``_is_leaf`` decide for them."""
+    non-empty lists under an associative list are walked at once, and two
+    lists (or dicts) under an atomic list (or map) are a leaf at once: that is
+    what ``_pick`` and ``_is_leaf`` decide for them."""
     kind = node.kind
     tl = type(lhs)
     if tl is type(rhs) and lhs and rhs:
@@ -239,6 +240,12 @@ def _cmp_unequal(lhs: Any, rhs: Any, node: TypeNode, path: Path, out: Comparison
         elif tl is list and kind == LIST and not node.atomic:
             _cmp_items(lhs, rhs, node, path, out)
             return
+    if node.atomic and tl is type(rhs) and (tl is list and kind == LIST
+                                             or tl is dict and kind == MAP):
+        # An atomic list or map on both sides (containerStatuses): _pick keeps
+        # the node, a leaf.
+        out.modified.add(path)
+        return
     node = _pick(node, lhs, rhs)
     if _is_leaf(node, lhs, rhs):
         out.modified.add(path)  # both present and not equal (checked above)
