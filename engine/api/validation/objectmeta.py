@@ -386,7 +386,9 @@ def _plain_identity(new: dict[str, Any], old: dict[str, Any]) -> bool:
 # deletion under way).
 _USUAL_FIELDS = frozenset({"name", "generateName", "namespace", "uid", "resourceVersion",
                            "creationTimestamp", "generation", "labels", "annotations"})
-_KEPT_FIELDS = ("name", "namespace", "uid", "creationTimestamp")
+_KEPT_FIELDS = ("namespace", "uid", "creationTimestamp")
+# The namespace names validate_namespace_name (IsDNS1123Label) accepted before.
+_VALID_NAMESPACES: set[str] = names.is_dns1123_label.valid  # type: ignore[attr-defined]
 
 
 def quiet_meta_update(new: Any, old: Any, namespaced: bool, name_fn: names.NameFunc) -> bool:
@@ -409,12 +411,18 @@ def quiet_meta_update(new: Any, old: Any, namespaced: bool, name_fn: names.NameF
     if isinstance(generate_name, str) and generate_name and name_fn(generate_name, True):
         return False
     if namespaced:
-        if type(namespace) is not str or not namespace or names.validate_namespace_name(
-                namespace, False):
+        if type(namespace) is not str or not namespace or (
+                namespace not in _VALID_NAMESPACES
+                and names.validate_namespace_name(namespace, False)):
             return False
     elif isinstance(namespace, str) and namespace:
         return False  # "not allowed on this type"
-    for field in _KEPT_FIELDS:  # _plain_identity's, each the same plain string or unset
+    # _plain_identity's: each the same plain string (the name and namespace
+    # are, when namespaced, plain strings already) or unset in both.
+    before = old_get("name")
+    if type(before) is not str or before != name:
+        return False
+    for field in _KEPT_FIELDS:
         now, before = get(field), old_get(field)
         if now is None:
             if before is not None:
