@@ -262,6 +262,7 @@ def _cmp_maps(left: dict[str, Any], right: dict[str, Any], node: TypeNode, path:
               out: Comparison) -> None:
     """The members of two maps (of ``node``), present on either side or both."""
     child = node.child
+    gone = False  # (whether a key of left is not in right)
     for key, lv in left.items():
         rv = right.get(key, MISSING)
         kind = type(lv)
@@ -278,6 +279,7 @@ def _cmp_maps(left: dict[str, Any], right: dict[str, Any], node: TypeNode, path:
         if rv is lv and kind is not float:
             continue  # the very same value (a NaN alone differs from itself)
         if rv is MISSING:
+            gone = True
             if isinstance(lv, _CONTAINERS):
                 _one_side(lv, child(key).node, (*path, "f:" + key), out.removed)
             else:
@@ -289,6 +291,8 @@ def _cmp_maps(left: dict[str, Any], right: dict[str, Any], node: TypeNode, path:
             _cmp_unequal(lv, rv, child(key).node, (*path, "f:" + key), out)
         elif lv != rv if type(lv) is type(rv) else not json_equal(lv, rv):
             out.modified.add((*path, "f:" + key))  # two scalars: a leaf, as in _cmp
+    if not gone and len(right) == len(left):
+        return  # right's keys are left's: none only in right
     for key, rv in right.items():
         if key not in left:
             sub = (*path, "f:" + key)
