@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from engine.api import errors, jsonbytes, meta, schema
+from engine.api import errors, jsonbytes, schema
 from engine.api.resources import ResourceInfo
 
 Obj = dict[str, Any]
@@ -87,7 +87,8 @@ def _copy_sharing(body: Obj, stored: bytes, revision: int) -> tuple[Obj, Obj]:
     the same in both are decoded once, shared, and their bytes go to
     :mod:`jsonbytes` for defaulting and validation. A label update then
     decodes its metadata twice (the body's and the stored one) and the rest
-    once, instead of everything twice.
+    once, instead of everything twice. Parts before the last changed one
+    are compared with old's after decoding it (:func:`_same_as_old`).
 
     Each part of the body is encoded inside a one-element list, one level
     deeper, so encoding fails exactly where encoding the whole body would
@@ -113,15 +114,20 @@ def _copy_sharing(body: Obj, stored: bytes, revision: int) -> tuple[Obj, Obj]:
             break
         first, tail = i, candidate
     if first == len(items):
-        obj = {name: orjson.loads(w)[0] for (name, _), w in zip(items, wrapped, strict=True)}
-        return obj, meta.decode(stored, revision)
-    old = orjson.loads(stored[: len(stored) - len(tail)] + b"}")
+        old = orjson.loads(stored)
+    else:
+        old = orjson.loads(stored[: len(stored) - len(tail)] + b"}")
     obj: Obj = {}
-    for i, (name, _) in enumerate(items):
-        part = orjson.loads(wrapped[i])[0]
-        obj[name] = part
+    for i, (name, value) in enumerate(items):
         if i < first:
+            if type(value) is str:
+                obj[name] = value  # immutable, and encodable (dumps took it)
+            elif type(value) is dict and name != "metadata":
+                obj[name] = _same_as_old(name, wrapped[i], old)
+            else:
+                obj[name] = orjson.loads(wrapped[i])[0]
             continue
+        part = obj[name] = orjson.loads(wrapped[i])[0]
         if type(part) is dict and jsonbytes.remember(part, wrapped[i][1:-1]):
             old[name] = part
         elif type(part) is dict or type(part) is list:
@@ -130,6 +136,19 @@ def _copy_sharing(body: Obj, stored: bytes, revision: int) -> tuple[Obj, Obj]:
             old[name] = part  # a scalar: nothing to change in place
     old.setdefault("metadata", {})["resourceVersion"] = str(revision)
     return obj, old
+
+
+def _same_as_old(name: Any, wrapped: bytes, old: Obj) -> Any:
+    """The copy of a body's part the suffix match did not reach: old's own
+    object when it is a part other than metadata with the same bytes (a
+    status write's unchanged spec, which comes before the status it
+    changes), else a decoding of ``wrapped``."""
+    prev = old.get(name) if type(name) is str else None
+    if type(prev) is dict:
+        encoded = wrapped[1:-1]
+        if encoded == orjson.dumps(prev) and jsonbytes.remember(prev, encoded):
+            return prev
+    return orjson.loads(wrapped)[0]
 
 
 def owned_copy(body: Any) -> Any:

@@ -180,9 +180,11 @@ STORED = orjson.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "
     # The same parts are shared; a changed or reordered part is not.
     ({"metadata": {"name": "q"}, "spec": {"a": 1}, "status": {"phase": "Running"}},
      {"spec", "status"}),
-    ({"metadata": {}, "spec": {"a": 1}, "status": {"phase": "Pending"}}, set()),
     ({"metadata": {}, "spec": {"a": 2}, "status": {"phase": "Running"}}, {"status"}),
-    ({"metadata": {}, "status": {"phase": "Running"}, "spec": {"a": 1}}, set()),
+    # Parts before a changed one are compared with old's after all.
+    ({"metadata": {}, "spec": {"a": 1}, "status": {"phase": "Pending"}}, {"spec"}),
+    ({"metadata": {}, "status": {"phase": "Running"}, "spec": {"a": 1}}, {"spec", "status"}),
+    ({"metadata": {"name": "p"}, "spec": {"a": 1}, "status": {}}, {"spec"}),
     # Same JSON text, other types: 1.0 and true are not 1.
     ({"metadata": {}, "spec": {"a": 1.0}, "status": {"phase": "Running"}}, {"status"}),
     ({"metadata": {}, "spec": {"a": True}, "status": {"phase": "Running"}}, {"status"}),
