@@ -129,8 +129,11 @@ def decode_keeping(entries: Any) -> tuple[Managed, Kept | None]:
     managed, sets = held
     kept: Kept = {}
     for entry, fields in zip(entries, sets, strict=True):
-        if fields is not None:
-            kept[id(fields)] = (fields, entry["fieldsV1"])
+        # (The same bytes may come from a dict subclass: only plain dicts are kept.)
+        if fields is not None and type(entry) is dict:
+            held_fields = entry["fieldsV1"]
+            if type(held_fields) is dict:
+                kept[id(fields)] = (fields, held_fields)
     return dict(managed), kept
 
 

@@ -10,6 +10,7 @@ containers that share members.
 
 from __future__ import annotations
 
+import collections
 import copy
 import random
 from typing import Any
@@ -243,6 +244,24 @@ def test_an_entry_read_by_its_bytes_again_is_kept_as_the_old_objects_dict() -> N
                                                    subresource="status")
     kept = [e for e in out["metadata"]["managedFields"] if e["manager"] != "kubelet"]
     assert kept[0]["fieldsV1"] is mine
+
+
+def test_a_dict_subclass_with_the_same_bytes_is_written_again_not_kept() -> None:
+    _clear_memos()
+    created = pod("web-sub", app="web")
+    created["metadata"]["uid"] = "u-sub"
+    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
+                                                "Update", definition=POD, now="t0")
+    for subclass in (False, True):  # the first read learns the bytes
+        old = orjson.loads(orjson.dumps(live))
+        entry = old["metadata"]["managedFields"][0]
+        if subclass:
+            entry["fieldsV1"] = collections.OrderedDict(entry["fieldsV1"])
+        new = {**old, "metadata": dict(old["metadata"]), "status": {"phase": "Running"}}
+        out = managed_fields.update_managed_fields(old, new, "kubelet", "Update",
+                                                   definition=POD, now="t1",
+                                                   subresource="status")
+    assert all(type(e["fieldsV1"]) is dict for e in out["metadata"]["managedFields"])
 
 
 def test_a_remembered_encoding_is_one_of_the_same_sets_and_times(
