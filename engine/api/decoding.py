@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from engine.api import errors, jsonbytes, schema
+from engine.api import errors, jsonbytes, meta, schema
 from engine.api.resources import ResourceInfo
 
 Obj = dict[str, Any]
@@ -114,7 +114,7 @@ def _copy_sharing(body: Obj, stored: bytes, revision: int) -> tuple[Obj, Obj]:
             break
         first, tail = i, candidate
     if first == len(items):
-        old = orjson.loads(stored)
+        old = meta.decode(stored, revision)
     else:
         old = orjson.loads(stored[: len(stored) - len(tail)] + b"}")
     obj: Obj = {}
