@@ -172,9 +172,11 @@ class WatchCache:
         self._events: list[Event] = []  # in revision order
         self._watches: dict[str, list[Watch]] = {}  # by resource key prefix
         # The prefixes above that have a watch, and the same without their
-        # final slash: _resource_prefix(key) is a prefix of the key or (for a
-        # key that ends after its resource's segments) the key and a slash,
-        # so an event whose key is in neither has no watcher.
+        # final slash. For a key under /registry/ (all the store watch below
+        # sees), _resource_prefix(key) is a prefix of the key or (a key that
+        # ends after its resource's segments) the key and a slash, so an
+        # event whose key starts with none of the first and is none of the
+        # second has no watcher: its resource prefix need not be worked out.
         self._watched: tuple[str, ...] = ()
         self._bare: frozenset[str] = frozenset()
         self._oldest = store.compact_revision  # events after this are all kept
