@@ -305,7 +305,19 @@ def _with_encoded(obj: dict[str, Any], encoded: list[Any] | None) -> dict[str, A
     (none when None)."""
     out = dict(obj)
     meta = dict(out.get("metadata") or {})
-    # (Popped first: the entries go last, as on an object without them.)
+    if encoded is None:
+        meta.pop("managedFields", None)
+    else:
+        meta["managedFields"] = encoded
+    out["metadata"] = meta
+    return out
+
+
+def _with_encoded_last(obj: dict[str, Any], encoded: list[Any] | None) -> dict[str, Any]:
+    """``_with_encoded(without_managed_fields(obj), encoded)`` in one copy: the
+    entries go last, as on an object that had none."""
+    out = dict(obj)
+    meta = dict(out.get("metadata") or {})
     meta.pop("managedFields", None)
     if encoded is not None:
         meta["managedFields"] = encoded
@@ -346,7 +358,7 @@ def update_managed_fields(old: dict[str, Any] | None, new: dict[str, Any], manag
                       root, reset, names, now, True)
     if not kept and old is not None:  # (a create's sets are mostly its own)
         return _with_remembered_encoding(new, managed)
-    return with_managed_fields(new, managed, kept)
+    return _with_encoded_last(new, encode(managed, kept))
 
 
 def _compared(obj: dict[str, Any] | None, names: frozenset[str] | None) -> dict[str, Any]:
@@ -375,7 +387,8 @@ _ENCODINGS = LRU(1024)
 
 
 def _with_remembered_encoding(obj: dict[str, Any], managed: Managed) -> dict[str, Any]:
-    """:func:`with_managed_fields` with no kept dicts, its encoding remembered."""
+    """``with_managed_fields(without_managed_fields(obj), managed)``, its
+    encoding remembered."""
     key = tuple((ident, e.fields, e.api_version, e.applied, e.time)
                 for ident, e in managed.items())
     raw = _ENCODINGS.get(key)
@@ -384,7 +397,7 @@ def _with_remembered_encoding(obj: dict[str, Any], managed: Managed) -> dict[str
         _ENCODINGS.put(key, orjson.dumps(encoded))
     else:
         encoded = orjson.loads(raw)
-    return _with_encoded(obj, encoded)
+    return _with_encoded_last(obj, encoded)
 
 
 # A create by a manager with no managed fields sent gains every field of the

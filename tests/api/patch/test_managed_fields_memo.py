@@ -44,7 +44,7 @@ def _plain(monkeypatch: pytest.MonkeyPatch, old: dict[str, Any] | None, new: dic
         m.setattr(managed_fields, "decode_keeping",
                   lambda entries: (managed_fields._decode(entries), None))
         m.setattr(managed_fields, "kept_fields", lambda *objs: {})
-        m.setattr(managed_fields, "_with_encoded", _plain_with_encoded)
+        m.setattr(managed_fields, "_with_encoded_last", _plain_with_encoded)
         out = managed_fields.update_managed_fields(
             copy.deepcopy(old), copy.deepcopy(new), manager, "Update", definition=POD,
             now=kw.pop("now"), **kw)
