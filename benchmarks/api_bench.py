@@ -10,7 +10,10 @@ no watch open.
   writes it: with a field manager), a Ready condition flipping each time;
 * watch fan-out: pod creates while 1,000 watches without selectors are open
   (drained between timed batches, as their readers would), and the time per
-  delivered event.
+  delivered event;
+* memory: the bytes the server keeps per created pod (tracemalloc), against
+  the pod's encoded size (orjson's output buffer, kept as it comes, is ten
+  times that).
 
 CPU time per write (this process's, the median of runs) is the figure to
 compare on a busy machine: throughput counts wall time. Latency percentiles
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import gc
 import time
+import tracemalloc
 from collections.abc import Callable
 
 from benchmarks.common import percentile, repeat, row
@@ -146,6 +150,24 @@ def _fanout_creates(n: int, watchers: int) -> float:
     return n / elapsed
 
 
+def _retained_per_pod(n: int) -> tuple[float, float]:
+    """Bytes the API server keeps per created pod (tracemalloc: the store's
+    value, key, revision records and watch cache entries), and the pod's
+    encoded size, the least any store of it can keep."""
+    api = _server()
+    pods = [_pod(i) for i in range(n)]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for p in pods:
+            api.create("pods", p, namespace="default")
+        kept = (tracemalloc.get_traced_memory()[0] - before) / n
+    finally:
+        tracemalloc.stop()
+    size = len(api.store.get(api.info("pods").key("default", "pod-0")).value)
+    return kept, float(size)
+
+
 def _store_puts(n: int) -> float:
     store = Store()
     encoded = [meta.encode(_pod(i)) for i in range(n)]
@@ -198,6 +220,7 @@ def _run(quick: bool) -> list[dict]:
     _updates(n, lat_u)
     _status_updates(n, lat_s)
     per_event = (1 / fanout - 1 / plain) / FANOUT_WATCHERS * 1e6
+    kept, encoded = _retained_per_pod(2_000)
     return [
         row("store: create of encoded pods (baseline)", baseline, "ops/s"),
         row("api: pod create", creates, "ops/s", baseline),
@@ -217,4 +240,6 @@ def _run(quick: bool) -> list[dict]:
         row("api: pod create, no watchers (baseline)", plain, "ops/s"),
         row(f"api: pod create, {FANOUT_WATCHERS:,} watchers", fanout, "ops/s", plain),
         row("api: watch fan-out per delivered event", per_event, "us"),
+        row("api: memory kept per created pod (baseline: its encoded size)", kept, "bytes",
+            encoded),
     ]
