@@ -47,7 +47,6 @@ from engine.api.validation.kinds import (
     simple,
 )
 from engine.api.validation.objectmeta import (
-    quiet_meta_update,
     validate_label_name,
     validate_label_selector,
     validate_labels,
@@ -262,17 +261,15 @@ def _shared_spec_update(new: Obj, old: Obj, spec: Obj) -> Errs | None:
     update that left it as stored) and that the same-spec memo knows clean
     for this name: the metadata's findings alone, as there. None when the
     memo does not know it (the plain code then decides)."""
-    encoded = jsonbytes.known(spec) or _json_bytes(spec)
+    encoded = _json_bytes(spec)  # (the bytes jsonbytes has for a shared spec)
     if encoded is None:
         return None
-    meta, old_meta = new.get("metadata"), old.get("metadata")
+    meta = new.get("metadata")
     name = meta.get("name") if isinstance(meta, dict) else None
     if _SAME_SPEC_CLEAN.get((encoded, name if isinstance(name, str) else "")) is None:
         return None
-    errs = ([] if quiet_meta_update(meta, old_meta, True, names.validate_pod_name)
-            else meta_update_and_meta_errors(new, old, True, names.validate_pod_name))
-    if not (type(meta) is dict and type(old_meta) is dict  # _annotated's answer, inline
-            and not meta.get("annotations") and not old_meta.get("annotations")):
+    errs = meta_update_and_meta_errors(new, old, True, names.validate_pod_name)
+    if _annotated(new, old):
         errs.extend(_pod_specific_annotations(new))
         errs.extend(_pod_annotation_updates(new, old))
     return errs
