@@ -25,6 +25,17 @@ from engine.api.patch.schema_walk import root_node
 from tests.helpers import pod
 
 POD = "io.k8s.api.core.v1.Pod"
+CREATED = "2025-01-01T00:00:00Z"
+
+
+def _created_live(name: str, *, spec: dict[str, Any] | None = None,
+                  **metadata: Any) -> dict[str, Any]:
+    """A pod as the controller manager's create leaves it: with its entry."""
+    created = pod(name, app="web")
+    created["metadata"].update(metadata)
+    created["spec"].update(spec or {})
+    return managed_fields.update_managed_fields(None, created, "kube-controller-manager",
+                                                "Update", definition=POD, now="t0")
 
 
 def _clear_memos() -> None:
@@ -115,8 +126,7 @@ def test_writes_as_the_server_hands_them_match_the_plain_path(
         shuffle: bool) -> None:
     rng = random.Random(seed)
     created = pod(f"web-{seed}", app="web")
-    created["metadata"].update(uid=f"u{seed}", creationTimestamp="2025-01-01T00:00:00Z",
-                               generateName="web-")
+    created["metadata"].update(uid=f"u{seed}", creationTimestamp=CREATED, generateName="web-")
     created["spec"]["volumes"] = [{"name": f"kube-api-access-{seed}", "projected": {}}]
     live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
                                                 "Update", definition=POD, now="t0")
@@ -156,11 +166,8 @@ def test_writes_of_copies_from_storage_match_the_plain_path(
     """Every old and new object a private copy (the API server's writes that
     are not in-process): no entry known by identity, encodings remembered by
     what they encode. Managers, times and sets repeat, so the memo is hit."""
-    created = pod(f"web-{seed}", app="web")
-    created["metadata"].update(uid=f"u{seed}", creationTimestamp="2025-01-01T00:00:00Z")
-    created["spec"]["nodeName"] = "k9py-worker"
-    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
-                                                "Update", definition=POD, now="t0")
+    live = _created_live(f"web-{seed}", uid=f"u{seed}", creationTimestamp=CREATED,
+                         spec={"nodeName": "k9py-worker"})
     done = []
     for kind, drawn, manager, second in writes:
         now = f"2025-01-01T00:00:0{second}Z"
@@ -194,10 +201,7 @@ def test_entries_read_by_their_bytes_match_the_plain_path(
     stored by another writer in another key order (never kept), or sent with
     the update instead of the live ones."""
     rng = random.Random(seed)
-    created = pod(f"web-{seed}", app="web")
-    created["metadata"].update(uid=f"u{seed}", creationTimestamp="2025-01-01T00:00:00Z")
-    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
-                                                "Update", definition=POD, now="t0")
+    live = _created_live(f"web-{seed}", uid=f"u{seed}", creationTimestamp=CREATED)
     done = []
     for kind, drawn, manager, shuffle in writes:
         now = f"2025-01-01T00:00:0{shuffle}Z"
@@ -231,10 +235,7 @@ def test_entries_read_by_their_bytes_match_the_plain_path(
 
 def test_an_entry_read_by_its_bytes_again_is_kept_as_the_old_objects_dict() -> None:
     _clear_memos()
-    created = pod("web-bytes", app="web")
-    created["metadata"]["uid"] = "u-bytes"
-    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
-                                                "Update", definition=POD, now="t0")
+    live = _created_live("web-bytes", uid="u-bytes")
     for _ in range(2):  # the first read learns the bytes, the second keeps the dict
         old = orjson.loads(orjson.dumps(live))
         mine = old["metadata"]["managedFields"][0]["fieldsV1"]
@@ -248,10 +249,7 @@ def test_an_entry_read_by_its_bytes_again_is_kept_as_the_old_objects_dict() -> N
 
 def test_a_dict_subclass_with_the_same_bytes_is_written_again_not_kept() -> None:
     _clear_memos()
-    created = pod("web-sub", app="web")
-    created["metadata"]["uid"] = "u-sub"
-    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
-                                                "Update", definition=POD, now="t0")
+    live = _created_live("web-sub", uid="u-sub")
     for subclass in (False, True):  # the first read learns the bytes
         old = orjson.loads(orjson.dumps(live))
         entry = old["metadata"]["managedFields"][0]
@@ -268,10 +266,7 @@ def test_a_remembered_encoding_is_one_of_the_same_sets_and_times(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Writes from storage copies that repeat sets and times (so the decoded
     entries and the encodings are remembered), some with sets of one size."""
-    created = pod("web-again", app="web")
-    created["metadata"]["uid"] = "u-again"
-    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
-                                                "Update", definition=POD, now="t0")
+    live = _created_live("web-again", uid="u-again")
     done = []
     writes = [("Ready", "t1"), ("Ready", "t1"), ("Ready", "t1"), ("Ready", "t2"),
               ("Initialized", "t2"), ("Ready", "t2"), ("Initialized", "t2"), ("Ready", "t3"),
@@ -291,10 +286,7 @@ def test_a_remembered_encoding_is_one_of_the_same_sets_and_times(
 
 def test_a_kept_entry_is_the_old_objects_dict_and_reads_back_without_bytes() -> None:
     _clear_memos()  # a set encoded before comes back as a copy, not known by identity
-    created = pod("web-kept", app="web")
-    created["metadata"]["uid"] = "u-kept"
-    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
-                                                "Update", definition=POD, now="t0")
+    live = _created_live("web-kept", uid="u-kept")
     mine = live["metadata"]["managedFields"][0]["fieldsV1"]
     assert fieldpath.known_fields_v1(mine)
     new = {**live, "metadata": dict(live["metadata"]), "status": {"phase": "Running"}}
@@ -305,10 +297,7 @@ def test_a_kept_entry_is_the_old_objects_dict_and_reads_back_without_bytes() -> 
 
 
 def test_a_non_canonical_entry_is_written_again_not_kept() -> None:
-    created = pod("web-odd", app="web")
-    created["metadata"]["uid"] = "u-odd"
-    live = managed_fields.update_managed_fields(None, created, "kube-controller-manager",
-                                                "Update", definition=POD, now="t0")
+    live = _created_live("web-odd", uid="u-odd")
     live = copy.deepcopy(live)
     entry = live["metadata"]["managedFields"][0]
     entry["fieldsV1"] = dict(reversed(list(entry["fieldsV1"].items())))
