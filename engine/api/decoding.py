@@ -103,6 +103,8 @@ def _copy_sharing(body: Obj, stored: bytes, revision: int) -> tuple[Obj, Obj]:
     ``}``, is old's other members. Only plain keys (ASCII letters and
     digits) are matched, so no escaping can make two keys render alike."""
     items = list(body.items())
+    if any(type(name) is not str for name, _ in items):
+        orjson.dumps(body)  # the parts below do not show orjson the top level's keys
     wrapped = [orjson.dumps([value]) for _, value in items]
     first, tail = len(items), b"}"
     for i in range(len(items) - 1, -1, -1):
