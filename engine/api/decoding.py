@@ -103,9 +103,11 @@ def _copy_sharing(body: Obj, stored: bytes, revision: int) -> tuple[Obj, Obj]:
     ``}``, is old's other members. Only plain keys (ASCII letters and
     digits) are matched, so no escaping can make two keys render alike."""
     items = list(body.items())
-    if any(type(name) is not str for name, _ in items):
-        orjson.dumps(body)  # the parts below do not show orjson the top level's keys
-    wrapped = [orjson.dumps([value]) for _, value in items]
+    try:
+        wrapped = [orjson.dumps([value]) for _, value in items]
+    except (TypeError, orjson.JSONEncodeError):
+        orjson.dumps(body)  # the whole body's first error: a key may come before this part
+        raise
     first, tail = len(items), b"}"
     for i in range(len(items) - 1, -1, -1):
         name = items[i][0]
@@ -121,6 +123,8 @@ def _copy_sharing(body: Obj, stored: bytes, revision: int) -> tuple[Obj, Obj]:
         old = orjson.loads(stored[: len(stored) - len(tail)] + b"}")
     obj: Obj = {}
     for i, (name, value) in enumerate(items):
+        if type(name) is not str:
+            orjson.dumps(body)  # the parts did not show orjson the top level's keys
         if i < first:
             if type(value) is str:
                 obj[name] = value  # immutable, and encodable (dumps took it)

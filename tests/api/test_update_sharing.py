@@ -73,10 +73,20 @@ EDITS: dict[str, Any] = {
     "unknown": lambda o, i: o["spec"].__setitem__("bogus", i),
     "stale": lambda o, i: o["metadata"].__setitem__("resourceVersion", "1"),
     "int-key": lambda o, i: o.__setitem__(i, "x"),
+    "int-key-first": lambda o, i: _bad_key_first(o),
     "string-status": lambda o, i: o.__setitem__("status", "Running"),
     "deep": lambda o, i: o["metadata"].setdefault("annotations", {}).__setitem__(
         "x", _deep(i % 3 + 252)),
 }
+
+
+def _bad_key_first(obj: dict[str, Any]) -> None:
+    """A key orjson refuses before a part it refuses too: its error comes first."""
+    parts = dict(obj)
+    obj.clear()
+    obj[0] = "x"  # type: ignore[index]
+    obj.update(parts)
+    obj["spec"]["containers"][0]["args"] = {1, 2}
 
 
 def _deep(depth: int) -> Any:
@@ -146,6 +156,7 @@ STEP = st.tuples(st.integers(0, len(SPECS) - 1),
 @example([(0, "raw", ""), (0, "status-same", "")])  # only admission changes the spec
 @example([(0, "raw", ""), (0, "label", "status")])
 @example([(0, "int-key", "")])  # a key orjson refuses at the top level only
+@example([(0, "int-key-first", "")])
 def test_updates_match_the_plain_copy(steps: list[tuple[int, str, str]]) -> None:
     assert _run(steps, share=True) == _run(steps, share=False)
 
